@@ -1,4 +1,17 @@
 // Package store is the delivery ledger: which feed items reelpost has seen
 // and what it posted where, on SQLite (default) or PostgreSQL. The database
 // enforces uniqueness, so several replicas can share one ledger.
+//
+// An item is one review. Each feed that carries it names it by a key, a GUID
+// and a normalised link (the feed_items table, unique per feed by key and by
+// link); the review's own row keeps an identity (its first normalised link,
+// else feed|key) that never changes and seeds the deliveries' idempotency
+// keys (DeliveryKey). A delivery is one post of one item to one account;
+// Claim leases due deliveries to one owner at a time, and every outcome is
+// recorded only by the owner still holding the lease (ErrLeaseLost otherwise).
+//
+// SQLite runs in WAL mode with a busy timeout and BEGIN IMMEDIATE write
+// transactions, so the CLI can read and write while the daemon runs on the
+// same file. Times are stored in UTC to the microsecond: timestamptz on
+// PostgreSQL, integer microseconds since the epoch on SQLite.
 package store

@@ -59,7 +59,10 @@ type NewItem struct {
 // Item is a recorded item. ID names the review across feeds: the same review
 // reached through two feeds has one ID.
 type Item struct {
-	ID        int64
+	ID int64
+	// Identity is the item's first normalised link, else FeedURL+"|"+Key. It
+	// never changes, and seeds the deliveries' idempotency keys.
+	Identity  string
 	FeedURL   string
 	Key       string
 	GUID      string

@@ -1,0 +1,161 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := Load(map[string]string{"FEED_URLS": "https://films.example/feed/, ./testdata/feed.xml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.FeedURLs, []string{"https://films.example/feed/", "./testdata/feed.xml"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("FeedURLs = %q, want %q", got, want)
+	}
+	if c.PollInterval != 5*time.Minute || c.DatabaseURL != "reelpost.db" || c.HTTPAddr != ":8080" ||
+		c.LogLevel != "info" || c.LogFormat != "json" || !c.FetchPages || c.MaxPostsPerPoll != 3 {
+		t.Errorf("defaults wrong: %+v", c)
+	}
+	if c.Accounts() != 0 || !c.EffectiveDryRun() {
+		t.Errorf("no account configured must mean dry run")
+	}
+}
+
+func TestLoadErrorsNameTheVariable(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"bad duration", map[string]string{"POLL_INTERVAL": "banana"}, []string{"POLL_INTERVAL", "duration"}},
+		{"too short", map[string]string{"POLL_INTERVAL": "10ms"}, []string{"POLL_INTERVAL", "at least 1s"}},
+		{"bad bool", map[string]string{"DRY_RUN": "perhaps"}, []string{"DRY_RUN", "true or false"}},
+		{"bad int", map[string]string{"BACKFILL": "many"}, []string{"BACKFILL", "whole number"}},
+		{"negative backfill", map[string]string{"BACKFILL": "-1"}, []string{"BACKFILL"}},
+		{"bad feed scheme", map[string]string{"FEED_URLS": "ftp://films.example/feed"}, []string{"FEED_URLS", "ftp"}},
+		{"feed without host", map[string]string{"FEED_URLS": "https:///feed"}, []string{"FEED_URLS", "no host"}},
+		{"bad log level", map[string]string{"LOG_LEVEL": "loud"}, []string{"LOG_LEVEL", "debug, info"}},
+		{"bad log format", map[string]string{"LOG_FORMAT": "xml"}, []string{"LOG_FORMAT"}},
+		{"bad database", map[string]string{"DATABASE_URL": "mysql://db/x"}, []string{"DATABASE_URL", "mysql"}},
+		{"bad template", map[string]string{"X_TEMPLATE": "{{.Title"}, []string{"X_TEMPLATE"}},
+		{"partial x", map[string]string{"X_API_KEY": "k", "X_API_SECRET": "s", "X_ACCESS_TOKEN": "t"}, []string{"X_ACCESS_TOKEN_SECRET"}},
+		{"partial mastodon", map[string]string{"MASTODON_ACCESS_TOKEN": "t"}, []string{"MASTODON_SERVER"}},
+		{"partial second mastodon", map[string]string{"MASTODON_2_SERVER": "https://b.example"}, []string{"MASTODON_2_ACCESS_TOKEN"}},
+		{"partial bluesky", map[string]string{"BLUESKY_HANDLE": "films.bsky.social"}, []string{"BLUESKY_APP_PASSWORD"}},
+		{"bad mastodon server", map[string]string{"MASTODON_SERVER": "mastodon.social", "MASTODON_ACCESS_TOKEN": "t"}, []string{"MASTODON_SERVER", "http(s) URL"}},
+		{"bad visibility", map[string]string{"MASTODON_SERVER": "https://m.example", "MASTODON_ACCESS_TOKEN": "t", "MASTODON_VISIBILITY": "loud"}, []string{"MASTODON_VISIBILITY"}},
+		{"handle with at", map[string]string{"BLUESKY_HANDLE": "@films.bsky.social", "BLUESKY_APP_PASSWORD": "p"}, []string{"BLUESKY_HANDLE", "no @"}},
+		{"both value and file", map[string]string{"MASTODON_ACCESS_TOKEN": "t", "MASTODON_ACCESS_TOKEN_FILE": "/x"}, []string{"MASTODON_ACCESS_TOKEN", "MASTODON_ACCESS_TOKEN_FILE", "keep one"}},
+		{"missing file", map[string]string{"BLUESKY_APP_PASSWORD_FILE": "/nonexistent/pw"}, []string{"BLUESKY_APP_PASSWORD_FILE", "/nonexistent/pw"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load(tc.env)
+			if err == nil {
+				t.Fatalf("Load(%v) = nil error, want one naming %v", tc.env, tc.want)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestAccounts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "bsky")
+	if err := os.WriteFile(pw, []byte("app-pass-from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(map[string]string{
+		"X_API_KEY": "ck", "X_API_SECRET": "cs", "X_ACCESS_TOKEN": "12-at", "X_ACCESS_TOKEN_SECRET": "ats",
+		"MASTODON_SERVER": "https://a.example", "MASTODON_ACCESS_TOKEN": "ta",
+		"MASTODON_3_SERVER": "https://c.example", "MASTODON_3_ACCESS_TOKEN": "tc", "MASTODON_3_VISIBILITY": "unlisted",
+		"MASTODON_2_SERVER": "https://b.example", "MASTODON_2_ACCESS_TOKEN": "tb",
+		"BLUESKY_HANDLE": "films.bsky.social", "BLUESKY_APP_PASSWORD_FILE": pw,
+		"SOMETHING_FILE": "/not/ours", // not one of ours: left alone
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.X) != 1 || c.X[0].APIURL != "https://api.x.com" || c.X[0].AccessToken.Value() != "12-at" {
+		t.Errorf("X accounts = %+v", c.X)
+	}
+	var servers []string
+	for _, m := range c.Mastodon {
+		servers = append(servers, m.Prefix+" "+m.Server+" "+m.Visibility)
+	}
+	want := []string{"MASTODON_ https://a.example public", "MASTODON_2_ https://b.example public", "MASTODON_3_ https://c.example unlisted"}
+	if fmt.Sprint(servers) != fmt.Sprint(want) {
+		t.Errorf("mastodon accounts = %q, want %q (numbered accounts in order)", servers, want)
+	}
+	if len(c.Bluesky) != 1 || c.Bluesky[0].AppPassword.Value() != "app-pass-from-file" || c.Bluesky[0].PDSURL != "https://bsky.social" {
+		t.Errorf("bluesky = %+v (password from file, trailing newline removed)", c.Bluesky)
+	}
+	if c.EffectiveDryRun() {
+		t.Error("accounts configured: not a dry run")
+	}
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	t.Parallel()
+	const value = "hunter2-very-secret"
+	s := Secret(value)
+	a := MastodonAccount{Server: "https://m.example", AccessToken: s}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "token", s, "account", a)
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("x", "token", s, "account", a)
+	j, _ := json.Marshal(a)
+	outs := []string{
+		fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s %q %x %X %d", s, s, s, s, s, s, s, s),
+		fmt.Sprintf("%v %+v %#v", a, a, a), fmt.Sprintf("%v", []Secret{s}), buf.String(), string(j),
+		fmt.Errorf("wrapped: %v", s).Error(),
+	}
+	for _, out := range outs {
+		if strings.Contains(out, value) || strings.Contains(out, fmt.Sprintf("%x", value)) {
+			t.Errorf("secret leaked: %s", out)
+		}
+		if !strings.Contains(out, "[redacted]") {
+			t.Errorf("output %q does not say [redacted]", out)
+		}
+	}
+	if s.Value() != value {
+		t.Error("Value must return the secret")
+	}
+}
+
+func TestFieldsCoverEveryVariable(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for _, f := range Fields() {
+		if f.Help == "" {
+			t.Errorf("%s has no help text", f.Var)
+		}
+		if seen[f.Var] {
+			t.Errorf("%s listed twice", f.Var)
+		}
+		seen[f.Var] = true
+	}
+	for _, v := range []string{"FEED_URLS", "POLL_INTERVAL", "DATABASE_URL", "X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN",
+		"X_ACCESS_TOKEN_SECRET", "X_API_URL", "MASTODON_SERVER", "MASTODON_ACCESS_TOKEN", "BLUESKY_HANDLE",
+		"BLUESKY_APP_PASSWORD", "BLUESKY_PDS_URL", "HTTP_ADDR", "LOG_LEVEL", "LOG_FORMAT", "FETCH_PAGES", "FEED_CATEGORIES",
+		"DRY_RUN", "BACKFILL", "MAX_POSTS_PER_POLL", "POST_SPACING", "POST_TEMPLATE", "REPOST_TEMPLATE"} {
+		if !seen[v] {
+			t.Errorf("%s missing from Fields()", v)
+		}
+	}
+}

@@ -1,0 +1,192 @@
+package mastodonfake_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/reelpost/reelpost/internal/fakes/mastodonfake"
+)
+
+type answer struct {
+	status int
+	header http.Header
+	body   json.RawMessage
+}
+
+func call(t *testing.T, method, u, token, key, ctype, body string) answer {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, u, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return answer{resp.StatusCode, resp.Header, b}
+}
+
+func field(t *testing.T, raw json.RawMessage, name string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("body %s: %v", raw, err)
+	}
+	s, _ := m[name].(string)
+	return s
+}
+
+func TestIdempotency(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		ignore   bool
+		statuses int
+	}{
+		{"mastodon honours the key", false, 1},
+		{"gotosocial ignores it", true, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fake := mastodonfake.New(t, mastodonfake.Options{AccessToken: "tok", Username: "films", IgnoreIdempotency: tt.ignore})
+			a := call(t, "POST", fake.URL+"/api/v1/statuses", "tok", "key-1", "application/json", `{"status":"Heat (1995)"}`)
+			b := call(t, "POST", fake.URL+"/api/v1/statuses", "tok", "key-1", "application/x-www-form-urlencoded", "status=Heat+%281995%29")
+			if a.status != 200 || b.status != 200 {
+				t.Fatalf("statuses %d, %d", a.status, b.status)
+			}
+			if n := len(fake.Statuses()); n != tt.statuses {
+				t.Errorf("%d statuses, want %d", n, tt.statuses)
+			}
+			same := field(t, a.body, "id") == field(t, b.body, "id")
+			if same != !tt.ignore {
+				t.Errorf("same id for the repeat = %t, want %t", same, !tt.ignore)
+			}
+		})
+	}
+}
+
+func TestValidationAndAuth(t *testing.T) {
+	t.Parallel()
+	fake := mastodonfake.New(t, mastodonfake.Options{AccessToken: "tok", Username: "films", MaxCharacters: 40, URLLength: 23})
+	tests := []struct {
+		name, token, body string
+		status            int
+		err               string
+	}{
+		{"bad token", "nope", `{"status":"x"}`, 401, "The access token is invalid"},
+		{"no token", "", `{"status":"x"}`, 401, "The access token is invalid"},
+		{"blank", "tok", `{"status":"  "}`, 422, "Validation failed: Text can't be blank"},
+		{"over the limit", "tok", `{"status":"` + strings.Repeat("x", 41) + `"}`, 422, "Validation failed: Text character limit of 40 exceeded"},
+		{"a long URL counts 23", "tok", `{"status":"see https://example.com/` + strings.Repeat("a", 60) + `"}`, 200, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := call(t, "POST", fake.URL+"/api/v1/statuses", tt.token, "", "application/json", tt.body)
+			if a.status != tt.status || (tt.err != "" && field(t, a.body, "error") != tt.err) {
+				t.Errorf("got %d %s, want %d %q", a.status, a.body, tt.status, tt.err)
+			}
+		})
+	}
+	var inst struct {
+		Configuration struct {
+			Statuses struct {
+				MaxCharacters int `json:"max_characters"`
+				URL           int `json:"characters_reserved_per_url"`
+			} `json:"statuses"`
+		} `json:"configuration"`
+	}
+	a := call(t, "GET", fake.URL+"/api/v2/instance", "", "", "", "")
+	if err := json.Unmarshal(a.body, &inst); err != nil || inst.Configuration.Statuses.MaxCharacters != 40 || inst.Configuration.Statuses.URL != 23 {
+		t.Errorf("instance %s: want max_characters 40, characters_reserved_per_url 23", a.body)
+	}
+}
+
+func TestTimeline(t *testing.T) {
+	t.Parallel()
+	fake := mastodonfake.New(t, mastodonfake.Options{AccessToken: "tok", Username: "films"})
+	texts := []string{"one", "two", "Rock'n'roll & <b>films</b>: #Heat\nline two\n\nhttps://example.com/reviews/a-rather-long-path-for-heat?x=1"}
+	for _, s := range texts {
+		if a := call(t, "POST", fake.URL+"/api/v1/statuses", "tok", "", "application/json", `{"status":`+string(must(json.Marshal(s)))+`}`); a.status != 200 {
+			t.Fatalf("post: %d %s", a.status, a.body)
+		}
+	}
+	me := call(t, "GET", fake.URL+"/api/v1/accounts/verify_credentials", "tok", "", "", "")
+	id, acct := field(t, me.body, "id"), field(t, me.body, "acct")
+	if me.status != 200 || acct != "films" {
+		t.Fatalf("verify_credentials: %d %s", me.status, me.body)
+	}
+	a := call(t, "GET", fake.URL+"/api/v1/accounts/"+url.PathEscape(id)+"/statuses?limit=2&exclude_replies=true", "tok", "", "", "")
+	var sts []struct{ ID, Content string }
+	if err := json.Unmarshal(a.body, &sts); err != nil || len(sts) != 2 {
+		t.Fatalf("timeline %s: want 2 statuses", a.body)
+	}
+	all := fake.Statuses()
+	if sts[0].ID != all[2].ID || sts[1].ID != all[1].ID {
+		t.Errorf("timeline order %s, %s; want newest first", sts[0].ID, sts[1].ID)
+	}
+	c := sts[0].Content
+	for _, want := range []string{
+		"<p>Rock&#39;n&#39;roll &amp; &lt;b&gt;films&lt;/b&gt;: ",
+		`<a href="` + fake.URL + `/tags/heat" class="mention hashtag" rel="tag">#<span>Heat</span></a><br />line two</p>`,
+		`<p><a href="https://example.com/reviews/a-rather-long-path-for-heat?x=1"`,
+		`<span class="invisible">https://</span><span class="ellipsis">example.com/reviews/a-rather-l</span><span class="invisible">ong-path-for-heat?x=1</span>`,
+	} {
+		if !strings.Contains(c, want) {
+			t.Errorf("content %s\nlacks %s", c, want)
+		}
+	}
+	if strings.Contains(c, "tags/39") {
+		t.Errorf("an escaped apostrophe became a hashtag: %s", c)
+	}
+	if a := call(t, "GET", fake.URL+"/api/v1/accounts/999/statuses", "tok", "", "", ""); a.status != 404 {
+		t.Errorf("unknown account: %d, want 404", a.status)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	t.Parallel()
+	fake := mastodonfake.New(t, mastodonfake.Options{AccessToken: "tok", Username: "films"})
+	reset := time.Date(2026, 11, 28, 4, 5, 0, 19685000, time.UTC)
+	fake.SetRateLimitReset(reset)
+	fake.FailNext(mastodonfake.Fault429, 1)
+	fake.FailNext(mastodonfake.FaultAfterCommit, 1)
+	a := call(t, "GET", fake.URL+"/api/v2/instance", "", "", "", "")
+	if a.status != 429 || a.header.Get("X-RateLimit-Reset") != "2026-11-28T04:05:00.019685Z" || a.header.Get("X-RateLimit-Remaining") != "0" ||
+		field(t, a.body, "error") != "Too many requests" {
+		t.Errorf("429: %d %v %s", a.status, a.header, a.body)
+	}
+	req, _ := http.NewRequest("POST", fake.URL+"/api/v1/statuses", strings.NewReader(`{"status":"Heat"}`))
+	req.Header.Set("Authorization", "Bearer tok")
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("after-commit fault answered %d", resp.StatusCode)
+	}
+	if n := len(fake.Statuses()); n != 1 {
+		t.Errorf("after-commit fault left %d statuses, want 1", n)
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

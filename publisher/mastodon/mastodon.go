@@ -1,0 +1,372 @@
+// Package mastodon posts to a server speaking the Mastodon API (Mastodon,
+// GoToSocial, Pleroma, Akkoma): POST /api/v1/statuses with the account's
+// Bearer token and an Idempotency-Key, the limit read from the instance, and
+// a look through the account's own statuses for servers that ignore the key.
+package mastodon
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/reelpost/reelpost/config"
+	"github.com/reelpost/reelpost/internal/httpclient"
+	"github.com/reelpost/reelpost/publisher"
+)
+
+var (
+	_ publisher.Publisher = (*Publisher)(nil)
+	_ publisher.Finder    = (*Publisher)(nil)
+	_ publisher.Verifier  = (*Publisher)(nil)
+)
+
+const (
+	// maxBody caps what is read of one answer (40 statuses fit easily).
+	maxBody = 4 << 20
+	// defaultWait is assumed when a 429 says nothing usable: Mastodon's
+	// windows are 5 minutes (https://docs.joinmastodon.org/api/rate-limits/).
+	defaultWait = 5 * time.Minute
+	// Mastodon's defaults when the instance does not say
+	// (https://docs.joinmastodon.org/entities/Instance/#statuses).
+	defaultMaxChars = 500
+	defaultURLLen   = 23
+)
+
+// Options tune a Publisher. Zero values take the defaults.
+type Options struct {
+	Client *http.Client // default httpclient.New
+	Logger *slog.Logger
+	Now    func() time.Time
+	// Language is the posts' language (POST_LANGUAGE) when Post.Lang is empty.
+	Language string
+}
+
+// Publisher posts to one account on one server.
+type Publisher struct {
+	id         string
+	server     string // base URL, no trailing slash
+	host       string
+	token      config.Secret
+	visibility string
+	language   string
+	client     *http.Client
+	log        *slog.Logger
+	now        func() time.Time
+
+	rulesMu sync.Mutex       // held while the instance is asked, so it is asked once
+	rules   *publisher.Rules // cached once the instance answered
+
+	mu        sync.Mutex
+	accountID string // cached once verify_credentials answered
+}
+
+// New builds a Publisher for a. It makes no request.
+//
+// The ID is "mastodon:<host>" for the first account (MASTODON_*) and
+// "mastodon:<host>#<n>" for MASTODON_<n>_*. Which user the token belongs to
+// cannot be known without asking the server, and the ledger needs the ID
+// before any request, so it names the configured account instead: it stays
+// the same when the token is replaced (a hash of the token would not, and
+// every delivery would start over as a new account), and an operator can read
+// it against the configuration. Verify says which @user@host it is. The one
+// way to confuse it is renumbering two accounts of the same server, which at
+// worst makes the renamed account skip reviews the other had posted; it can
+// never post one twice.
+func New(a config.MastodonAccount, o Options) (*Publisher, error) {
+	if !a.AccessToken.IsSet() {
+		return nil, fmt.Errorf("%sACCESS_TOKEN: not set", a.Prefix)
+	}
+	u, err := url.Parse(a.Server)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%sSERVER: %q: expected an http(s) URL such as https://example.social", a.Prefix, a.Server)
+	}
+	switch a.Visibility {
+	case "":
+		a.Visibility = "public"
+	case "public", "unlisted", "private", "direct":
+	default:
+		return nil, fmt.Errorf("%sVISIBILITY: %q: expected public, unlisted, private or direct", a.Prefix, a.Visibility)
+	}
+	host := strings.ToLower(u.Host)
+	id := "mastodon:" + host
+	if n, ok := strings.CutPrefix(a.Prefix, "MASTODON_"); ok && n != "" {
+		id += "#" + strings.TrimSuffix(n, "_")
+	}
+	if o.Client == nil {
+		o.Client = httpclient.New(httpclient.Options{})
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Publisher{
+		id:         id,
+		server:     strings.TrimRight(u.String(), "/"),
+		host:       host,
+		token:      a.AccessToken,
+		visibility: a.Visibility,
+		language:   o.Language,
+		client:     o.Client,
+		log:        o.Logger,
+		now:        o.Now,
+	}, nil
+}
+
+// ID is "mastodon:<host>" or "mastodon:<host>#<n>" (see New).
+func (p *Publisher) ID() string { return p.id }
+
+// Network is publisher.Mastodon.
+func (p *Publisher) Network() publisher.Network { return publisher.Mastodon }
+
+// Rules reads the server's limit from GET /api/v2/instance
+// (configuration.statuses.max_characters and characters_reserved_per_url)
+// once. When the server cannot be asked, Mastodon's defaults (500, 23) stand
+// in with a warning, and the next call asks again.
+func (p *Publisher) Rules(ctx context.Context) (publisher.Rules, error) {
+	p.rulesMu.Lock()
+	defer p.rulesMu.Unlock()
+	if p.rules != nil {
+		return *p.rules, nil
+	}
+	var inst struct {
+		Configuration struct {
+			Statuses struct {
+				MaxCharacters            int `json:"max_characters"`
+				CharactersReservedPerURL int `json:"characters_reserved_per_url"`
+			} `json:"statuses"`
+		} `json:"configuration"`
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.server+"/api/v2/instance", nil)
+	if err == nil {
+		err = p.do(req, false, &inst)
+	}
+	if err != nil {
+		p.log.Warn("mastodon instance limits unavailable, assuming 500 characters", "account", p.id, "error", err)
+		return publisher.MastodonRules(defaultMaxChars, defaultURLLen), nil
+	}
+	st := inst.Configuration.Statuses
+	if st.MaxCharacters <= 0 {
+		st.MaxCharacters = defaultMaxChars
+	}
+	if st.CharactersReservedPerURL <= 0 {
+		st.CharactersReservedPerURL = defaultURLLen
+	}
+	r := publisher.MastodonRules(st.MaxCharacters, st.CharactersReservedPerURL)
+	p.rules = &r
+	return r, nil
+}
+
+// status is the part of a Status entity we read
+// (https://docs.joinmastodon.org/entities/Status/).
+type status struct {
+	ID        string    `json:"id"`
+	URL       string    `json:"url"`
+	URI       string    `json:"uri"`
+	CreatedAt time.Time `json:"created_at"`
+	Content   string    `json:"content"`
+}
+
+func (s status) receipt() publisher.Receipt {
+	u := s.URL
+	if u == "" {
+		u = s.URI
+	}
+	return publisher.Receipt{ID: s.ID, URL: u}
+}
+
+// Publish creates one status. Post.Key goes as Idempotency-Key, so a second
+// attempt with the same key within Mastodon's hour answers the first status
+// instead of posting again. Servers that ignore the key (GoToSocial) and
+// Mastodon versions that answer such a repeat with a 500
+// (https://github.com/mastodon/mastodon/issues/40399) are why Find exists.
+func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher.Receipt, error) {
+	lang := post.Lang
+	if lang == "" {
+		lang = p.language
+	}
+	body, err := json.Marshal(struct {
+		Status     string `json:"status"`
+		Visibility string `json:"visibility"`
+		Language   string `json:"language,omitempty"`
+	}{post.Text, p.visibility, lang})
+	if err != nil {
+		return publisher.Receipt{}, p.fail(publisher.Permanent, 0, "", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.server+"/api/v1/statuses", bytes.NewReader(body))
+	if err != nil {
+		return publisher.Receipt{}, p.fail(publisher.Permanent, 0, "", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if post.Key != "" {
+		// With this header Go's transport also treats the POST as idempotent
+		// and may resend it once on a dead keep-alive connection, which the
+		// key makes safe.
+		req.Header.Set("Idempotency-Key", post.Key)
+	}
+	var st status
+	if err := p.do(req, true, &st); err != nil {
+		return publisher.Receipt{}, err
+	}
+	if st.ID == "" {
+		e := p.fail(publisher.Transient, http.StatusOK, "answer without a status id", nil)
+		e.Sent = true
+		return publisher.Receipt{}, e
+	}
+	p.log.Debug("mastodon status created", "account", p.id, "post_id", st.ID)
+	return st.receipt(), nil
+}
+
+// Verify checks the token (GET /api/v1/accounts/verify_credentials) and
+// returns "@user@host".
+func (p *Publisher) Verify(ctx context.Context) (string, error) {
+	acc, err := p.verifyCredentials(ctx)
+	if err != nil {
+		return "", err
+	}
+	host := p.host
+	if u, err := url.Parse(acc.URL); err == nil && u.Host != "" {
+		host = strings.ToLower(u.Host) // the account's domain may differ from the API host
+	}
+	user, _, _ := strings.Cut(acc.Acct, "@")
+	if user == "" {
+		user = acc.Username
+	}
+	return "@" + user + "@" + host, nil
+}
+
+type account struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+	Acct     string `json:"acct"`
+	URL      string `json:"url"`
+}
+
+func (p *Publisher) verifyCredentials(ctx context.Context) (account, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.server+"/api/v1/accounts/verify_credentials", nil)
+	if err != nil {
+		return account{}, p.fail(publisher.Permanent, 0, "", err)
+	}
+	var acc account
+	if err := p.do(req, true, &acc); err != nil {
+		return account{}, err
+	}
+	if acc.ID == "" {
+		return account{}, p.fail(publisher.Transient, http.StatusOK, "answer without an account id", nil)
+	}
+	p.mu.Lock()
+	p.accountID = acc.ID
+	p.mu.Unlock()
+	return acc, nil
+}
+
+// errorBody is Mastodon's error entity (https://docs.joinmastodon.org/entities/Error/).
+type errorBody struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+// do sends req (with the token when auth) and decodes a 200 answer into
+// out; any other outcome is a classified *publisher.Error.
+func (p *Publisher) do(req *http.Request, auth bool, out any) error {
+	if auth {
+		req.Header.Set("Authorization", "Bearer "+p.token.Value())
+	}
+	req.Header.Set("Accept", "application/json")
+	var wrote atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		WroteHeaders: func() { wrote.Store(true) },
+	}))
+	resp, err := p.client.Do(req)
+	if err != nil {
+		e := p.fail(publisher.Transient, 0, "", err)
+		e.Sent = wrote.Load() && req.Method == http.MethodPost
+		return e
+	}
+	defer func() {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
+		_ = resp.Body.Close()
+	}()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		e := p.fail(publisher.Transient, resp.StatusCode, "", fmt.Errorf("read answer: %w", err))
+		e.Sent = req.Method == http.MethodPost
+		return e
+	}
+	code := resp.StatusCode
+	if code == http.StatusOK {
+		if err := json.Unmarshal(body, out); err != nil {
+			e := p.fail(publisher.Transient, code, "", fmt.Errorf("decode answer: %w", err))
+			e.Sent = req.Method == http.MethodPost
+			return e
+		}
+		return nil
+	}
+	var eb errorBody
+	_ = json.Unmarshal(body, &eb) // a body that is not JSON leaves the message empty
+	msg := eb.Error
+	if eb.Description != "" && eb.Description != eb.Error {
+		msg += ": " + eb.Description
+	}
+	if msg == "" {
+		msg = http.StatusText(code)
+	}
+	switch {
+	case code == http.StatusTooManyRequests:
+		e := p.fail(publisher.RateLimited, code, msg, nil)
+		e.RetryAfter = p.resetTime(resp.Header)
+		return e
+	case code >= 500 || code == http.StatusRequestTimeout:
+		e := p.fail(publisher.Transient, code, msg, nil)
+		e.Sent = req.Method == http.MethodPost
+		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), p.now())
+		return e
+	default: // 422 validation, 401/403 token or scope, 404 a wrong server URL
+		return p.fail(publisher.Permanent, code, msg, nil)
+	}
+}
+
+// resetTime reads when a 429 ends: X-RateLimit-Reset is an ISO 8601 time
+// (https://docs.joinmastodon.org/api/rate-limits/); servers that send
+// Retry-After instead are honoured too.
+func (p *Publisher) resetTime(h http.Header) time.Time {
+	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			return t
+		}
+	}
+	if t := retryAfter(h.Get("Retry-After"), p.now()); !t.IsZero() {
+		return t
+	}
+	return p.now().Add(defaultWait)
+}
+
+// retryAfter reads a Retry-After header: seconds or an HTTP date.
+func retryAfter(v string, now time.Time) time.Time {
+	if v == "" {
+		return time.Time{}
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return now.Add(time.Duration(s) * time.Second)
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return t
+	}
+	return time.Time{}
+}
+
+func (p *Publisher) fail(k publisher.Kind, status int, msg string, err error) *publisher.Error {
+	return &publisher.Error{Kind: k, Network: publisher.Mastodon, Account: p.id, Status: status, Message: msg, Err: err}
+}

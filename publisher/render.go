@@ -1,0 +1,372 @@
+package publisher
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"text/template"
+	"time"
+	"unicode"
+
+	"github.com/reelpost/reelpost/feed"
+)
+
+// Templates are the post templates from the configuration; an empty one
+// means the built-in default. Each is a Go text/template over TemplateData.
+type Templates struct {
+	Default  string // POST_TEMPLATE: every network without its own
+	X        string // X_TEMPLATE
+	Mastodon string // MASTODON_TEMPLATE
+	Bluesky  string // BLUESKY_TEMPLATE
+	Repost   string // REPOST_TEMPLATE: every network, for reposts
+}
+
+// TemplateError is a template that does not parse or execute. Var names the
+// configuration variable it came from, e.g. "X_TEMPLATE".
+type TemplateError struct {
+	Var string
+	Err error
+}
+
+func (e *TemplateError) Error() string { return e.Var + ": " + e.Err.Error() }
+func (e *TemplateError) Unwrap() error { return e.Err }
+
+// ErrEmptyPost is a template that renders nothing for a complete review.
+var ErrEmptyPost = errors.New("template renders an empty post")
+
+// RenderOptions change how one post is rendered.
+type RenderOptions struct {
+	// Repost renders a repost of an earlier review: REPOST_TEMPLATE if set,
+	// else the network's template with .Repost true (the defaults then say
+	// "From the archive:", so X does not refuse the text as a duplicate).
+	Repost bool
+	// Lang is the post's BCP 47 language tag, or empty.
+	Lang string
+}
+
+// TemplateData is what a post template sees. The fitter clears the optional
+// fields one by one (see fit.go) and renders again until the post fits, so
+// a template should show each optional field inside {{with}} or {{if}}.
+type TemplateData struct {
+	Title   string
+	Summary string // the verdict, possibly shortened with "…"
+	// Link is the review's URL, TrailerURL the trailer's (YouTube watch URL).
+	// Both are written with an ASCII host and percent-encoded path so that
+	// every network recognises the whole URL.
+	Link       string
+	TrailerURL string
+	TrailerID  string
+
+	Director string
+	Writer   string
+	Author   string
+	Genres   []string
+	// GenreList is Genres joined with ", ".
+	GenreList string
+	Cast      []string
+	CastList  string // Cast joined with ", "
+	// RuntimeMinutes and Runtime ("2h 6m").
+	RuntimeMinutes int
+	Runtime        string
+	Rating         string // "N/M"
+	SeeAlso        []string
+	SeeAlsoList    string // SeeAlso joined with ", "
+
+	// Tags are hashtags made from the title and genres (without '#'), and
+	// Hashtags the same as text: "#Her #Romance #Drama #ScienceFiction".
+	Tags     []string
+	Hashtags string
+
+	Published time.Time
+	// Repost is true when this post repeats an earlier review.
+	Repost bool
+}
+
+// Built-in templates. An optional line carries its newline inside its
+// {{with}}; blank lines left by empty parts (a dropped summary) are collapsed
+// after rendering. Bluesky shows the same as X: its links are shortened, and
+// its card carries the picture.
+const (
+	defaultXTemplate = `{{if .Repost}}From the archive: {{end}}{{.Title}}{{with .Director}}, directed by {{.}}{{end}}
+{{if not .Hashtags}}{{with .GenreList}}{{.}}
+{{end}}{{end}}
+{{.Summary}}
+
+{{with .TrailerURL}}Trailer: {{.}}
+{{end}}{{with .Link}}Review: {{.}}
+{{end}}
+{{.Hashtags}}`
+
+	defaultMastodonTemplate = `{{if .Repost}}From the archive: {{end}}{{.Title}}{{with .Director}}, directed by {{.}}{{end}}
+
+{{.Summary}}
+
+{{with .GenreList}}Genres: {{.}}
+{{end}}{{with .CastList}}Cast: {{.}}
+{{end}}{{with .Runtime}}Running time: {{.}}
+{{end}}{{with .Rating}}Rating: {{.}}
+{{end}}{{with .SeeAlsoList}}See it if you liked: {{.}}
+{{end}}
+{{with .TrailerURL}}Trailer: {{.}}
+{{end}}{{with .Link}}Review: {{.}}
+{{end}}
+{{.Hashtags}}`
+
+	defaultBlueskyTemplate = defaultXTemplate
+)
+
+// Renderer turns reviews into fitted posts. It is safe for concurrent use.
+type Renderer struct {
+	networks map[Network]*template.Template
+	repost   *template.Template // nil: the network's template
+}
+
+var templateFuncs = template.FuncMap{"join": strings.Join}
+
+// NewRenderer parses every template and executes it against a complete
+// sample review for its network, so that a template that does not parse or
+// execute fails at start-up; the *TemplateError names its variable.
+func NewRenderer(t Templates) (*Renderer, error) {
+	r := &Renderer{networks: map[Network]*template.Template{}}
+	builtin := map[Network]string{X: defaultXTemplate, Mastodon: defaultMastodonTemplate, Bluesky: defaultBlueskyTemplate}
+	own := map[Network]struct{ name, text string }{
+		X:        {"X_TEMPLATE", t.X},
+		Mastodon: {"MASTODON_TEMPLATE", t.Mastodon},
+		Bluesky:  {"BLUESKY_TEMPLATE", t.Bluesky},
+	}
+	sample := sampleReview()
+	for _, n := range Networks {
+		name, text := own[n].name, own[n].text
+		if text == "" {
+			name, text = "POST_TEMPLATE", t.Default
+		}
+		if text == "" {
+			name, text = "built-in "+string(n)+" template", builtin[n]
+		}
+		tmpl, err := parseAndTry(name, text, sample, DefaultRules(n), false)
+		if err != nil {
+			return nil, err
+		}
+		r.networks[n] = tmpl
+	}
+	if t.Repost != "" {
+		for _, n := range Networks {
+			tmpl, err := parseAndTry("REPOST_TEMPLATE", t.Repost, sample, DefaultRules(n), true)
+			if err != nil {
+				return nil, err
+			}
+			r.repost = tmpl
+		}
+	}
+	return r, nil
+}
+
+func parseAndTry(name, text string, sample feed.Review, rules Rules, repost bool) (*template.Template, error) {
+	tmpl, err := template.New(name).Funcs(templateFuncs).Parse(text)
+	if err != nil {
+		return nil, &TemplateError{Var: name, Err: err}
+	}
+	// Both branches of {{if .Repost}} must execute, for either kind of post.
+	for _, rp := range []bool{repost, true} {
+		data := newTemplateData(sample, rp)
+		out, err := execute(tmpl, &data)
+		if err != nil {
+			return nil, &TemplateError{Var: name, Err: err}
+		}
+		if strings.TrimSpace(out) == "" {
+			return nil, &TemplateError{Var: name, Err: fmt.Errorf("%w (network %s)", ErrEmptyPost, rules.Network)}
+		}
+	}
+	// A template whose own words leave no room fails now, not at every post.
+	f := fitter{tmpl: tmpl, rules: rules}
+	if _, err := f.fit(newTemplateData(sample, repost)); err != nil {
+		if errors.Is(err, ErrTooLong) {
+			err = fmt.Errorf("%w: on %s, within %d", err, rules.Network, rules.Limit)
+		}
+		return nil, &TemplateError{Var: name, Err: err}
+	}
+	return tmpl, nil
+}
+
+func execute(tmpl *template.Template, data *TemplateData) (string, error) {
+	var b bytes.Buffer
+	b.Grow(512)
+	if err := tmpl.Execute(&b, data); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// sampleReview has every field a template may use, so that executing a
+// template against it reaches every branch that depends on a field's presence.
+func sampleReview() feed.Review {
+	return feed.Review{
+		Key: "sample", Link: "https://example.com/reviews/sample", Title: "Sample Film",
+		Author: "A. Critic", Published: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		Categories: []string{"Reviews"}, Image: "https://example.com/sample.jpg",
+		TrailerID: "WzV6mXIOVl4", TrailerURL: "https://www.youtube.com/watch?v=WzV6mXIOVl4",
+		Genres: []string{"Drama", "Science Fiction"}, Cast: []string{"First Actor", "Second Actor"},
+		Director: "A. Director", Writer: "A. Writer", RuntimeMinutes: 126, Rating: "4/5",
+		SeeAlso: []string{"Another Film"}, Summary: "A sample verdict. It has two sentences.",
+		IsReview: true,
+	}
+}
+
+// newTemplateData prepares a review's fields for a template: single-line
+// fields with their white space collapsed, URLs made safe to recognise,
+// lists joined, hashtags made.
+func newTemplateData(rv feed.Review, repost bool) TemplateData {
+	d := TemplateData{
+		Title:          oneLine(rv.Title),
+		Summary:        oneLine(rv.Summary),
+		Link:           safeURL(rv.Link),
+		TrailerURL:     safeURL(rv.TrailerURL),
+		TrailerID:      rv.TrailerID,
+		Director:       oneLine(rv.Director),
+		Writer:         oneLine(rv.Writer),
+		Author:         oneLine(rv.Author),
+		Genres:         cleanList(rv.Genres),
+		Cast:           cleanList(rv.Cast),
+		RuntimeMinutes: rv.RuntimeMinutes,
+		Runtime:        formatRuntime(rv.RuntimeMinutes),
+		Rating:         oneLine(rv.Rating),
+		SeeAlso:        cleanList(rv.SeeAlso),
+		Published:      rv.Published,
+		Repost:         repost,
+	}
+	if d.TrailerURL == "" && validYouTubeID(rv.TrailerID) {
+		d.TrailerURL = "https://www.youtube.com/watch?v=" + rv.TrailerID
+	}
+	d.GenreList = strings.Join(d.Genres, ", ")
+	d.CastList = strings.Join(d.Cast, ", ")
+	d.SeeAlsoList = strings.Join(d.SeeAlso, ", ")
+	d.setTags(makeHashtags(d.Title, d.Genres))
+	return d
+}
+
+func (d *TemplateData) setTags(tags []string) {
+	d.Tags = tags
+	if len(tags) == 0 {
+		d.Hashtags = ""
+		return
+	}
+	d.Hashtags = "#" + strings.Join(tags, " #")
+}
+
+// oneLine makes a field fit for one line of a post: valid UTF-8, no control
+// characters, white space collapsed.
+func oneLine(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if strings.ContainsFunc(s, isStrayControl) {
+		s = strings.Map(func(r rune) rune {
+			if isStrayControl(r) {
+				return ' '
+			}
+			return r
+		}, s)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func isStrayControl(r rune) bool { return unicode.IsControl(r) && !unicode.IsSpace(r) }
+
+func cleanList(in []string) []string {
+	var out []string
+	for _, s := range in {
+		if s = oneLine(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// formatRuntime writes minutes as "2h 6m", "2h" or "45m".
+func formatRuntime(minutes int) string {
+	if minutes <= 0 {
+		return ""
+	}
+	h, m := minutes/60, minutes%60
+	switch {
+	case h == 0:
+		return strconv.Itoa(m) + "m"
+	case m == 0:
+		return strconv.Itoa(h) + "h"
+	}
+	return strconv.Itoa(h) + "h " + strconv.Itoa(m) + "m"
+}
+
+func validYouTubeID(id string) bool {
+	if len(id) != 11 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Render renders rv for the network of rules and fits it within rules'
+// limit. The caller sets Key and CreatedAt.
+func (r *Renderer) Render(rules Rules, rv feed.Review, o RenderOptions) (Post, error) {
+	tmpl := r.networks[rules.Network]
+	if o.Repost && r.repost != nil {
+		tmpl = r.repost
+	}
+	if tmpl == nil {
+		return Post{}, fmt.Errorf("render %q: unknown network %q", rv.Title, rules.Network)
+	}
+	if rules.Count == nil || rules.Limit <= 0 {
+		return Post{}, fmt.Errorf("render %q: rules for %s have no count or limit", rv.Title, rules.Network)
+	}
+	f := fitter{tmpl: tmpl, rules: rules}
+	data := newTemplateData(rv, o.Repost)
+	res, err := f.fit(data)
+	if err != nil {
+		return Post{}, fmt.Errorf("render %q for %s: %w", rv.Title, rules.Network, err)
+	}
+	p := Post{
+		Text:   res.text,
+		Links:  res.links,
+		Tags:   res.tags,
+		Lang:   o.Lang,
+		Length: res.length,
+		Limit:  rules.Limit,
+	}
+	if rules.Card {
+		p.Card = makeCard(data, rv)
+	}
+	return p, nil
+}
+
+// maxCardDescription caps a card's description, in grapheme clusters.
+const maxCardDescription = 300
+
+// makeCard builds the link card: the review page (else the trailer), its
+// title and summary, and the review's picture or else the trailer's
+// thumbnail.
+func makeCard(d TemplateData, rv feed.Review) *Card {
+	c := &Card{URL: d.Link, Title: d.Title, Description: cutAtWord(d.Summary, maxCardDescription)}
+	if c.URL == "" {
+		c.URL = d.TrailerURL
+	}
+	if c.URL == "" {
+		return nil
+	}
+	id := rv.TrailerID
+	if u, err := url.Parse(d.TrailerURL); err == nil && !validYouTubeID(id) {
+		id = youtubeID(u)
+	}
+	switch {
+	case rv.Image != "":
+		c.ImageURL = rv.Image
+	case validYouTubeID(id):
+		c.ImageURL = "https://i.ytimg.com/vi/" + id + "/hqdefault.jpg"
+	}
+	return c
+}

@@ -1,0 +1,40 @@
+package publisher
+
+import "github.com/reelpost/reelpost/publisher/textlen"
+
+// DefaultRules returns how network n counts a post, with the limits every
+// account of it has: X 280 weighted characters (twitter-text v3, every URL
+// 23); Mastodon 500 grapheme clusters with every URL 23 (a server may say
+// otherwise: see MastodonRules); Bluesky 300 grapheme clusters and 3000
+// bytes, links shown shortened and the link card built by the client. An
+// unknown network gets Rules without Count, which Render refuses.
+func DefaultRules(n Network) Rules {
+	switch n {
+	case X:
+		return Rules{Network: X, Limit: textlen.XLimit, Count: textlen.X, URLLength: textlen.XURLLength}
+	case Mastodon:
+		return MastodonRules(500, 23)
+	case Bluesky:
+		return Rules{Network: Bluesky, Limit: 300, MaxBytes: 3000, Count: textlen.Graphemes, ShortLinks: true, Card: true}
+	}
+	return Rules{Network: n}
+}
+
+// MastodonRules returns the rules of a Mastodon server from its
+// /api/v2/instance configuration.statuses: max_characters and
+// characters_reserved_per_url. Zero or negative values mean the server did
+// not say, and Mastodon's defaults (500 and 23) apply.
+func MastodonRules(maxChars, urlLen int) Rules {
+	if maxChars <= 0 {
+		maxChars = 500
+	}
+	if urlLen <= 0 {
+		urlLen = 23
+	}
+	return Rules{
+		Network:   Mastodon,
+		Limit:     maxChars,
+		URLLength: urlLen,
+		Count:     func(s string) int { return textlen.Mastodon(s, urlLen) },
+	}
+}

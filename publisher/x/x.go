@@ -1,0 +1,300 @@
+// Package x posts to X through the v2 API (POST /2/tweets), signed with
+// OAuth 1.0a user context (github.com/dghubble/oauth1).
+package x
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/dghubble/oauth1"
+
+	"github.com/reelpost/reelpost/config"
+	"github.com/reelpost/reelpost/internal/httpclient"
+	"github.com/reelpost/reelpost/publisher"
+)
+
+var (
+	_ publisher.Publisher = (*Publisher)(nil)
+	_ publisher.Verifier  = (*Publisher)(nil)
+)
+
+// maxBody caps what is read of an answer; X's are a few hundred bytes.
+const maxBody = 1 << 20
+
+// defaultWait is assumed when a 429 carries no usable reset header: X's
+// rate-limit windows are 15 minutes (https://docs.x.com/fundamentals/rate-limits).
+const defaultWait = 15 * time.Minute
+
+// Options tune a Publisher. Zero values take the defaults.
+type Options struct {
+	// Client makes the requests (default httpclient.New); the OAuth 1.0a
+	// signing wraps its transport and keeps its timeout.
+	Client *http.Client
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// Publisher posts to one X account.
+type Publisher struct {
+	id     string
+	apiURL string
+	client *http.Client
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// New builds a Publisher for a. It makes no request.
+//
+// Its ID is "x:" followed by the account's numeric user id, which X puts
+// before the dash of every OAuth 1.0a access token ("<user id>-<random>").
+// So the ID is known without asking X, stays the same when the tokens are
+// regenerated, and never changes when the account is renamed; Verify says
+// the @name it belongs to.
+func New(a config.XAccount, o Options) (*Publisher, error) {
+	for name, s := range map[string]config.Secret{"API_KEY": a.APIKey, "API_SECRET": a.APISecret,
+		"ACCESS_TOKEN": a.AccessToken, "ACCESS_TOKEN_SECRET": a.AccessTokenSecret} {
+		if !s.IsSet() {
+			return nil, fmt.Errorf("%s%s: not set", a.Prefix, name)
+		}
+	}
+	uid, _, ok := strings.Cut(a.AccessToken.Value(), "-")
+	if !ok || uid == "" || strings.Trim(uid, "0123456789") != "" {
+		// The token's shape only; its value stays out of the message.
+		return nil, fmt.Errorf("%sACCESS_TOKEN: not an X access token: expected <user id>-<rest>", a.Prefix)
+	}
+	u, err := url.Parse(a.APIURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%sAPI_URL: %q: expected an http(s) URL", a.Prefix, a.APIURL)
+	}
+	base := o.Client
+	if base == nil {
+		base = httpclient.New(httpclient.Options{})
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	// oauth1 builds its client on the context's client transport (User-Agent
+	// included) but not its timeout or redirect policy: carry those over.
+	ctx := context.WithValue(context.Background(), oauth1.HTTPClient, base)
+	c := oauth1.NewConfig(a.APIKey.Value(), a.APISecret.Value()).
+		Client(ctx, oauth1.NewToken(a.AccessToken.Value(), a.AccessTokenSecret.Value()))
+	c.Timeout = base.Timeout
+	c.CheckRedirect = base.CheckRedirect
+	c.Jar = base.Jar
+	return &Publisher{
+		id:     "x:" + uid,
+		apiURL: strings.TrimRight(a.APIURL, "/"),
+		client: c,
+		log:    o.Logger,
+		now:    o.Now,
+	}, nil
+}
+
+// ID is "x:<user id>" (see New).
+func (p *Publisher) ID() string { return p.id }
+
+// Network is publisher.X.
+func (p *Publisher) Network() publisher.Network { return publisher.X }
+
+// Rules are X's: 280 weighted characters, every URL 23.
+func (p *Publisher) Rules(context.Context) (publisher.Rules, error) {
+	return publisher.DefaultRules(publisher.X), nil
+}
+
+// Publish creates one post. X offers no idempotency key: a retry after an
+// unknown outcome (Error.Sent) that did post is answered 403 duplicate
+// content, which comes back as publisher.Duplicate.
+func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher.Receipt, error) {
+	body, err := json.Marshal(struct {
+		Text string `json:"text"`
+	}{post.Text})
+	if err != nil {
+		return publisher.Receipt{}, p.fail(publisher.Permanent, 0, "", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.apiURL+"/2/tweets", bytes.NewReader(body))
+	if err != nil {
+		return publisher.Receipt{}, p.fail(publisher.Permanent, 0, "", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	var out struct {
+		Data struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if err := p.do(req, http.StatusCreated, &out); err != nil {
+		return publisher.Receipt{}, err
+	}
+	if out.Data.ID == "" {
+		// Something answered 201 without an id: the post may exist.
+		e := p.fail(publisher.Transient, http.StatusCreated, "answer without data.id", nil)
+		e.Sent = true
+		return publisher.Receipt{}, e
+	}
+	p.log.Debug("x post created", "account", p.id, "post_id", out.Data.ID)
+	return publisher.Receipt{ID: out.Data.ID, URL: "https://x.com/i/web/status/" + out.Data.ID}, nil
+}
+
+// Verify asks X whose tokens these are (GET /2/users/me) and returns "@name".
+func (p *Publisher) Verify(ctx context.Context) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.apiURL+"/2/users/me", nil)
+	if err != nil {
+		return "", p.fail(publisher.Permanent, 0, "", err)
+	}
+	var out struct {
+		Data struct {
+			Username string `json:"username"`
+		} `json:"data"`
+	}
+	if err := p.do(req, http.StatusOK, &out); err != nil {
+		return "", err
+	}
+	if out.Data.Username == "" {
+		return "", p.fail(publisher.Transient, http.StatusOK, "answer without data.username", nil)
+	}
+	return "@" + out.Data.Username, nil
+}
+
+// problem is X's v2 error body (https://developer.x.com/en/support/x-api/error-troubleshooting).
+type problem struct {
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+	Type   string `json:"type"`
+	Errors []struct {
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+func (pr problem) message() string {
+	parts := []string{}
+	if pr.Detail != "" {
+		parts = append(parts, pr.Detail)
+	} else if pr.Title != "" {
+		parts = append(parts, pr.Title)
+	}
+	for _, e := range pr.Errors {
+		if e.Message != "" && e.Message != pr.Detail {
+			parts = append(parts, e.Message)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// do sends req and decodes a `want` answer into out; any other outcome is a
+// classified *publisher.Error.
+func (p *Publisher) do(req *http.Request, want int, out any) error {
+	var wrote atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		WroteHeaders: func() { wrote.Store(true) },
+	}))
+	resp, err := p.client.Do(req)
+	if err != nil {
+		e := p.fail(publisher.Transient, 0, "", err)
+		e.Sent = wrote.Load()
+		return e
+	}
+	defer func() {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
+		_ = resp.Body.Close()
+	}()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		e := p.fail(publisher.Transient, resp.StatusCode, "", fmt.Errorf("read answer: %w", err))
+		e.Sent = true
+		return e
+	}
+	if resp.StatusCode == want {
+		if err := json.Unmarshal(body, out); err != nil {
+			e := p.fail(publisher.Transient, resp.StatusCode, "", fmt.Errorf("decode answer: %w", err))
+			e.Sent = true
+			return e
+		}
+		return nil
+	}
+	var pr problem
+	_ = json.Unmarshal(body, &pr) // a body that is not a problem leaves the message empty
+	msg := pr.message()
+	if msg == "" {
+		msg = http.StatusText(resp.StatusCode)
+	}
+	code := resp.StatusCode
+	switch {
+	case code == http.StatusTooManyRequests:
+		e := p.fail(publisher.RateLimited, code, msg, nil)
+		e.RetryAfter = p.resetTime(resp.Header)
+		return e
+	case code == http.StatusForbidden && strings.Contains(strings.ToLower(pr.Detail), "duplicate content"):
+		// X v2 gives no code for this, only the detail text
+		// ("You are not allowed to create a Tweet with duplicate content.").
+		return p.fail(publisher.Duplicate, code, msg, nil)
+	case code >= 500 || code == http.StatusRequestTimeout:
+		e := p.fail(publisher.Transient, code, msg, nil)
+		e.Sent = true
+		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), p.now())
+		return e
+	default: // 400 validation, 401/403 credentials or permissions, 404 a wrong X_API_URL
+		return p.fail(publisher.Permanent, code, msg, nil)
+	}
+}
+
+// resetTime reads when a 429 ends. X sends x-rate-limit-reset (Unix seconds)
+// for the 15-minute window and, on posting, x-user-limit-24hour-* and
+// x-app-limit-24hour-* for the daily caps; the exhausted bucket that resets
+// last decides.
+func (p *Publisher) resetTime(h http.Header) time.Time {
+	var latest, anyReset time.Time
+	for _, prefix := range []string{"x-rate-limit-", "x-user-limit-24hour-", "x-app-limit-24hour-"} {
+		sec, err := strconv.ParseInt(strings.TrimSpace(h.Get(prefix+"reset")), 10, 64)
+		if err != nil || sec <= 0 {
+			continue
+		}
+		t := time.Unix(sec, 0)
+		if anyReset.IsZero() {
+			anyReset = t
+		}
+		if h.Get(prefix+"remaining") == "0" && t.After(latest) {
+			latest = t
+		}
+	}
+	switch {
+	case !latest.IsZero():
+		return latest
+	case !anyReset.IsZero():
+		return anyReset
+	}
+	if t := retryAfter(h.Get("Retry-After"), p.now()); !t.IsZero() {
+		return t
+	}
+	return p.now().Add(defaultWait)
+}
+
+// retryAfter reads a Retry-After header: seconds or an HTTP date.
+func retryAfter(v string, now time.Time) time.Time {
+	if v == "" {
+		return time.Time{}
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return now.Add(time.Duration(s) * time.Second)
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return t
+	}
+	return time.Time{}
+}
+
+func (p *Publisher) fail(k publisher.Kind, status int, msg string, err error) *publisher.Error {
+	return &publisher.Error{Kind: k, Network: publisher.X, Account: p.id, Status: status, Message: msg, Err: err}
+}

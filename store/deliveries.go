@@ -1,0 +1,429 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ClaimOptions say who claims and how much.
+type ClaimOptions struct {
+	// Owner names the claimer (a replica): outcomes must come from it.
+	Owner string
+	// Lease is how long the claim holds before another owner may take the
+	// delivery over (with Unknown set).
+	Lease time.Duration
+	// Limit caps the deliveries claimed; 0 or less means 10.
+	Limit int
+	// Spacing (POST_SPACING) is the minimum gap between two claims on one
+	// account, counted from the account's last claim and its last post;
+	// with Spacing set, each call claims at most one delivery per account.
+	Spacing time.Duration
+}
+
+// DeliveryFilter narrows Deliveries; zero fields match everything.
+type DeliveryFilter struct {
+	Account string
+	States  []State
+	ItemID  int64
+	// Limit caps the rows returned; 0 or less means no limit.
+	Limit int
+}
+
+const deliveryCols = `d.id, d.item_id, d.account, d.seq, d.key, d.state, d.attempts, d.next_attempt, d.lease_owner,
+	d.lease_expires, d.remote_id, d.remote_url, d.last_error, d.created_at, d.updated_at, d.posted_at, d.unknown`
+
+const deliverySelect = `SELECT ` + deliveryCols + `, ` + itemCols + ` FROM deliveries d JOIN items i ON i.id = d.item_id`
+
+func scanDelivery(sc interface{ Scan(...any) error }) (Delivery, error) {
+	var d Delivery
+	var state string
+	dest := []any{&d.ID, &d.ItemID, &d.Account, &d.Seq, &d.Key, &state, &d.Attempts, tm(&d.NextAttempt), &d.LeaseOwner,
+		tm(&d.LeaseExpires), &d.RemoteID, &d.RemoteURL, &d.LastError, tm(&d.CreatedAt), tm(&d.UpdatedAt), tm(&d.PostedAt), &d.Unknown}
+	err := sc.Scan(append(dest, itemDest(&d.Item)...)...)
+	d.State = State(state)
+	return d, err
+}
+
+func (s *Store) queryDeliveries(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]Delivery, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ds []Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, err
+		}
+		ds = append(ds, d)
+	}
+	return ds, rows.Err()
+}
+
+// due is the condition of a claimable delivery, with now as $1: pending and
+// due, or posting under a lease that expired (its owner died or hung).
+const due = `((d.state = 'pending' AND d.next_attempt <= $1) OR (d.state = 'posting' AND d.lease_expires <= $1))`
+
+// Claim leases due deliveries to o.Owner until now+o.Lease and returns them,
+// item filled, by next attempt then ID. A delivery taken over from an expired
+// lease comes back with Unknown set (and keeps it until settled): the earlier
+// attempt may have posted. Claimed rows are locked while choosing them
+// (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the write lock of BEGIN
+// IMMEDIATE), so no delivery goes to two owners while a lease holds.
+func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
+	if o.Owner == "" || o.Lease <= 0 {
+		return nil, fmt.Errorf("claim deliveries: owner %q and lease %s: both are required", o.Owner, o.Lease)
+	}
+	if o.Limit <= 0 {
+		o.Limit = 10
+	}
+	lock := ""
+	if s.dialect == DialectPostgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	// A read first: an idle tick takes no write lock, so it never makes a
+	// CLI command on the same SQLite file wait. The transaction checks again.
+	var anyDue bool
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries d WHERE `+due+`)`, s.ts(s.now())).Scan(&anyDue); err != nil {
+		return nil, fmt.Errorf("claim deliveries for %s: %w", o.Owner, err)
+	}
+	if !anyDue {
+		return nil, nil
+	}
+	var claimed []Delivery
+	err := s.inTx(ctx, "claim deliveries for "+o.Owner, func(tx *sql.Tx) error {
+		now := s.now()
+		var ids []int64
+		var accounts []string
+		var err error
+		if o.Spacing > 0 {
+			ids, accounts, err = s.spacedDue(ctx, tx, now, o, lock)
+		} else {
+			ids, err = queryIDs(ctx, tx, `SELECT d.id FROM deliveries d WHERE `+due+`
+				ORDER BY d.next_attempt, d.id LIMIT $2`+lock, s.ts(now), o.Limit)
+		}
+		if err != nil || len(ids) == 0 {
+			claimed = nil
+			return err
+		}
+		args := []any{o.Owner, s.ts(now.Add(o.Lease)), s.ts(now)}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET unknown = (unknown OR state = 'posting'),
+			state = 'posting', lease_owner = $1, lease_expires = $2, attempts = attempts + 1,
+			updated_at = $3, claimed_at = $3 WHERE id IN (`+placeholders(4, len(ids))+`)`, args...); err != nil {
+			return err
+		}
+		if len(accounts) > 0 {
+			args := []any{s.ts(now)}
+			for _, a := range accounts {
+				args = append(args, a)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE account_pace SET last_claim = $1
+				WHERE account IN (`+placeholders(2, len(accounts))+`)`, args...); err != nil {
+				return err
+			}
+		}
+		claimed, err = s.queryDeliveries(ctx, tx, deliverySelect+` WHERE d.id IN (`+placeholders(1, len(ids))+`)
+			ORDER BY d.next_attempt, d.id`, args[3:]...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return claimed, nil
+}
+
+// spacedDue picks, for each account whose last claim and last post are at
+// least o.Spacing old, its first due delivery. The account's pacing row is
+// locked, so two replicas never both claim for one account within Spacing.
+func (s *Store) spacedDue(ctx context.Context, tx *sql.Tx, now time.Time, o ClaimOptions, lock string) ([]int64, []string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT p.account, p.last_claim,
+			(SELECT MAX(d.posted_at) FROM deliveries d WHERE d.account = p.account)
+		FROM account_pace p
+		WHERE p.account IN (SELECT d.account FROM deliveries d WHERE `+due+`)
+		ORDER BY p.account`+lock, s.ts(now))
+	if err != nil {
+		return nil, nil, err
+	}
+	var eligible []string
+	for rows.Next() {
+		var acct string
+		var lastClaim, lastPost time.Time
+		if err := rows.Scan(&acct, tm(&lastClaim), tm(&lastPost)); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		if !lastClaim.After(now.Add(-o.Spacing)) && !lastPost.After(now.Add(-o.Spacing)) {
+			eligible = append(eligible, acct)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	type pick struct {
+		id      int64
+		account string
+		at      time.Time
+	}
+	var picks []pick
+	for _, acct := range eligible {
+		var p pick
+		err := tx.QueryRowContext(ctx, `SELECT d.id, d.next_attempt FROM deliveries d WHERE `+due+` AND d.account = $2
+			ORDER BY d.next_attempt, d.id LIMIT 1`+lock, s.ts(now), acct).Scan(&p.id, tm(&p.at))
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		p.account = acct
+		picks = append(picks, p)
+	}
+	sort.Slice(picks, func(i, j int) bool {
+		if !picks[i].at.Equal(picks[j].at) {
+			return picks[i].at.Before(picks[j].at)
+		}
+		return picks[i].id < picks[j].id
+	})
+	if len(picks) > o.Limit {
+		picks = picks[:o.Limit]
+	}
+	ids := make([]int64, len(picks))
+	accounts := make([]string, len(picks))
+	for i, p := range picks {
+		ids[i], accounts[i] = p.id, p.account
+	}
+	return ids, accounts, nil
+}
+
+func queryIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// settle applies an outcome to a delivery that owner still holds.
+func (s *Store) settle(ctx context.Context, what string, id int64, owner string, set string, args ...any) error {
+	args = append([]any{id, owner, s.ts(s.now())}, args...)
+	res, err := s.exec(ctx, `UPDATE deliveries SET `+set+`, updated_at = $3
+		WHERE id = $1 AND state = 'posting' AND lease_owner = $2`, args...)
+	if err != nil {
+		return fmt.Errorf("%s delivery %d: %w", what, id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("%s delivery %d: %w", what, id, err)
+	} else if n == 0 {
+		return fmt.Errorf("%s delivery %d for %s: %w", what, id, owner, ErrLeaseLost)
+	}
+	return nil
+}
+
+// Extend pushes owner's lease on delivery id to now+lease, for a post that is
+// taking long. ErrLeaseLost if owner no longer holds it.
+func (s *Store) Extend(ctx context.Context, id int64, owner string, lease time.Duration) error {
+	return s.settle(ctx, "extend", id, owner, `lease_expires = $4`, s.ts(s.now().Add(lease)))
+}
+
+// MarkPosted records the post the network made. ErrLeaseLost if owner no
+// longer holds the delivery.
+func (s *Store) MarkPosted(ctx context.Context, id int64, owner, remoteID, remoteURL string) error {
+	return s.settle(ctx, "mark posted", id, owner, `state = 'posted', remote_id = $4, remote_url = $5,
+		posted_at = $3, lease_expires = NULL, last_error = '', unknown = FALSE`, remoteID, remoteURL)
+}
+
+// MarkRetry puts the delivery back to pending, due at next, after an error
+// that left no post. ErrLeaseLost if owner no longer holds it.
+func (s *Store) MarkRetry(ctx context.Context, id int64, owner string, next time.Time, lastErr string) error {
+	return s.settle(ctx, "mark retry", id, owner, `state = 'pending', next_attempt = $4, last_error = $5,
+		lease_owner = '', lease_expires = NULL`, s.tsNonNull(next), lastErr)
+}
+
+// MarkUnknown is MarkRetry after an attempt whose outcome is unknown (a
+// timeout after sending): the delivery comes back from Claim with Unknown
+// set, so that the relay looks for the post before posting again.
+func (s *Store) MarkUnknown(ctx context.Context, id int64, owner string, next time.Time, lastErr string) error {
+	return s.settle(ctx, "mark unknown", id, owner, `state = 'pending', next_attempt = $4, last_error = $5,
+		lease_owner = '', lease_expires = NULL, unknown = TRUE`, s.tsNonNull(next), lastErr)
+}
+
+// MarkFailed gives the delivery up with the reason. ErrLeaseLost if owner no
+// longer holds it.
+func (s *Store) MarkFailed(ctx context.Context, id int64, owner string, lastErr string) error {
+	return s.settle(ctx, "mark failed", id, owner, `state = 'failed', last_error = $4, lease_expires = NULL`, lastErr)
+}
+
+// Release returns owner's claimed deliveries to pending, due as they were,
+// and gives back the attempt their claim counted: for a graceful shutdown,
+// after the in-flight posts finished, so that another replica (or the next
+// start) takes them at once instead of waiting for the lease to expire.
+func (s *Store) Release(ctx context.Context, owner string) (int, error) {
+	res, err := s.exec(ctx, `UPDATE deliveries SET state = 'pending', lease_owner = '', lease_expires = NULL,
+		attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, updated_at = $2
+		WHERE state = 'posting' AND lease_owner = $1`, owner, s.ts(s.now()))
+	if err != nil {
+		return 0, fmt.Errorf("release deliveries of %s: %w", owner, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("release deliveries of %s: %w", owner, err)
+	}
+	return int(n), nil
+}
+
+// AddRepost creates a new delivery of item itemID to account, due now: the
+// next seq for that item and account, hence a new idempotency key.
+func (s *Store) AddRepost(ctx context.Context, itemID int64, account string) (Delivery, error) {
+	var id int64
+	err := s.inTx(ctx, fmt.Sprintf("add repost of item %d to %s", itemID, account), func(tx *sql.Tx) error {
+		now := s.now()
+		var identity string
+		err := tx.QueryRowContext(ctx, `SELECT identity FROM items WHERE id = $1`, itemID).Scan(&identity)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("item %d: %w", itemID, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		var seq int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM deliveries WHERE item_id = $1 AND account = $2`,
+			itemID, account).Scan(&seq); err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO deliveries
+			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $5) ON CONFLICT DO NOTHING RETURNING id`,
+			itemID, account, seq, DeliveryKey(identity, account, seq), s.ts(now)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errRetry // a concurrent repost took this seq
+		}
+		if err != nil {
+			return err
+		}
+		return ensurePace(ctx, tx, account)
+	})
+	if err != nil {
+		return Delivery{}, err
+	}
+	return s.Delivery(ctx, id)
+}
+
+// Delivery returns one delivery, item filled; ErrNotFound if there is none.
+func (s *Store) Delivery(ctx context.Context, id int64) (Delivery, error) {
+	d, err := scanDelivery(s.db.QueryRowContext(ctx, deliverySelect+` WHERE d.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Delivery{}, fmt.Errorf("delivery %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Delivery{}, fmt.Errorf("read delivery %d: %w", id, err)
+	}
+	return d, nil
+}
+
+// Deliveries lists deliveries matching f, most recently changed first, item
+// filled.
+func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Account != "" {
+		where = append(where, "d.account = "+arg(f.Account))
+	}
+	if f.ItemID != 0 {
+		where = append(where, "d.item_id = "+arg(f.ItemID))
+	}
+	if len(f.States) > 0 {
+		var ps []string
+		for _, st := range f.States {
+			ps = append(ps, arg(string(st)))
+		}
+		where = append(where, "d.state IN ("+strings.Join(ps, ", ")+")")
+	}
+	q := deliverySelect
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY d.updated_at DESC, d.id DESC"
+	if f.Limit > 0 {
+		q += " LIMIT " + arg(f.Limit)
+	}
+	ds, err := s.queryDeliveries(ctx, s.db, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list deliveries: %w", err)
+	}
+	return ds, nil
+}
+
+// Counts returns the number of deliveries per account and state; every state
+// is present for each account, zero included.
+func (s *Store) Counts(ctx context.Context) (map[string]map[State]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT account, state, COUNT(*) FROM deliveries GROUP BY account, state`)
+	if err != nil {
+		return nil, fmt.Errorf("count deliveries: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]map[State]int{}
+	for rows.Next() {
+		var acct, state string
+		var n int
+		if err := rows.Scan(&acct, &state, &n); err != nil {
+			return nil, fmt.Errorf("count deliveries: %w", err)
+		}
+		if counts[acct] == nil {
+			counts[acct] = map[State]int{}
+			for _, st := range States {
+				counts[acct][st] = 0
+			}
+		}
+		counts[acct][State(state)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count deliveries: %w", err)
+	}
+	return counts, nil
+}
+
+// Accounts lists every account that has deliveries, sorted.
+func (s *Store) Accounts(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT account FROM deliveries ORDER BY account`)
+	if err != nil {
+		return nil, fmt.Errorf("list accounts: %w", err)
+	}
+	defer rows.Close()
+	var accts []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, fmt.Errorf("list accounts: %w", err)
+		}
+		accts = append(accts, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list accounts: %w", err)
+	}
+	return accts, nil
+}

@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// clock is a fake clock shared by the stores of one test.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// newClock starts at an instant with a microsecond part, so that every
+// round-trip check also checks the precision.
+func newClock() *clock {
+	return &clock{t: time.Date(2026, 3, 14, 15, 9, 26, 535897000, time.UTC)}
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func TestSQLite(t *testing.T) {
+	t.Parallel()
+	runConformance(t, func(t *testing.T) string {
+		return "sqlite://" + filepath.Join(t.TempDir(), "ledger.db")
+	})
+}
+
+func TestPostgres(t *testing.T) {
+	t.Parallel()
+	base := postgresURL(t)
+	runConformance(t, func(t *testing.T) string { return freshSchema(t, base) })
+}
+
+// postgresURL is the test server's URL; without one the PostgreSQL tests
+// skip, except in CI, which must never skip them silently.
+func postgresURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv("REELPOST_TEST_POSTGRES_URL")
+	if u == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("REELPOST_TEST_POSTGRES_URL is unset under CI: the PostgreSQL ledger tests must run there")
+		}
+		t.Skip("REELPOST_TEST_POSTGRES_URL is unset: skipping the PostgreSQL ledger tests")
+	}
+	return u
+}
+
+// freshSchema creates a schema of its own for one test, dropped afterwards,
+// and returns a DSN whose search_path selects it, so tests run in parallel.
+func freshSchema(t testing.TB, base string) string {
+	t.Helper()
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("open %s: %v", base, err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		t.Fatalf("create schema %s: %v", schema, err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Errorf("open %s: %v", base, err)
+			return
+		}
+		defer admin.Close()
+		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse %s: %v", base, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func TestDeliveryKey(t *testing.T) {
+	t.Parallel()
+	base := DeliveryKey("https://blog.example/reviews/alien", "mastodon:main", 0)
+	if len(base) != 32 || strings.Trim(base, "0123456789abcdef") != "" {
+		t.Fatalf("DeliveryKey = %q, want 32 lowercase hex digits", base)
+	}
+	if again := DeliveryKey("https://blog.example/reviews/alien", "mastodon:main", 0); again != base {
+		t.Fatalf("DeliveryKey is not deterministic: %q then %q", base, again)
+	}
+	for _, tc := range []struct {
+		name, identity, account string
+		seq                     int
+	}{
+		{"another item", "https://blog.example/reviews/aliens", "mastodon:main", 0},
+		{"another account", "https://blog.example/reviews/alien", "bluesky:main", 0},
+		{"a repost", "https://blog.example/reviews/alien", "mastodon:main", 1},
+		{"no separator collision", "https://blog.example/reviews/alienm", "astodon:main", 0},
+	} {
+		if k := DeliveryKey(tc.identity, tc.account, tc.seq); k == base {
+			t.Errorf("%s: key %q equals the original's", tc.name, k)
+		}
+	}
+}
+
+func TestGlobalGUID(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		guid string
+		want bool
+	}{
+		{"https://blog.example/?p=42", true},
+		{"http://blog.example/reviews/alien", true},
+		{"tag:blog.example,2026:review-42", true},
+		{"urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a", true},
+		{"42", false},
+		{"post-42", false},
+		{"/reviews/alien", false},
+		{"tag:", false},
+		{"", false},
+	} {
+		if got := globalGUID(tc.guid); got != tc.want {
+			t.Errorf("globalGUID(%q) = %v, want %v", tc.guid, got, tc.want)
+		}
+	}
+}
+
+func TestSQLiteDSN(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ dsn, path string }{
+		{"sqlite:///data/reelpost.db", "/data/reelpost.db"},
+		{"file:/data/reelpost.db", "/data/reelpost.db"},
+		{"reelpost.db", "reelpost.db"},
+	} {
+		got := sqliteDSN(tc.dsn)
+		if !strings.HasPrefix(got, "file:"+tc.path+"?") {
+			t.Errorf("sqliteDSN(%q) = %q, want the file %s", tc.dsn, got, tc.path)
+		}
+		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(ON)", "synchronous(NORMAL)", "_txlock=immediate"} {
+			if !strings.Contains(got, p) {
+				t.Errorf("sqliteDSN(%q) = %q, lacks %s", tc.dsn, got, p)
+			}
+		}
+	}
+}
+
+// TestSQLitePragmas checks that every pooled connection runs with the pragmas
+// the CLI-beside-the-daemon promise rests on.
+func TestSQLitePragmas(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := Open(ctx, "file:"+filepath.Join(t.TempDir(), "ledger.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// Hold several connections at once so that the pool opens more than one.
+	var conns []*sql.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := 0; i < 3; i++ {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		for pragma, want := range map[string]string{
+			"journal_mode": "wal", "busy_timeout": "10000", "foreign_keys": "1", "synchronous": "1",
+		} {
+			var got string
+			if err := c.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("connection %d: PRAGMA %s = %s, want %s", i, pragma, got, want)
+			}
+		}
+	}
+}
