@@ -93,11 +93,16 @@ func Load(environ map[string]string) (*Config, error) {
 		return nil, err
 	}
 	var c Config
-	if err := env.ParseWithOptions(&c, env.Options{Environment: environ}); err != nil {
-		return nil, envError(err)
+	// Report every bad variable at once, not one per start-up attempt: the
+	// values that failed to parse are left out of Validate, which would only
+	// repeat them.
+	parseErr := env.ParseWithOptions(&c, env.Options{Environment: environ})
+	if parseErr != nil {
+		parseErr = envError(parseErr)
 	}
-	if err := loadAccounts(&c, environ); err != nil {
-		return nil, err
+	accErr := loadAccounts(&c, environ)
+	if parseErr != nil || accErr != nil {
+		return nil, errors.Join(parseErr, accErr)
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -186,17 +191,20 @@ func expected(typ string) string {
 // uses the plain names (MASTODON_SERVER); further ones put a number after the
 // network (MASTODON_2_SERVER, MASTODON_3_SERVER, ...).
 func loadAccounts(c *Config, environ map[string]string) error {
+	var errs []error
 	for _, prefix := range prefixes(environ, "X") {
 		a := XAccount{Prefix: prefix}
 		if err := env.ParseWithOptions(&a, env.Options{Environment: environ, Prefix: prefix}); err != nil {
-			return envError(err)
+			errs = append(errs, envError(err))
+			continue
 		}
 		if a.APIKey.IsSet() || a.APISecret.IsSet() || a.AccessToken.IsSet() || a.AccessTokenSecret.IsSet() {
 			if err := complete(prefix, map[string]bool{
 				"API_KEY": a.APIKey.IsSet(), "API_SECRET": a.APISecret.IsSet(),
 				"ACCESS_TOKEN": a.AccessToken.IsSet(), "ACCESS_TOKEN_SECRET": a.AccessTokenSecret.IsSet(),
 			}); err != nil {
-				return err
+				errs = append(errs, err)
+				continue
 			}
 			c.X = append(c.X, a)
 		}
@@ -204,11 +212,13 @@ func loadAccounts(c *Config, environ map[string]string) error {
 	for _, prefix := range prefixes(environ, "MASTODON") {
 		a := MastodonAccount{Prefix: prefix}
 		if err := env.ParseWithOptions(&a, env.Options{Environment: environ, Prefix: prefix}); err != nil {
-			return envError(err)
+			errs = append(errs, envError(err))
+			continue
 		}
 		if a.Server != "" || a.AccessToken.IsSet() {
 			if err := complete(prefix, map[string]bool{"SERVER": a.Server != "", "ACCESS_TOKEN": a.AccessToken.IsSet()}); err != nil {
-				return err
+				errs = append(errs, err)
+				continue
 			}
 			c.Mastodon = append(c.Mastodon, a)
 		}
@@ -216,16 +226,18 @@ func loadAccounts(c *Config, environ map[string]string) error {
 	for _, prefix := range prefixes(environ, "BLUESKY") {
 		a := BlueskyAccount{Prefix: prefix}
 		if err := env.ParseWithOptions(&a, env.Options{Environment: environ, Prefix: prefix}); err != nil {
-			return envError(err)
+			errs = append(errs, envError(err))
+			continue
 		}
 		if a.Handle != "" || a.AppPassword.IsSet() {
 			if err := complete(prefix, map[string]bool{"HANDLE": a.Handle != "", "APP_PASSWORD": a.AppPassword.IsSet()}); err != nil {
-				return err
+				errs = append(errs, err)
+				continue
 			}
 			c.Bluesky = append(c.Bluesky, a)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // prefixes returns "NET_" and every "NET_<n>_" that some variable uses, in

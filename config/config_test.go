@@ -51,6 +51,8 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"partial x", map[string]string{"X_API_KEY": "k", "X_API_SECRET": "s", "X_ACCESS_TOKEN": "t"}, []string{"X_ACCESS_TOKEN_SECRET"}},
 		{"partial mastodon", map[string]string{"MASTODON_ACCESS_TOKEN": "t"}, []string{"MASTODON_SERVER"}},
 		{"partial second mastodon", map[string]string{"MASTODON_2_SERVER": "https://b.example"}, []string{"MASTODON_2_ACCESS_TOKEN"}},
+		{"every problem at once", map[string]string{"POLL_INTERVAL": "soon", "X_API_KEY": "k", "MASTODON_SERVER": "https://m.example"},
+			[]string{"POLL_INTERVAL", "X_API_SECRET", "X_ACCESS_TOKEN", "MASTODON_ACCESS_TOKEN"}},
 		{"partial bluesky", map[string]string{"BLUESKY_HANDLE": "films.bsky.social"}, []string{"BLUESKY_APP_PASSWORD"}},
 		{"bad mastodon server", map[string]string{"MASTODON_SERVER": "mastodon.social", "MASTODON_ACCESS_TOKEN": "t"}, []string{"MASTODON_SERVER", "http(s) URL"}},
 		{"bad visibility", map[string]string{"MASTODON_SERVER": "https://m.example", "MASTODON_ACCESS_TOKEN": "t", "MASTODON_VISIBILITY": "loud"}, []string{"MASTODON_VISIBILITY"}},
