@@ -345,7 +345,7 @@ func TestRetryAfterLostAnswerDoesNotPostTwice(t *testing.T) {
 	for _, f := range []blueskyfake.Fault{blueskyfake.FaultAfterCommit, blueskyfake.FaultAfterCommitHang} {
 		t.Run(f.String(), func(t *testing.T) {
 			t.Parallel()
-			e := setup(t, password, 500*time.Millisecond)
+			e := setup(t, password, time.Second)
 			e.pds.FailNext(f, 1)
 			p := samplePost("lost-answer")
 			_, err := e.pub.Publish(t.Context(), p)
@@ -402,7 +402,13 @@ func TestFaultsAreClassified(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := setup(t, password, 400*time.Millisecond)
+			// Only a hang needs a short client timeout; the others get a
+			// generous one so a loaded machine cannot fail the retry.
+			timeout := 10 * time.Second
+			if tt.fault == blueskyfake.FaultHang {
+				timeout = time.Second
+			}
+			e := setup(t, password, timeout)
 			e.pds.FailNextOn(tt.nsid, tt.fault, 1)
 			p := samplePost("fault")
 			p.Card = &publisher.Card{URL: "https://films.example/r", Title: "T", ImageURL: e.img.URL + "/poster.png"}

@@ -258,7 +258,7 @@ func TestPublishFaults(t *testing.T) {
 		{name: "429", fault: mastodonfake.Fault429, kind: publisher.RateLimited, retryAfter: reset},
 		{name: "500", fault: mastodonfake.Fault500, kind: publisher.Transient, sent: true},
 		{name: "503", fault: mastodonfake.Fault503, kind: publisher.Transient, sent: true, retryAfter: now.Add(30 * time.Second)},
-		{name: "hang", fault: mastodonfake.FaultHang, timeout: 300 * time.Millisecond, kind: publisher.Transient, sent: true},
+		{name: "hang", fault: mastodonfake.FaultHang, timeout: time.Second, kind: publisher.Transient, sent: true},
 		{name: "reset", fault: mastodonfake.FaultReset, kind: publisher.Transient, sent: true},
 	}
 	for _, tt := range tests {

@@ -170,7 +170,7 @@ func TestPublishFaults(t *testing.T) {
 		{name: "429", fault: xfake.Fault429, kind: publisher.RateLimited, retryAfter: reset},
 		{name: "500", fault: xfake.Fault500, kind: publisher.Transient, sent: true},
 		{name: "503", fault: xfake.Fault503, kind: publisher.Transient, sent: true, retryAfter: now.Add(30 * time.Second)},
-		{name: "hang", fault: xfake.FaultHang, timeout: 300 * time.Millisecond, kind: publisher.Transient, sent: true},
+		{name: "hang", fault: xfake.FaultHang, timeout: time.Second, kind: publisher.Transient, sent: true},
 		{name: "reset", fault: xfake.FaultReset, kind: publisher.Transient, sent: true},
 		{name: "posted but answer lost", fault: xfake.FaultAfterCommit, kind: publisher.Transient, sent: true, posted: 1},
 	}

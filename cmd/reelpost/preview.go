@@ -1,0 +1,290 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/reelpost/reelpost/config"
+	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/relay"
+)
+
+const previewSummary = `Fetch the feeds (the arguments, else FEED_URLS), and show what reelpost
+understood of each item and the exact post it would make on each configured
+network (all three when no account is configured), with its length as that
+network counts it. Nothing is posted and the ledger is not touched.`
+
+func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
+	fs := newFlags(e, "preview", "[--json] [--limit N] [FEED...]", previewSummary)
+	asJSON := fs.Bool("json", false, "print one JSON object per item")
+	limit := fs.Int("limit", 0, "show only the newest N items of each feed (0: all)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *limit < 0 {
+		return &exitError{code: exitUsage, err: errors.New("--limit: expected 0 or more")}
+	}
+	env := e.Environ
+	if fs.NArg() > 0 {
+		// Feeds given as arguments replace FEED_URLS; copy so the caller's
+		// map is left alone.
+		env = make(map[string]string, len(e.Environ)+1)
+		for k, v := range e.Environ {
+			env[k] = v
+		}
+		env["FEED_URLS"] = strings.Join(fs.Args(), ",")
+	}
+	ce := *e
+	ce.Environ = env
+	cfg, err := ce.loadConfig()
+	if err != nil {
+		return err
+	}
+	e.Logger = ce.Logger
+	if len(cfg.FeedURLs) == 0 {
+		return &exitError{code: exitUsage, err: errors.New("no feed: give one as an argument or set FEED_URLS")}
+	}
+
+	var pubs []publisher.Publisher
+	if cfg.Accounts() > 0 {
+		// Configured accounts: their own rules (Mastodon asks its server).
+		if pubs, err = buildPublishers(cfg, e.Logger); err != nil {
+			return &exitError{code: exitConfig, err: err}
+		}
+	}
+	renderer, err := publisher.NewRenderer(templatesOf(cfg))
+	if err != nil {
+		return &exitError{code: exitConfig, err: err}
+	}
+	fetcher := feed.NewFetcher(feed.FetchOptions{Timeout: cfg.FetchTimeout, MaxBytes: cfg.MaxFeedBytes})
+	extractor := feed.NewExtractor(feed.ExtractOptions{
+		Pages: fetcher, FetchPages: cfg.FetchPages, Categories: cfg.FeedCategories, Logger: e.Logger,
+	})
+
+	var failed []string
+	for _, url := range cfg.FeedURLs {
+		reviews, err := loadReviews(ctx, fetcher, extractor, url)
+		if err != nil {
+			fmt.Fprintf(e.Stderr, "reelpost: %s\n", oneLine(err.Error()))
+			failed = append(failed, url)
+			continue
+		}
+		if *limit > 0 && len(reviews) > *limit {
+			reviews = reviews[len(reviews)-*limit:] // oldest first: keep the newest
+		}
+		if !*asJSON {
+			fmt.Fprintf(e.Stdout, "feed %s: %d item(s)\n\n", url, len(reviews))
+		}
+		for _, rv := range reviews {
+			posts := renderAll(ctx, renderer, pubs, rv, cfg.Language)
+			if *asJSON {
+				if err := writePreviewJSON(e.Stdout, rv, posts); err != nil {
+					return err
+				}
+				continue
+			}
+			writePreviewText(e.Stdout, rv, posts)
+		}
+	}
+	if len(failed) > 0 {
+		return &exitError{code: exitFailure, err: fmt.Errorf("%d of %d feed(s) could not be read: %s: %w",
+			len(failed), len(cfg.FeedURLs), strings.Join(failed, ", "), errSilent)}
+	}
+	return nil
+}
+
+// loadReviews fetches, parses and extracts one feed, unconditionally.
+func loadReviews(ctx context.Context, f *feed.Fetcher, x *feed.Extractor, url string) ([]feed.Review, error) {
+	resp, err := f.Fetch(ctx, url, feed.Validators{})
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := feed.Parse(url, resp.Body, resp.ContentType)
+	if err != nil {
+		return nil, err
+	}
+	return x.Extract(ctx, url, parsed), nil
+}
+
+type previewPost struct {
+	Network publisher.Network `json:"network"`
+	Account string            `json:"account"`
+	Text    string            `json:"text"`
+	Length  int               `json:"length"`
+	Limit   int               `json:"limit"`
+	Facets  []previewFacet    `json:"facets,omitempty"`
+	Card    *publisher.Card   `json:"card,omitempty"`
+	Error   string            `json:"error,omitempty"`
+}
+
+// previewFacet is a link or hashtag of a post whose network needs the client
+// to mark them (Bluesky): the text shown, and where it leads.
+type previewFacet struct {
+	Text string `json:"text"`
+	URL  string `json:"url,omitempty"`
+	Tag  string `json:"tag,omitempty"`
+}
+
+// renderAll renders rv for every configured account, or for every network
+// with its default rules when none is configured, as the daemon would.
+func renderAll(ctx context.Context, r *publisher.Renderer, pubs []publisher.Publisher, rv feed.Review, lang string) []previewPost {
+	rendered := relay.RenderAll(ctx, r, pubs, rv, publisher.RenderOptions{Lang: lang})
+	out := make([]previewPost, 0, len(rendered))
+	for _, d := range rendered {
+		pp := previewPost{Network: d.Target.Network, Account: d.Target.Account, Limit: d.Target.Rules.Limit}
+		if d.Err != nil {
+			pp.Error = d.Err.Error()
+			out = append(out, pp)
+			continue
+		}
+		p := d.Post
+		pp.Text, pp.Length, pp.Limit = p.Text, p.Length, p.Limit
+		if d.Target.Rules.ShortLinks {
+			for _, l := range p.Links {
+				pp.Facets = append(pp.Facets, previewFacet{Text: l.Display, URL: l.URL})
+			}
+			for _, tag := range p.Tags {
+				pp.Facets = append(pp.Facets, previewFacet{Text: "#" + tag, Tag: tag})
+			}
+		}
+		if d.Target.Rules.Card {
+			pp.Card = p.Card
+		}
+		out = append(out, pp)
+	}
+	return out
+}
+
+// previewJSON is the --json object: the fields the issue names, plus posts.
+type previewJSON struct {
+	Key            string        `json:"key"`
+	GUID           string        `json:"guid"`
+	Link           string        `json:"link"`
+	Title          string        `json:"title"`
+	Author         string        `json:"author"`
+	Published      *time.Time    `json:"published"`
+	Categories     []string      `json:"categories"`
+	Image          string        `json:"image"`
+	TrailerID      string        `json:"trailer_id"`
+	TrailerURL     string        `json:"trailer_url"`
+	Genres         []string      `json:"genres"`
+	Cast           []string      `json:"cast"`
+	Director       string        `json:"director"`
+	Writer         string        `json:"writer"`
+	RuntimeMinutes int           `json:"runtime_minutes"`
+	Rating         string        `json:"rating"`
+	SeeAlso        []string      `json:"see_also"`
+	Summary        string        `json:"summary"`
+	IsReview       bool          `json:"is_review"`
+	ReviewReason   string        `json:"review_reason"`
+	PageFetched    bool          `json:"page_fetched"`
+	Duplicates     []string      `json:"duplicates,omitempty"`
+	Posts          []previewPost `json:"posts"`
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func writePreviewJSON(w io.Writer, rv feed.Review, posts []previewPost) error {
+	o := previewJSON{
+		Key: rv.Key, GUID: rv.GUID, Link: rv.Link, Title: rv.Title, Author: rv.Author,
+		Categories: nonNil(rv.Categories), Image: rv.Image, TrailerID: rv.TrailerID, TrailerURL: rv.TrailerURL,
+		Genres: nonNil(rv.Genres), Cast: nonNil(rv.Cast), Director: rv.Director, Writer: rv.Writer,
+		RuntimeMinutes: rv.RuntimeMinutes, Rating: rv.Rating, SeeAlso: nonNil(rv.SeeAlso), Summary: rv.Summary,
+		IsReview: rv.IsReview, ReviewReason: rv.ReviewReason, PageFetched: rv.PageFetched,
+		Duplicates: rv.Duplicates, Posts: posts,
+	}
+	if !rv.Published.IsZero() {
+		t := rv.Published.UTC()
+		o.Published = &t
+	}
+	b, err := json.Marshal(o)
+	if err != nil {
+		return fmt.Errorf("encode item %s: %w", rv.Key, err)
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+func writePreviewText(w io.Writer, rv feed.Review, posts []previewPost) {
+	title := rv.Title
+	if title == "" {
+		title = "(untitled)"
+	}
+	verdict := "not a review"
+	if rv.IsReview {
+		verdict = "review"
+	}
+	if rv.ReviewReason != "" {
+		verdict += ": " + rv.ReviewReason
+	}
+	fmt.Fprintf(w, "== %s  [%s]\n", title, verdict)
+	field := func(name, value string) {
+		if value != "" {
+			fmt.Fprintf(w, "   %-10s %s\n", name+":", value)
+		}
+	}
+	field("link", rv.Link)
+	field("key", rv.Key)
+	if !rv.Published.IsZero() {
+		field("published", rv.Published.UTC().Format("2006-01-02 15:04 MST"))
+	}
+	field("author", rv.Author)
+	field("categories", strings.Join(rv.Categories, ", "))
+	field("trailer", rv.TrailerURL)
+	if rv.TrailerURL == "" {
+		field("trailer", "(none found)")
+	}
+	field("image", rv.Image)
+	field("genres", strings.Join(rv.Genres, ", "))
+	field("cast", strings.Join(rv.Cast, ", "))
+	field("director", rv.Director)
+	field("writer", rv.Writer)
+	if rv.RuntimeMinutes > 0 {
+		field("runtime", fmt.Sprintf("%d min", rv.RuntimeMinutes))
+	}
+	field("rating", rv.Rating)
+	field("see also", strings.Join(rv.SeeAlso, ", "))
+	field("summary", rv.Summary)
+	if rv.PageFetched {
+		field("page", "completed from the review's own page (FETCH_PAGES)")
+	}
+	if len(rv.Duplicates) > 0 {
+		field("same as", strings.Join(rv.Duplicates, ", "))
+	}
+	for _, p := range posts {
+		if p.Error != "" {
+			fmt.Fprintf(w, "   -- %s: cannot render: %s\n", p.Account, p.Error)
+			continue
+		}
+		fmt.Fprintf(w, "   -- %s: %d/%d\n", p.Account, p.Length, p.Limit)
+		for _, line := range strings.Split(p.Text, "\n") {
+			fmt.Fprintf(w, "   | %s\n", line)
+		}
+		if p.Card != nil {
+			fmt.Fprintf(w, "   card: %s  %q", p.Card.URL, p.Card.Title)
+			if p.Card.ImageURL != "" {
+				fmt.Fprintf(w, "  thumb %s", p.Card.ImageURL)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func templatesOf(cfg *config.Config) publisher.Templates {
+	return publisher.Templates{
+		Default: cfg.PostTemplate, X: cfg.XTemplate, Mastodon: cfg.MastodonTemplate,
+		Bluesky: cfg.BlueskyTemplate, Repost: cfg.RepostTemplate,
+	}
+}

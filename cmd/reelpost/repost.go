@@ -1,0 +1,284 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/relay"
+	"github.com/reelpost/reelpost/store"
+)
+
+const repostSummary = `Post one review again, now, to the chosen accounts (default: all). ITEM is the
+review's link or GUID, known to the ledger or present in one of FEED_URLS. A
+repost is a new post: new idempotency keys, and the REPOST_TEMPLATE text (by
+default saying it is a repost, which X needs to accept it). The new posts are
+recorded in the ledger. Other deliveries due at that moment are made too, as
+the daemon would make them. With --dry-run (or DRY_RUN, or no account), the
+posts are printed and nothing is recorded.`
+
+// accountFlags collects repeated --account values.
+type accountFlags []string
+
+func (a *accountFlags) String() string { return strings.Join(*a, ",") }
+func (a *accountFlags) Set(v string) error {
+	if v == "" {
+		return errors.New("empty account")
+	}
+	*a = append(*a, v)
+	return nil
+}
+
+func cmdRepost(ctx context.Context, e *cliEnv, args []string) error {
+	fs := newFlags(e, "repost", "ITEM [--account ID ...] [--dry-run] [--wait D]", repostSummary)
+	var accounts accountFlags
+	fs.Var(&accounts, "account", "an account ID as `reelpost status` shows it (x:123, mastodon:@films@example.social, ...), or a network (x, mastodon, bluesky); repeatable; default all")
+	dryRun := fs.Bool("dry-run", false, "print the posts instead of sending them; record nothing")
+	wait := fs.Duration("wait", 60*time.Second, "how long to wait for the posts' outcome when another process (the daemon) is making them")
+	ref, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+
+	a, err := buildApp(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+
+	pubs, err := choosePublishers(a.pubs, accounts)
+	if err != nil {
+		return err
+	}
+	rv, item, err := findReview(ctx, e, a, ref)
+	if err != nil {
+		return err
+	}
+
+	if *dryRun || a.cfg.EffectiveDryRun() {
+		posts := relay.RenderAll(ctx, a.renderer, pubs, rv, publisher.RenderOptions{Repost: true, Lang: a.cfg.Language})
+		relay.PrintPosts(e.Stdout, rv, posts, time.Time{})
+		fmt.Fprintln(e.Stdout, "dry run: nothing posted, nothing recorded")
+		for _, p := range posts {
+			if p.Err != nil {
+				return &exitError{code: exitFailure, err: fmt.Errorf("repost %s: %w", ref, p.Err)}
+			}
+		}
+		return nil
+	}
+
+	if item.ID == 0 {
+		// Found in a feed, not yet in the ledger: record it (its automatic
+		// deliveries skipped, this repost standing for them) so that the
+		// repost has an item to belong to.
+		if item, err = recordFound(ctx, a, rv); err != nil {
+			return err
+		}
+	}
+	var ids []int64
+	for _, p := range pubs {
+		d, err := a.store.AddRepost(ctx, item.ID, p.ID())
+		if err != nil {
+			return fmt.Errorf("repost %s to %s: %w", ref, p.ID(), err)
+		}
+		ids = append(ids, d.ID)
+	}
+	r, err := a.newRelay(e, e.Stdout)
+	if err != nil {
+		return err
+	}
+	var ce *relay.CycleError
+	if err := r.DeliverDue(ctx); err != nil && !errors.As(err, &ce) {
+		return err
+	}
+	return reportReposts(ctx, e, a.store, ids, *wait)
+}
+
+// parseInterspersed parses flags before and after the one positional
+// argument (the flag package stops at the first non-flag).
+func parseInterspersed(fs *flag.FlagSet, args []string) (string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return "", err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) != 1 {
+		return "", &exitError{code: exitUsage, err: fmt.Errorf("repost takes one ITEM (a link or GUID), got %d: %q", len(pos), pos)}
+	}
+	return pos[0], nil
+}
+
+// choosePublishers picks the publishers named by --account (an ID or a
+// network), all of them when none is named.
+func choosePublishers(all []publisher.Publisher, names []string) ([]publisher.Publisher, error) {
+	if len(names) == 0 {
+		return all, nil
+	}
+	var ids []string
+	for _, p := range all {
+		ids = append(ids, p.ID())
+	}
+	var out []publisher.Publisher
+	for _, n := range names {
+		found := false
+		for _, p := range all {
+			if p.ID() != n && string(p.Network()) != n {
+				continue
+			}
+			found = true
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+		if !found {
+			configured := "none"
+			if len(ids) > 0 {
+				configured = strings.Join(ids, ", ")
+			}
+			return nil, &exitError{code: exitUsage, err: fmt.Errorf("--account %s: no such account configured (configured: %s)", n, configured)}
+		}
+	}
+	return out, nil
+}
+
+// findReview finds ref in the ledger (by GUID, link, key), else in the
+// configured feeds. An item found only in a feed comes back with ID 0.
+func findReview(ctx context.Context, e *cliEnv, a *app, ref string) (feed.Review, store.Item, error) {
+	for _, q := range uniq(ref, feed.NormalizeLink(ref)) {
+		it, ok, err := a.store.FindItem(ctx, q)
+		if err != nil {
+			return feed.Review{}, store.Item{}, err
+		}
+		if ok {
+			var rv feed.Review
+			if err := json.Unmarshal(it.Payload, &rv); err != nil {
+				return feed.Review{}, store.Item{}, fmt.Errorf("item %s: recorded review unreadable: %w", ref, err)
+			}
+			return rv, it, nil
+		}
+	}
+	norm := feed.NormalizeLink(ref)
+	var unreadable []string
+	for _, u := range a.cfg.FeedURLs {
+		reviews, err := loadReviews(ctx, a.fetcher, a.extractor, u)
+		if err != nil {
+			e.Logger.Warn("feed unreadable while looking for the item", "feed_url", u, "error", err)
+			unreadable = append(unreadable, u)
+			continue
+		}
+		for _, rv := range reviews {
+			if rv.GUID == ref || rv.Key == ref || rv.Link == ref || norm != "" && rv.NormLink == norm {
+				if rv.FeedURL == "" {
+					rv.FeedURL = u
+				}
+				return rv, store.Item{}, nil
+			}
+		}
+	}
+	msg := fmt.Sprintf("item %q is neither in the ledger nor in any feed of FEED_URLS: give the review's link or GUID", ref)
+	if len(unreadable) > 0 {
+		msg += fmt.Sprintf(" (unreadable now: %s)", strings.Join(unreadable, ", "))
+	}
+	return feed.Review{}, store.Item{}, &exitError{code: exitFailure, err: errors.New(msg)}
+}
+
+func uniq(xs ...string) []string {
+	var out []string
+	for _, x := range xs {
+		if x != "" && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// recordFound records a review found in a feed, its automatic deliveries
+// skipped, and returns the recorded item.
+func recordFound(ctx context.Context, a *app, rv feed.Review) (store.Item, error) {
+	payload, err := json.Marshal(rv)
+	if err != nil {
+		return store.Item{}, fmt.Errorf("encode item %s: %w", rv.Key, err)
+	}
+	var accounts []string
+	for _, p := range a.pubs {
+		accounts = append(accounts, p.ID())
+	}
+	if _, err := a.store.RecordItems(ctx, rv.FeedURL, []store.NewItem{{
+		FeedURL: rv.FeedURL, Key: rv.Key, GUID: rv.GUID, NormLink: rv.NormLink, Title: rv.Title,
+		Published: rv.Published, Payload: payload, State: store.Skipped,
+	}}, accounts); err != nil {
+		return store.Item{}, fmt.Errorf("record item %s: %w", rv.Key, err)
+	}
+	for _, q := range uniq(rv.Key, rv.NormLink, rv.GUID) {
+		it, ok, err := a.store.FindItem(ctx, q)
+		if err != nil {
+			return store.Item{}, err
+		}
+		if ok {
+			return it, nil
+		}
+	}
+	return store.Item{}, fmt.Errorf("item %s: recorded but not found again", rv.Key)
+}
+
+// reportReposts waits (at most wait) until each repost delivery is settled,
+// prints one line per account, and fails unless all were posted.
+func reportReposts(ctx context.Context, e *cliEnv, st *store.Store, ids []int64, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	var ds []store.Delivery
+	for {
+		ds = ds[:0]
+		open := 0
+		for _, id := range ids {
+			d, err := st.Delivery(ctx, id)
+			if err != nil {
+				return err
+			}
+			ds = append(ds, d)
+			if d.State == store.Posting || d.State == store.Pending && d.Attempts == 0 {
+				open++ // in another process's hands, or not yet tried
+			}
+		}
+		if open == 0 || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	bad := 0
+	for _, d := range ds {
+		switch d.State {
+		case store.Posted:
+			fmt.Fprintf(e.Stdout, "%s: reposted %s\n", d.Account, d.RemoteURL)
+		case store.Failed:
+			bad++
+			fmt.Fprintf(e.Stdout, "%s: FAILED: %s\n", d.Account, oneLine(d.LastError))
+		default:
+			bad++
+			fmt.Fprintf(e.Stdout, "%s: not posted yet (%s, attempt %d, next %s): %s; the daemon retries it, see reelpost status\n",
+				d.Account, d.State, d.Attempts, d.NextAttempt.UTC().Format(time.RFC3339), oneLine(d.LastError))
+		}
+	}
+	if bad > 0 {
+		return &exitError{code: exitFailure, err: fmt.Errorf("%d of %d repost(s) not made: %w", bad, len(ds), errSilent)}
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/reelpost/reelpost/store"
+)
+
+const statusSummary = `Show what the ledger (DATABASE_URL) knows: per feed, the last poll, last
+success and errors; per account, the recent posts with their URLs, and the
+pending and failed deliveries with their reasons. Safe while the daemon runs.`
+
+// statusReport is status's output; --json prints it as is.
+type statusReport struct {
+	Feeds    []feedStatus    `json:"feeds"`
+	Accounts []accountStatus `json:"accounts"`
+}
+
+type feedStatus struct {
+	URL               string    `json:"url"`
+	Configured        bool      `json:"configured"`
+	LastPoll          time.Time `json:"last_poll,omitzero"`
+	LastSuccess       time.Time `json:"last_success,omitzero"`
+	ConsecutiveErrors int       `json:"consecutive_errors"`
+	LastError         string    `json:"last_error,omitempty"`
+	NextPoll          time.Time `json:"next_poll,omitzero"`
+}
+
+type accountStatus struct {
+	Account    string              `json:"account"`
+	Configured bool                `json:"configured"`
+	Counts     map[store.State]int `json:"counts"`
+	Recent     []deliveryStatus    `json:"recent"`
+	Pending    []deliveryStatus    `json:"pending"`
+	Failed     []deliveryStatus    `json:"failed"`
+}
+
+type deliveryStatus struct {
+	ID          int64       `json:"id"`
+	State       store.State `json:"state"`
+	Title       string      `json:"title"`
+	Link        string      `json:"link,omitempty"`
+	Repost      int         `json:"repost,omitempty"`
+	Attempts    int         `json:"attempts"`
+	NextAttempt time.Time   `json:"next_attempt,omitzero"`
+	PostedAt    time.Time   `json:"posted_at,omitzero"`
+	PostURL     string      `json:"post_url,omitempty"`
+	LastError   string      `json:"last_error,omitempty"`
+}
+
+func cmdStatus(ctx context.Context, e *cliEnv, args []string) error {
+	fs := newFlags(e, "status", "[--json] [--limit N]", statusSummary)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	limit := fs.Int("limit", 10, "the most recent posts, pending and failed deliveries shown per account")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return &exitError{code: exitUsage, err: fmt.Errorf("status takes no arguments, got %q", fs.Args())}
+	}
+	if *limit < 1 {
+		return &exitError{code: exitUsage, err: fmt.Errorf("--limit: expected 1 or more")}
+	}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg, e.Logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var configured []string
+	if cfg.Accounts() > 0 {
+		pubs, err := buildPublishers(cfg, e.Logger)
+		if err != nil {
+			return &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", err)}
+		}
+		for _, p := range pubs {
+			configured = append(configured, p.ID())
+		}
+	}
+	rep, err := buildStatus(ctx, st, cfg.FeedURLs, configured, *limit)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	writeStatusText(e.Stdout, rep)
+	return nil
+}
+
+func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string, limit int) (*statusReport, error) {
+	rep := &statusReport{Feeds: []feedStatus{}, Accounts: []accountStatus{}}
+	states, err := st.Feeds(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read feeds: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, f := range states {
+		seen[f.URL] = true
+		rep.Feeds = append(rep.Feeds, feedStatus{URL: f.URL, Configured: slices.Contains(feeds, f.URL),
+			LastPoll: f.LastPoll, LastSuccess: f.LastSuccess, ConsecutiveErrors: f.ConsecutiveErrors,
+			LastError: f.LastError, NextPoll: f.NextPoll})
+	}
+	for _, u := range feeds {
+		if !seen[u] {
+			rep.Feeds = append(rep.Feeds, feedStatus{URL: u, Configured: true})
+		}
+	}
+	sort.Slice(rep.Feeds, func(i, j int) bool { return rep.Feeds[i].URL < rep.Feeds[j].URL })
+
+	counts, err := st.Counts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("count deliveries: %w", err)
+	}
+	known, err := st.Accounts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read accounts: %w", err)
+	}
+	all := append([]string(nil), accounts...)
+	for _, a := range known {
+		if !slices.Contains(all, a) {
+			all = append(all, a)
+		}
+	}
+	for _, a := range all {
+		as := accountStatus{Account: a, Configured: slices.Contains(accounts, a), Counts: map[store.State]int{}}
+		for _, s := range store.States {
+			as.Counts[s] = counts[a][s]
+		}
+		for _, q := range []struct {
+			states []store.State
+			into   *[]deliveryStatus
+		}{
+			{[]store.State{store.Posted}, &as.Recent},
+			{[]store.State{store.Pending, store.Posting}, &as.Pending},
+			{[]store.State{store.Failed}, &as.Failed},
+		} {
+			ds, err := st.Deliveries(ctx, store.DeliveryFilter{Account: a, States: q.states, Limit: limit})
+			if err != nil {
+				return nil, fmt.Errorf("read deliveries of %s: %w", a, err)
+			}
+			*q.into = make([]deliveryStatus, 0, len(ds))
+			for _, d := range ds {
+				*q.into = append(*q.into, deliveryStatus{ID: d.ID, State: d.State, Title: d.Item.Title,
+					Link: itemLink(d.Item), Repost: d.Seq, Attempts: d.Attempts, NextAttempt: d.NextAttempt,
+					PostedAt: d.PostedAt, PostURL: d.RemoteURL, LastError: d.LastError})
+			}
+		}
+		rep.Accounts = append(rep.Accounts, as)
+	}
+	return rep, nil
+}
+
+// itemLink is the review's link from the recorded payload, else its
+// normalised link.
+func itemLink(it store.Item) string {
+	var p struct {
+		Link string `json:"link"`
+	}
+	if json.Unmarshal(it.Payload, &p) == nil && p.Link != "" {
+		return p.Link
+	}
+	return it.NormLink
+}
+
+func writeStatusText(w io.Writer, rep *statusReport) {
+	ts := func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	fmt.Fprintln(w, "feeds:")
+	if len(rep.Feeds) == 0 {
+		fmt.Fprintln(w, "  none")
+	}
+	for _, f := range rep.Feeds {
+		note := ""
+		if !f.Configured {
+			note = " (no longer in FEED_URLS)"
+		}
+		fmt.Fprintf(w, "  %s%s\n    last poll %s, last success %s", f.URL, note, ts(f.LastPoll), ts(f.LastSuccess))
+		if f.ConsecutiveErrors > 0 {
+			fmt.Fprintf(w, ", %d consecutive error(s), next poll %s\n    last error: %s", f.ConsecutiveErrors, ts(f.NextPoll), f.LastError)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w, "\naccounts:")
+	if len(rep.Accounts) == 0 {
+		fmt.Fprintln(w, "  none (dry run)")
+	}
+	for _, a := range rep.Accounts {
+		note := ""
+		if !a.Configured {
+			note = " (not configured)"
+		}
+		fmt.Fprintf(w, "  %s%s: %d posted, %d pending, %d posting, %d failed, %d skipped\n", a.Account, note,
+			a.Counts[store.Posted], a.Counts[store.Pending], a.Counts[store.Posting], a.Counts[store.Failed], a.Counts[store.Skipped])
+		for _, d := range a.Recent {
+			fmt.Fprintf(w, "    posted  %s  %q  %s\n", ts(d.PostedAt), d.Title, d.PostURL)
+		}
+		for _, d := range a.Pending {
+			fmt.Fprintf(w, "    %-7s %q  attempt %d, next %s", d.State, d.Title, d.Attempts, ts(d.NextAttempt))
+			if d.LastError != "" {
+				fmt.Fprintf(w, "  last error: %s", d.LastError)
+			}
+			fmt.Fprintln(w)
+		}
+		for _, d := range a.Failed {
+			fmt.Fprintf(w, "    failed  %q  after %d attempt(s): %s\n", d.Title, d.Attempts, d.LastError)
+		}
+	}
+}

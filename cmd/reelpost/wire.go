@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/reelpost/reelpost/config"
+	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/internal/httpclient"
+	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/publisher/bluesky"
+	"github.com/reelpost/reelpost/publisher/mastodon"
+	"github.com/reelpost/reelpost/publisher/x"
+	"github.com/reelpost/reelpost/relay"
+	"github.com/reelpost/reelpost/store"
+)
+
+// publishTimeout bounds one request to a network; the relay retries.
+const publishTimeout = 30 * time.Second
+
+// buildPublishers makes one publisher per configured account, each network
+// with its own HTTP client (built once, reused for every post).
+func buildPublishers(cfg *config.Config, logger *slog.Logger) ([]publisher.Publisher, error) {
+	var pubs []publisher.Publisher
+	if len(cfg.X) > 0 {
+		client := httpclient.New(httpclient.Options{Timeout: publishTimeout})
+		for _, a := range cfg.X {
+			p, err := x.New(a, x.Options{Client: client, Logger: logger})
+			if err != nil {
+				return nil, fmt.Errorf("X account %s: %w", a.Prefix, err)
+			}
+			pubs = append(pubs, p)
+		}
+	}
+	if len(cfg.Mastodon) > 0 {
+		client := httpclient.New(httpclient.Options{Timeout: publishTimeout})
+		for _, a := range cfg.Mastodon {
+			p, err := mastodon.New(a, mastodon.Options{Client: client, Logger: logger, Language: cfg.Language})
+			if err != nil {
+				return nil, fmt.Errorf("Mastodon account %s: %w", a.Prefix, err)
+			}
+			pubs = append(pubs, p)
+		}
+	}
+	if len(cfg.Bluesky) > 0 {
+		client := httpclient.New(httpclient.Options{Timeout: publishTimeout})
+		for _, a := range cfg.Bluesky {
+			p, err := bluesky.New(a, bluesky.Options{Client: client, Logger: logger})
+			if err != nil {
+				return nil, fmt.Errorf("Bluesky account %s: %w", a.Prefix, err)
+			}
+			pubs = append(pubs, p)
+		}
+	}
+	return pubs, nil
+}
+
+// openStore opens the ledger named by DATABASE_URL.
+func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Logger: logger})
+	if err != nil {
+		if errors.Is(err, store.ErrSchemaTooNew) {
+			return nil, &exitError{code: exitConfig, err: fmt.Errorf("DATABASE_URL: %w: upgrade reelpost", err)}
+		}
+		return nil, fmt.Errorf("open the ledger (DATABASE_URL): %w", err)
+	}
+	return st, nil
+}
+
+// ownerID names this process in delivery leases: INSTANCE_ID, else host name
+// and process id (unique among replicas, new after a restart).
+func ownerID(cfg *config.Config) string {
+	if cfg.InstanceID != "" {
+		return cfg.InstanceID
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "reelpost"
+	}
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
+}
+
+// leaseOf reads LEASE_DURATION, how long a claimed delivery stays this
+// process's without an extension (default relay.DefaultLease). A shorter
+// lease makes a crashed replica's posts resume sooner; the relay extends the
+// lease while a slow network answers, so it only needs to outlast one
+// extension interval. (Read here until config carries it.)
+func leaseOf(environ map[string]string) (time.Duration, error) {
+	v := environ["LEASE_DURATION"]
+	if v == "" {
+		return relay.DefaultLease, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second {
+		return 0, &exitError{code: exitConfig, err: fmt.Errorf("configuration: LEASE_DURATION: %q: expected a Go duration of at least 1s, such as 2m", v)}
+	}
+	return d, nil
+}
+
+// app is everything a ledger-using command works with.
+type app struct {
+	cfg       *config.Config
+	store     *store.Store
+	fetcher   *feed.Fetcher
+	extractor *feed.Extractor
+	renderer  *publisher.Renderer
+	pubs      []publisher.Publisher
+}
+
+// buildApp loads the configuration and builds the store, fetcher,
+// extractor, renderer and publishers. The caller closes app.store.
+func buildApp(ctx context.Context, e *cliEnv) (*app, error) {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	renderer, err := publisher.NewRenderer(templatesOf(cfg))
+	if err != nil {
+		return nil, &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", err)}
+	}
+	pubs, err := buildPublishers(cfg, e.Logger)
+	if err != nil {
+		return nil, &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", err)}
+	}
+	fetcher := feed.NewFetcher(feed.FetchOptions{Timeout: cfg.FetchTimeout, MaxBytes: cfg.MaxFeedBytes})
+	extractor := feed.NewExtractor(feed.ExtractOptions{
+		Pages: fetcher, FetchPages: cfg.FetchPages, Categories: cfg.FeedCategories, Logger: e.Logger,
+	})
+	st, err := openStore(ctx, cfg, e.Logger)
+	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: cfg, store: st, fetcher: fetcher, extractor: extractor, renderer: renderer, pubs: pubs}, nil
+}
+
+// newRelay builds the daemon from a; dry-run posts go to out.
+func (a *app) newRelay(e *cliEnv, out io.Writer) (*relay.Relay, error) {
+	lease, err := leaseOf(e.Environ)
+	if err != nil {
+		return nil, err
+	}
+	cfg := a.cfg
+	return relay.New(relay.Options{
+		Store: a.store, Fetcher: a.fetcher, Extractor: a.extractor, Renderer: a.renderer, Publishers: a.pubs,
+		Feeds: cfg.FeedURLs, PollInterval: cfg.PollInterval, FetchTimeout: cfg.FetchTimeout,
+		Backfill: cfg.Backfill, MaxPostsPerPoll: cfg.MaxPostsPerPoll, PostSpacing: cfg.PostSpacing,
+		MaxAttempts: cfg.MaxAttempts, Language: cfg.Language,
+		DryRun: cfg.EffectiveDryRun(), DryRunOut: out,
+		HTTPAddr: cfg.HTTPAddr, Owner: ownerID(cfg), Lease: lease,
+		Logger: e.Logger,
+	})
+}

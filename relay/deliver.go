@@ -1,0 +1,316 @@
+package relay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/store"
+)
+
+// Retry schedule of a delivery after a transient failure: 30s doubled per
+// attempt, capped at an hour, with jitter.
+const (
+	retryBase = 30 * time.Second
+	retryCap  = time.Hour
+	// claimBatch is how many deliveries one Claim takes.
+	claimBatch = 16
+	// publishTimeout bounds one attempt, lookups included, whatever the
+	// publisher's own client allows.
+	publishTimeout = 2 * time.Minute
+)
+
+// deliverLoop delivers due deliveries whenever woken (new items) and on
+// every tick, until ctx is cancelled. Posts in flight finish under hard.
+func (r *Relay) deliverLoop(ctx, hard context.Context) {
+	t := time.NewTicker(deliverTick(r.o.PollInterval))
+	defer t.Stop()
+	for {
+		r.deliverDue(ctx, hard)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-r.wake:
+		}
+	}
+}
+
+// deliverTick is how often the delivery loop looks for due deliveries it
+// was not woken for (retries, spaced posts, other replicas' items).
+func deliverTick(interval time.Duration) time.Duration {
+	return min(max(interval/4, 100*time.Millisecond), 5*time.Second)
+}
+
+// deliverDue claims and delivers due deliveries until none is due, ctx is
+// cancelled (no new claims) or a claim fails. Each batch is posted one
+// goroutine per account, in order within an account. It returns the
+// deliveries that failed for good.
+func (r *Relay) deliverDue(ctx, hard context.Context) []DeliveryFailure {
+	var (
+		mu    sync.Mutex
+		fails []DeliveryFailure
+		seen  = map[int64]int{}
+	)
+	for ctx.Err() == nil {
+		ds, err := r.o.Store.Claim(ctx, store.ClaimOptions{
+			Owner: r.o.Owner, Lease: r.o.Lease, Limit: claimBatch, Spacing: r.o.PostSpacing,
+		})
+		if err != nil {
+			if ctx.Err() == nil {
+				r.log.Error("claim deliveries", "error", err)
+			}
+			break
+		}
+		if len(ds) == 0 {
+			break
+		}
+		byAccount := map[string][]store.Delivery{}
+		var accounts []string
+		again := 0
+		for _, d := range ds {
+			if seen[d.ID]++; seen[d.ID] > 1 {
+				again++
+			}
+			if _, ok := byAccount[d.Account]; !ok {
+				accounts = append(accounts, d.Account)
+			}
+			byAccount[d.Account] = append(byAccount[d.Account], d)
+		}
+		var wg sync.WaitGroup
+		for _, a := range accounts {
+			wg.Go(func() {
+				for _, d := range byAccount[a] {
+					if f := r.deliver(hard, d); f != nil {
+						mu.Lock()
+						fails = append(fails, *f)
+						mu.Unlock()
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if again == len(ds) {
+			// Everything claimed was handled in this pass already and is due
+			// again at once (a clock that stands still in a test, a retry time
+			// in the past): stop rather than spin.
+			break
+		}
+	}
+	return fails
+}
+
+// deliver makes one attempt at d and records the outcome. It returns a
+// DeliveryFailure when d failed for good.
+func (r *Relay) deliver(ctx context.Context, d store.Delivery) *DeliveryFailure {
+	log := r.log.With("delivery_id", d.ID, "account", d.Account, "item_key", d.Item.Key, "attempt", d.Attempts)
+	p, ok := r.pubs[d.Account]
+	if !ok {
+		// Another replica's account, or one removed from the configuration:
+		// leave it for a process that has it, and look again in a while.
+		log.Warn("delivery for an account not configured here: left pending")
+		r.retry(ctx, log, d, r.now().Add(jitter(retryCap)), "account not configured in "+r.o.Owner, d.Unknown)
+		return nil
+	}
+	network := string(p.Network())
+
+	var rv feed.Review
+	if err := json.Unmarshal(d.Item.Payload, &rv); err != nil {
+		return r.fail(ctx, log, d, network, fmt.Sprintf("decode item %s: %v", d.Item.Key, err))
+	}
+	actx, cancel := context.WithTimeout(ctx, publishTimeout)
+	defer cancel()
+	rules, err := p.Rules(actx)
+	if err != nil {
+		return r.outcome(ctx, log, d, network, publisher.Receipt{}, fmt.Errorf("rules of %s: %w", d.Account, err), false)
+	}
+	post, err := r.o.Renderer.Render(rules, rv, publisher.RenderOptions{Repost: d.Seq > 0, Lang: r.o.Language})
+	if err != nil {
+		// A template that fails on this review fails on every attempt.
+		return r.fail(ctx, log, d, network, fmt.Sprintf("render %s for %s: %v", d.Item.Key, d.Account, err))
+	}
+	post.Key = d.Key
+	post.CreatedAt = d.CreatedAt
+
+	// An earlier attempt may have reached the network (a lease that expired
+	// mid-post, a timeout after sending): look for the post first where the
+	// network lets us read our own posts.
+	if f, ok := p.(publisher.Finder); ok && (d.Unknown || d.Attempts > 1) {
+		rc, found, err := f.Find(actx, post)
+		if err != nil {
+			// Nothing was sent; the delivery stays unknown until a lookup or
+			// a post settles it.
+			return r.outcome(ctx, log, d, network, publisher.Receipt{}, fmt.Errorf("look for earlier post: %w", err), false)
+		}
+		if found {
+			log.Info("earlier post found", "post_id", rc.ID, "post_url", rc.URL)
+			return r.outcome(ctx, log, d, network, rc, nil, false)
+		}
+	}
+
+	// Keep the lease while a slow network answers; if it is lost, another
+	// process owns the delivery now, so stop.
+	pctx, pcancel := context.WithCancelCause(actx)
+	defer pcancel(nil)
+	stopExtend := r.keepLease(pctx, pcancel, d)
+	start := time.Now()
+	rc, err := p.Publish(pctx, post)
+	stopExtend()
+	r.metrics.publishLatency.WithLabelValues(network).Observe(time.Since(start).Seconds())
+	if cause := context.Cause(pctx); errors.Is(cause, store.ErrLeaseLost) {
+		log.Warn("lease lost while posting: left to its new owner", "error", err)
+		return nil
+	}
+	return r.outcome(ctx, log, d, network, rc, err, true)
+}
+
+// keepLease extends d's lease every third of the lease until stopped.
+func (r *Relay) keepLease(ctx context.Context, cancel context.CancelCauseFunc, d store.Delivery) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(r.o.Lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := r.o.Store.Extend(ctx, d.ID, r.o.Owner, r.o.Lease); err != nil {
+					if errors.Is(err, store.ErrLeaseLost) {
+						cancel(err)
+						return
+					}
+					r.log.Warn("extend lease", "delivery_id", d.ID, "error", err)
+				}
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}
+
+// outcome records the result of an attempt. published says that err came
+// from Publish: a failure that may have reached the network (a timeout
+// after sending) is recorded as unknown, so that the next attempt looks for
+// the post first.
+func (r *Relay) outcome(ctx context.Context, log logger, d store.Delivery, network string, rc publisher.Receipt, err error, published bool) *DeliveryFailure {
+	if err == nil {
+		r.posted(ctx, log, d, network, rc)
+		return nil
+	}
+	var pe *publisher.Error
+	errors.As(err, &pe)
+	// An error that is not a classified *publisher.Error (our own deadline,
+	// say) may have come after the request left.
+	unknown := d.Unknown || published && (pe == nil || pe.Sent)
+	switch publisher.KindOf(err) {
+	case publisher.Duplicate:
+		// The network holds this exact post already: a previous attempt
+		// landed although its answer did not reach us.
+		log.Info("network reports the post exists already: recorded as posted", "error", err)
+		r.posted(ctx, log, d, network, rc)
+		return nil
+	case publisher.Permanent:
+		return r.fail(ctx, log, d, network, err.Error())
+	case publisher.RateLimited:
+		next := time.Time{}
+		if pe != nil {
+			next = pe.RetryAfter
+		}
+		if now := r.now(); !next.After(now) {
+			next = now.Add(retryDelay(d.Attempts))
+		}
+		if d.Attempts >= r.o.MaxAttempts {
+			return r.fail(ctx, log, d, network, fmt.Sprintf("%d attempts (MAX_ATTEMPTS), last: %v", d.Attempts, err))
+		}
+		r.retry(ctx, log, d, next, err.Error(), unknown)
+		r.metrics.deliveries.WithLabelValues(network, "rate_limited").Inc()
+		return nil
+	default: // Transient
+		if d.Attempts >= r.o.MaxAttempts {
+			return r.fail(ctx, log, d, network, fmt.Sprintf("%d attempts (MAX_ATTEMPTS), last: %v", d.Attempts, err))
+		}
+		r.retry(ctx, log, d, r.now().Add(retryDelay(d.Attempts)), err.Error(), unknown)
+		r.metrics.deliveries.WithLabelValues(network, "retry").Inc()
+		return nil
+	}
+}
+
+type logger interface {
+	Info(msg string, args ...any)
+	Warn(msg string, args ...any)
+	Error(msg string, args ...any)
+}
+
+// recordCtx is for writing an outcome to the ledger: the post is made, so
+// the record must be attempted even when the attempt's context is done.
+func recordCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+}
+
+func (r *Relay) posted(ctx context.Context, log logger, d store.Delivery, network string, rc publisher.Receipt) {
+	rctx, cancel := recordCtx(ctx)
+	defer cancel()
+	if err := r.o.Store.MarkPosted(rctx, d.ID, r.o.Owner, rc.ID, rc.URL); err != nil {
+		// The post exists; the lease will expire and the next claim finds it
+		// (Finder) or the network refuses it as a duplicate.
+		log.Error("record post", "post_id", rc.ID, "error", err)
+		return
+	}
+	r.metrics.deliveries.WithLabelValues(network, "posted").Inc()
+	since := d.Item.Published
+	if since.IsZero() || since.Before(d.Item.FirstSeen) && d.Item.FirstSeen.Sub(since) > time.Hour {
+		// No date, or an old item (a backfill, a repost): the delay worth
+		// watching is from when reelpost first saw it.
+		since = d.Item.FirstSeen
+	}
+	if !since.IsZero() {
+		r.metrics.postDelay.WithLabelValues(network).Observe(r.now().Sub(since).Seconds())
+	}
+	log.Info("posted", "post_id", rc.ID, "post_url", rc.URL)
+}
+
+func (r *Relay) retry(ctx context.Context, log logger, d store.Delivery, next time.Time, reason string, unknown bool) {
+	rctx, cancel := recordCtx(ctx)
+	defer cancel()
+	mark := r.o.Store.MarkRetry
+	if unknown {
+		mark = r.o.Store.MarkUnknown
+	}
+	if err := mark(rctx, d.ID, r.o.Owner, next, reason); err != nil {
+		log.Error("record retry", "error", err)
+		return
+	}
+	log.Warn("post attempt failed: will retry", "next_attempt", next, "outcome_unknown", unknown, "error", reason)
+}
+
+func (r *Relay) fail(ctx context.Context, log logger, d store.Delivery, network, reason string) *DeliveryFailure {
+	rctx, cancel := recordCtx(ctx)
+	defer cancel()
+	if err := r.o.Store.MarkFailed(rctx, d.ID, r.o.Owner, reason); err != nil {
+		log.Error("record failure", "reason", reason, "error", err)
+		return nil
+	}
+	r.metrics.deliveries.WithLabelValues(network, "failed").Inc()
+	log.Error("delivery failed", "error", reason)
+	return &DeliveryFailure{ID: d.ID, Account: d.Account, ItemKey: d.Item.Key, Reason: reason}
+}
+
+// retryDelay is the wait after the attempt-th attempt failed.
+func retryDelay(attempt int) time.Duration {
+	d := retryBase
+	for i := 1; i < attempt && d < retryCap; i++ {
+		d *= 2
+	}
+	d = min(d, retryCap)
+	// ±20%: replicas that failed together do not retry together.
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}

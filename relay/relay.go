@@ -1,0 +1,343 @@
+// Package relay is reelpost's daemon: it polls the feeds, records new
+// reviews and their deliveries in the ledger, and posts every due delivery
+// to its account exactly once, whatever happens to the process, the feeds or
+// the networks. It also serves /healthz, /readyz and /metrics.
+//
+// What the ledger records, in short:
+//   - The first sight of a feed records its existing items as skipped
+//     (BACKFILL=N: the newest N reviews are pending instead).
+//   - Later, every new review is recorded with one pending delivery per
+//     configured account, in one transaction (store.RecordItems). Items that
+//     are not reviews are recorded as skipped.
+//   - Flood guard: at most MaxPostsPerPoll new reviews of one feed become due
+//     at once; the rest are recorded in the same transaction with NotBefore
+//     spread one poll interval apart (oldest first), so they are never lost
+//     even if the feed drops them before their turn.
+//   - Dry run: items are recorded exactly as above but their deliveries as
+//     skipped, and the posts they would have made are printed instead. So
+//     turning dry run off later posts only reviews that appear after, never a
+//     flood of what dry run already showed. Dry run never claims deliveries.
+//   - An account added later gets deliveries for reviews that appear after it
+//     was added, not for older ones.
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/store"
+)
+
+// Defaults for the Options left zero.
+const (
+	DefaultLease           = 2 * time.Minute
+	DefaultShutdownTimeout = 30 * time.Second
+	DefaultFetchWorkers    = 8
+	// DefaultFailingAfter is how many consecutive failures make a feed
+	// "failing": an error log, the feeds_failing metric, /readyz detail.
+	DefaultFailingAfter = 5
+)
+
+// Options are what a Relay is built from. Store, Fetcher, Extractor and
+// Renderer are required; Publishers may be empty (then only dry run makes
+// sense).
+type Options struct {
+	Store      *store.Store
+	Fetcher    *feed.Fetcher
+	Extractor  *feed.Extractor
+	Renderer   *publisher.Renderer
+	Publishers []publisher.Publisher
+
+	// Feeds are the feed URLs (or file paths) to poll.
+	Feeds        []string
+	PollInterval time.Duration
+	// FetchTimeout bounds one feed's fetch, parse and extraction.
+	FetchTimeout    time.Duration
+	Backfill        int
+	MaxPostsPerPoll int
+	PostSpacing     time.Duration
+	MaxAttempts     int
+	Language        string
+	// DryRun prints posts instead of sending them (see the package comment
+	// for what the ledger records then).
+	DryRun bool
+	// DryRunOut receives the dry-run posts, for a person; nil: only logged.
+	DryRunOut io.Writer
+
+	// HTTPAddr is the health and metrics listener for Run; empty: none.
+	HTTPAddr string
+
+	// Owner names this process in delivery leases.
+	Owner string
+	// Lease is how long a claimed delivery stays ours without an Extend.
+	Lease time.Duration
+	// ShutdownTimeout bounds how long Run waits for in-flight posts after its
+	// context is cancelled.
+	ShutdownTimeout time.Duration
+	// FetchWorkers is how many feeds are fetched at once.
+	FetchWorkers int
+	// FailingAfter is how many consecutive fetch failures make a feed
+	// reported as failing.
+	FailingAfter int
+
+	Logger *slog.Logger
+	// Now is the clock (the store should share it); nil: time.Now.
+	Now func() time.Time
+}
+
+// Relay is the daemon. Build it with New; run it with Run or Once.
+type Relay struct {
+	o       Options
+	log     *slog.Logger
+	now     func() time.Time
+	pubs    map[string]publisher.Publisher
+	order   []string // account IDs, as configured
+	metrics *metrics
+
+	wake chan struct{}
+
+	outMu       sync.Mutex // DryRunOut
+	mu          sync.Mutex
+	lastCycle   time.Time // last completed poll of any feed, or a scheduler pass with nothing due
+	failing     map[string]store.FeedState
+	lastFailLog map[string]int
+	started     atomic.Bool
+}
+
+// New checks the options and builds a Relay.
+func New(o Options) (*Relay, error) {
+	var missing []string
+	if o.Store == nil {
+		missing = append(missing, "Store")
+	}
+	if o.Fetcher == nil {
+		missing = append(missing, "Fetcher")
+	}
+	if o.Extractor == nil {
+		missing = append(missing, "Extractor")
+	}
+	if o.Renderer == nil {
+		missing = append(missing, "Renderer")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("relay: missing %s", strings.Join(missing, ", "))
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 5 * time.Minute
+	}
+	if o.FetchTimeout <= 0 {
+		o.FetchTimeout = 30 * time.Second
+	}
+	if o.MaxPostsPerPoll <= 0 {
+		o.MaxPostsPerPoll = 3
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 8
+	}
+	if o.Lease <= 0 {
+		o.Lease = DefaultLease
+	}
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if o.FetchWorkers <= 0 {
+		o.FetchWorkers = DefaultFetchWorkers
+	}
+	if o.FailingAfter <= 0 {
+		o.FailingAfter = DefaultFailingAfter
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Owner == "" {
+		return nil, errors.New("relay: Owner is empty: every process needs a name for its leases")
+	}
+	r := &Relay{
+		o:           o,
+		log:         o.Logger,
+		now:         o.Now,
+		pubs:        make(map[string]publisher.Publisher, len(o.Publishers)),
+		wake:        make(chan struct{}, 1),
+		failing:     map[string]store.FeedState{},
+		lastFailLog: map[string]int{},
+	}
+	for _, p := range o.Publishers {
+		if _, dup := r.pubs[p.ID()]; dup {
+			return nil, fmt.Errorf("relay: account %s is configured twice", p.ID())
+		}
+		r.pubs[p.ID()] = p
+		r.order = append(r.order, p.ID())
+	}
+	r.metrics = newMetrics(r)
+	return r, nil
+}
+
+// Accounts returns the configured account IDs, in configuration order.
+func (r *Relay) Accounts() []string { return append([]string(nil), r.order...) }
+
+// Handler serves /healthz, /readyz and /metrics.
+func (r *Relay) Handler() http.Handler { return r.handler() }
+
+// Run is the daemon: it polls every feed every PollInterval (with jitter) and
+// delivers due posts until ctx is cancelled. Then it stops polling and
+// claiming, lets in-flight posts finish (at most ShutdownTimeout), releases
+// its leases and returns nil. The caller closes the store.
+func (r *Relay) Run(ctx context.Context) error {
+	if !r.started.CompareAndSwap(false, true) {
+		return errors.New("relay: Run called twice")
+	}
+	var srv *http.Server
+	if r.o.HTTPAddr != "" {
+		ln, err := net.Listen("tcp", r.o.HTTPAddr)
+		if err != nil {
+			return fmt.Errorf("listen on HTTP_ADDR %s: %w", r.o.HTTPAddr, err)
+		}
+		srv = &http.Server{Handler: r.handler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				r.log.Error("health server stopped", "error", err)
+			}
+		}()
+		r.log.Info("health server listening", "addr", ln.Addr().String())
+	}
+
+	// In-flight posts outlive ctx by at most ShutdownTimeout: cancelling a
+	// publish half-way makes its outcome unknown, which costs a lookup later.
+	hard, cancelHard := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelHard()
+	stopAfter := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(r.o.ShutdownTimeout, cancelHard)
+		context.AfterFunc(hard, func() { t.Stop() })
+	})
+	defer stopAfter()
+
+	r.log.Info("relay started", "feeds", len(r.o.Feeds), "accounts", len(r.order),
+		"poll_interval", r.o.PollInterval.String(), "dry_run", r.o.DryRun, "owner", r.o.Owner)
+
+	var wg sync.WaitGroup
+	wg.Go(func() { r.pollLoop(ctx) })
+	if !r.o.DryRun {
+		wg.Go(func() { r.deliverLoop(ctx, hard) })
+	}
+	<-ctx.Done()
+	r.log.Info("relay stopping: waiting for in-flight posts", "timeout", r.o.ShutdownTimeout.String())
+	wg.Wait()
+
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	var errs []error
+	if n, err := r.o.Store.Release(rctx, r.o.Owner); err != nil {
+		errs = append(errs, fmt.Errorf("release leases of %s: %w", r.o.Owner, err))
+	} else if n > 0 {
+		r.log.Info("leases released", "deliveries", n)
+	}
+	if srv != nil {
+		if err := srv.Shutdown(rctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop health server: %w", err))
+		}
+	}
+	r.log.Info("relay stopped")
+	return errors.Join(errs...)
+}
+
+// FeedFailure is a feed that could not be polled.
+type FeedFailure struct {
+	URL string
+	Err error
+}
+
+// DeliveryFailure is a delivery that failed for good.
+type DeliveryFailure struct {
+	ID      int64
+	Account string
+	ItemKey string
+	Reason  string
+}
+
+// CycleError is what Once returns when a feed failed or a delivery failed
+// permanently during the cycle.
+type CycleError struct {
+	Feeds      []FeedFailure
+	Deliveries []DeliveryFailure
+}
+
+func (e *CycleError) Error() string {
+	var parts []string
+	for _, f := range e.Feeds {
+		parts = append(parts, fmt.Sprintf("feed %s: %v", f.URL, f.Err))
+	}
+	for _, d := range e.Deliveries {
+		parts = append(parts, fmt.Sprintf("delivery %d of %s to %s failed: %s", d.ID, d.ItemKey, d.Account, d.Reason))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Once runs one cycle: it polls every feed (except those backing off after
+// errors, until their retry time), then delivers until nothing is due now,
+// and releases its leases. It returns a *CycleError naming the feeds that
+// failed and the deliveries that failed for good in this cycle.
+func (r *Relay) Once(ctx context.Context) error {
+	feedFails := r.pollAll(ctx)
+	var delivFails []DeliveryFailure
+	if !r.o.DryRun {
+		delivFails = r.deliverDue(ctx, ctx)
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := r.o.Store.Release(rctx, r.o.Owner); err != nil {
+		return fmt.Errorf("release leases of %s: %w", r.o.Owner, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(feedFails) > 0 || len(delivFails) > 0 {
+		return &CycleError{Feeds: feedFails, Deliveries: delivFails}
+	}
+	return nil
+}
+
+// signal wakes the delivery loop (new due deliveries were recorded).
+func (r *Relay) signal() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+func networkOf(account string) string {
+	n, _, _ := strings.Cut(account, ":")
+	return n
+}
+
+// DeliverDue posts every delivery due now (in dry run: none), releases its
+// leases, and returns a *CycleError listing the deliveries that failed for
+// good. reelpost repost uses it to post a repost at once.
+func (r *Relay) DeliverDue(ctx context.Context) error {
+	if r.o.DryRun {
+		return nil
+	}
+	fails := r.deliverDue(ctx, ctx)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := r.o.Store.Release(rctx, r.o.Owner); err != nil {
+		return fmt.Errorf("release leases of %s: %w", r.o.Owner, err)
+	}
+	if len(fails) > 0 {
+		return &CycleError{Deliveries: fails}
+	}
+	return ctx.Err()
+}
