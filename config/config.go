@@ -34,6 +34,7 @@ type Config struct {
 	MaxPostsPerPoll int           `env:"MAX_POSTS_PER_POLL" envDefault:"3" help:"Flood guard: the most new items taken from one feed in one poll; the rest wait for later polls, oldest first."`
 	PostSpacing     time.Duration `env:"POST_SPACING" help:"The least time between two posts on one account (Go duration)."`
 	MaxAttempts     int           `env:"MAX_ATTEMPTS" envDefault:"8" help:"Attempts at one delivery before it is marked failed (transient errors and rate limits)."`
+	LeaseDuration   time.Duration `env:"LEASE_DURATION" envDefault:"2m" help:"How long a claimed delivery stays one replica's without renewal; after a crash its posts resume (checked first against the network) once this has passed."`
 	Language        string        `env:"POST_LANGUAGE" envDefault:"en" help:"Language of the posts (BCP 47), sent to Mastodon and Bluesky."`
 
 	PostTemplate     string `env:"POST_TEMPLATE" help:"Go text/template for every network's post, over the Review's fields; overrides the built-in defaults."`
@@ -99,6 +100,11 @@ func Load(environ map[string]string) (*Config, error) {
 	parseErr := env.ParseWithOptions(&c, env.Options{Environment: environ})
 	if parseErr != nil {
 		parseErr = envError(parseErr)
+	}
+	// An empty HTTP_ADDR turns the listener off; the env library would put
+	// the default back.
+	if v, set := environ["HTTP_ADDR"]; set && strings.TrimSpace(v) == "" {
+		c.HTTPAddr = ""
 	}
 	accErr := loadAccounts(&c, environ)
 	if parseErr != nil || accErr != nil {
@@ -314,6 +320,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PostSpacing < 0 {
 		bad("POST_SPACING: expected a duration of 0 or more")
+	}
+	if c.LeaseDuration < time.Second {
+		bad("LEASE_DURATION: %s is too short: expected at least 1s", c.LeaseDuration)
 	}
 	if c.MaxAttempts < 1 {
 		bad("MAX_ATTEMPTS: expected 1 or more")

@@ -25,6 +25,9 @@ func TestLoadDefaults(t *testing.T) {
 		c.LogLevel != "info" || c.LogFormat != "json" || !c.FetchPages || c.MaxPostsPerPoll != 3 {
 		t.Errorf("defaults wrong: %+v", c)
 	}
+	if c.LeaseDuration != 2*time.Minute {
+		t.Errorf("LEASE_DURATION default = %s", c.LeaseDuration)
+	}
 	if c.Accounts() != 0 || !c.EffectiveDryRun() {
 		t.Errorf("no account configured must mean dry run")
 	}
@@ -39,6 +42,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 	}{
 		{"bad duration", map[string]string{"POLL_INTERVAL": "banana"}, []string{"POLL_INTERVAL", "duration"}},
 		{"too short", map[string]string{"POLL_INTERVAL": "10ms"}, []string{"POLL_INTERVAL", "at least 1s"}},
+		{"short lease", map[string]string{"LEASE_DURATION": "500ms"}, []string{"LEASE_DURATION", "at least 1s"}},
 		{"bad bool", map[string]string{"DRY_RUN": "perhaps"}, []string{"DRY_RUN", "true or false"}},
 		{"bad int", map[string]string{"BACKFILL": "many"}, []string{"BACKFILL", "whole number"}},
 		{"negative backfill", map[string]string{"BACKFILL": "-1"}, []string{"BACKFILL"}},
@@ -73,6 +77,17 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestEmptyHTTPAddrTurnsTheListenerOff(t *testing.T) {
+	t.Parallel()
+	c, err := Load(map[string]string{"HTTP_ADDR": ""})
+	if err != nil || c.HTTPAddr != "" {
+		t.Fatalf("HTTP_ADDR= gives %q, %v; want empty (no listener)", c.HTTPAddr, err)
+	}
+	if c, _ := Load(map[string]string{}); c.HTTPAddr != ":8080" {
+		t.Fatalf("unset HTTP_ADDR gives %q, want :8080", c.HTTPAddr)
 	}
 }
 

@@ -85,23 +85,6 @@ func ownerID(cfg *config.Config) string {
 	return fmt.Sprintf("%s-%d", host, os.Getpid())
 }
 
-// leaseOf reads LEASE_DURATION, how long a claimed delivery stays this
-// process's without an extension (default relay.DefaultLease). A shorter
-// lease makes a crashed replica's posts resume sooner; the relay extends the
-// lease while a slow network answers, so it only needs to outlast one
-// extension interval. (Read here until config carries it.)
-func leaseOf(environ map[string]string) (time.Duration, error) {
-	v := environ["LEASE_DURATION"]
-	if v == "" {
-		return relay.DefaultLease, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < time.Second {
-		return 0, &exitError{code: exitConfig, err: fmt.Errorf("configuration: LEASE_DURATION: %q: expected a Go duration of at least 1s, such as 2m", v)}
-	}
-	return d, nil
-}
-
 // app is everything a ledger-using command works with.
 type app struct {
 	cfg       *config.Config
@@ -140,10 +123,6 @@ func buildApp(ctx context.Context, e *cliEnv) (*app, error) {
 
 // newRelay builds the daemon from a; dry-run posts go to out.
 func (a *app) newRelay(e *cliEnv, out io.Writer) (*relay.Relay, error) {
-	lease, err := leaseOf(e.Environ)
-	if err != nil {
-		return nil, err
-	}
 	cfg := a.cfg
 	return relay.New(relay.Options{
 		Store: a.store, Fetcher: a.fetcher, Extractor: a.extractor, Renderer: a.renderer, Publishers: a.pubs,
@@ -151,7 +130,7 @@ func (a *app) newRelay(e *cliEnv, out io.Writer) (*relay.Relay, error) {
 		Backfill: cfg.Backfill, MaxPostsPerPoll: cfg.MaxPostsPerPoll, PostSpacing: cfg.PostSpacing,
 		MaxAttempts: cfg.MaxAttempts, Language: cfg.Language,
 		DryRun: cfg.EffectiveDryRun(), DryRunOut: out,
-		HTTPAddr: cfg.HTTPAddr, Owner: ownerID(cfg), Lease: lease,
+		HTTPAddr: cfg.HTTPAddr, Owner: ownerID(cfg), Lease: cfg.LeaseDuration,
 		Logger: e.Logger,
 	})
 }

@@ -3,40 +3,9 @@ package main
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/reelpost/reelpost/config"
-	"github.com/reelpost/reelpost/relay"
 )
-
-func TestLeaseDuration(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		name, value string
-		want        time.Duration
-		bad         bool
-	}{
-		{"default", "", relay.DefaultLease, false},
-		{"set", "30s", 30 * time.Second, false},
-		{"too short", "500ms", 0, true},
-		{"not a duration", "two minutes", 0, true},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := leaseOf(map[string]string{"LEASE_DURATION": c.value})
-			if c.bad {
-				if exitCodeOf(err) != exitConfig || !strings.Contains(err.Error(), "LEASE_DURATION") {
-					t.Fatalf("LEASE_DURATION=%q: %v, want a configuration error naming the variable", c.value, err)
-				}
-				return
-			}
-			if err != nil || got != c.want {
-				t.Fatalf("LEASE_DURATION=%q = %s, %v; want %s", c.value, got, err, c.want)
-			}
-		})
-	}
-}
 
 func TestOwnerID(t *testing.T) {
 	t.Parallel()
