@@ -4,6 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/reelpost/reelpost/publisher"
 )
 
 const runSummary = `Run the daemon: poll every feed in FEED_URLS every POLL_INTERVAL, record new
@@ -33,8 +38,56 @@ func cmdRun(ctx context.Context, e *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	announce(ctx, e.Logger, a)
 	if err := r.Run(ctx); err != nil {
 		return err
 	}
 	return nil
+}
+
+// verifyTimeout bounds the start-up credential check of one account.
+const verifyTimeout = 20 * time.Second
+
+// announce logs one line per feed and per enabled account (never a secret),
+// and checks each account's credentials with its network, so an operator
+// reading the start-up log sees at once which account will not post. A
+// rejected account is reported as an error and the others carry on: the
+// daemon starts either way, and the rejected account's deliveries fail with
+// the network's reason (reelpost status shows them; reelpost repost sends
+// them again once the credentials are fixed).
+func announce(ctx context.Context, log *slog.Logger, a *app) {
+	for _, f := range a.cfg.FeedURLs {
+		log.Info("feed", "feed_url", f)
+	}
+	if len(a.pubs) == 0 {
+		log.Info("no account configured: dry run, posts are printed instead of sent")
+		return
+	}
+	if a.cfg.DryRun {
+		log.Info("DRY_RUN is set: posts are printed instead of sent")
+	}
+	var wg sync.WaitGroup
+	for _, p := range a.pubs {
+		wg.Go(func() {
+			v, ok := p.(publisher.Verifier)
+			if !ok {
+				log.Info("account", "account", p.ID(), "network", string(p.Network()))
+				return
+			}
+			vctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+			defer cancel()
+			who, err := v.Verify(vctx)
+			switch {
+			case err == nil:
+				log.Info("account", "account", p.ID(), "network", string(p.Network()), "as", who)
+			case publisher.KindOf(err) == publisher.Permanent:
+				log.Error("account credentials rejected: its posts will fail until they are fixed; other accounts carry on",
+					"account", p.ID(), "network", string(p.Network()), "error", err)
+			default:
+				log.Warn("account not verified at start-up (the network did not answer); posting will be tried as usual",
+					"account", p.ID(), "network", string(p.Network()), "error", err)
+			}
+		})
+	}
+	wg.Wait()
 }
