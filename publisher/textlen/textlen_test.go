@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/reelpost/reelpost/internal/testutil"
 )
 
 type conformanceCase struct {
@@ -106,9 +108,6 @@ func TestXConformance(t *testing.T) {
 // so the copy in testdata cannot drift from them unnoticed.
 func TestXConformanceShared(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join("..", "..", "..", "shared", "fixtures", "twitter-text", "validate.yml")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared fixtures not present (%v); the testdata copy is checked by TestXConformance", err)
-	}
+	path := filepath.Join(testutil.SharedDir(t, "fixtures", "twitter-text"), "validate.yml")
 	checkConformance(t, path, 21)
 }
