@@ -60,18 +60,6 @@ func attrOf(attrs []html.Attribute, key string) string {
 	return ""
 }
 
-// classOf returns an element's class and id, lower-cased, for the checks
-// below.
-func classOf(attrs []html.Attribute) string {
-	var c string
-	for _, a := range attrs {
-		if a.Key == "class" || a.Key == "id" {
-			c += " " + strings.ToLower(a.Val)
-		}
-	}
-	return c
-}
-
 func isBoilerplateElement(class string) bool {
 	if class == "" {
 		return false
@@ -92,13 +80,17 @@ func embedWrapper(class string) bool {
 
 // wantedAttrs are the attributes extraction reads; the others are not
 // copied out of the tokenizer.
-var wantedAttrs = map[string]bool{
-	"src": true, "data-src": true, "data-lazy-src": true, "data": true, "value": true, "data-url": true,
-	"data-embed-url": true, "srcdoc": true, "data-href": true, "href": true, "youtube-src-id": true,
-	"data-youtube-id": true, "data-ytid": true, "videoid": true, "data-videoid": true, "data-attrs": true,
-	"data-video-id": true, "class": true, "id": true, "width": true, "height": true, "data-orig-file": true,
-	"data-original": true,
-}
+var wantedAttrs = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"src", "data-src", "data-lazy-src", "data", "value", "data-url",
+		"data-embed-url", "srcdoc", "data-href", "href", "youtube-src-id",
+		"data-youtube-id", "data-ytid", "videoid", "data-videoid", "data-attrs",
+		"data-video-id", "class", "id", "width", "height", "data-orig-file",
+		"data-original"} {
+		m[k] = k // the value is the key itself, so that a match costs no copy
+	}
+	return m
+}()
 
 // voidElements have no end tag.
 var voidElements = map[atom.Atom]bool{
@@ -124,17 +116,26 @@ type bodyWalker struct {
 	space    bool // a space is pending before the next word
 	stack    []open
 	attrs    []html.Attribute
+	name     []byte // scanHTML's lower-cased tag and attribute names
 }
 
 // walkerPool keeps walkers' buffers (line, element stack, attributes)
 // between bodies: extraction runs on every item of every poll.
 var walkerPool = sync.Pool{New: func() any { return new(bodyWalker) }}
 
+func (w *bodyWalker) reset(res *bodyResult, base *url.URL, wantText bool) {
+	w.res, w.base, w.wantText, w.space = res, base, wantText, false
+	w.line, w.stack, w.attrs = w.line[:0], w.stack[:0], w.attrs[:0]
+}
+
 // parseBody walks an HTML body once, as a token stream: text lines (when
 // wantText), the trailer and the first picture. base resolves relative image
-// URLs (nil: none). A tokenizer rather than html.Parse: building the tree
+// URLs (nil: none). A token stream rather than html.Parse: building the tree
 // was a third of the extraction's time, and nothing here needs the tree's
-// error recovery beyond matching end tags to open elements.
+// error recovery beyond matching end tags to open elements. The tokens come
+// from scanHTML (extract_scan.go), which yields exactly what
+// golang.org/x/net/html's Tokenizer yields for the bodies it accepts, and
+// from the Tokenizer itself for the others.
 func parseBody(s string, base *url.URL, wantText bool) *bodyResult {
 	res := &bodyResult{}
 	if strings.TrimSpace(s) == "" {
@@ -144,27 +145,48 @@ func parseBody(s string, base *url.URL, wantText bool) *bodyResult {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	w := walkerPool.Get().(*bodyWalker)
-	w.res, w.base, w.wantText, w.space = res, base, wantText, false
-	w.line, w.stack, w.attrs = w.line[:0], w.stack[:0], w.attrs[:0]
+	w.reset(res, base, wantText)
 	defer func() {
 		w.res, w.base = nil, nil
 		walkerPool.Put(w)
 	}()
+	if w.scanHTML(s) {
+		return res
+	}
+	*res = bodyResult{}
+	w.reset(res, base, wantText)
+	w.tokenize(s)
+	return res
+}
+
+// tokenize walks s with golang.org/x/net/html's Tokenizer.
+func (w *bodyWalker) tokenize(s string) {
 	z := html.NewTokenizer(strings.NewReader(s))
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
 			w.flush()
-			return res
+			return
 		case html.TextToken:
-			w.textToken(z.Text())
+			w.textToken(string(z.Text()))
 		case html.CommentToken:
-			// WordPress block comments carry the embed's URL in JSON.
-			if !res.trailer.done() {
-				res.trailer.scanURL(string(z.Text()), true)
-			}
+			w.comment(string(z.Text()))
 		case html.StartTagToken, html.SelfClosingTagToken:
-			w.startTag(z)
+			name, hasAttr := z.TagName()
+			a := atom.Lookup(name)
+			w.attrs = w.attrs[:0]
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				if key, ok := wantedAttrs[string(k)]; ok {
+					w.attrs = append(w.attrs, html.Attribute{Key: key, Val: string(v)})
+				}
+			}
+			tag := a.String()
+			if a == 0 {
+				tag = string(name)
+			}
+			w.startTag(a, tag)
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			w.endTag(name)
@@ -188,37 +210,32 @@ func (w *bodyWalker) top() open {
 	return w.stack[len(w.stack)-1]
 }
 
-// textToken takes a text token's bytes (valid until the next token: only
-// what mentions YouTube is copied into a string).
-func (w *bodyWalker) textToken(b []byte) {
-	top := w.top()
-	if !w.res.trailer.done() && mentionsYouTubeBytes(b) {
-		if top.rawText {
-			w.res.trailer.scanURL(string(b), true)
-		} else {
-			w.res.trailer.scanText(string(b), top.embed)
-		}
-	}
-	if !top.skip && w.wantText {
-		w.text(b)
+// comment takes a comment's text: WordPress block comments carry the
+// embed's URL in JSON.
+func (w *bodyWalker) comment(s string) {
+	if !w.res.trailer.done() {
+		w.res.trailer.scanURL(s, true)
 	}
 }
 
-func (w *bodyWalker) startTag(z *html.Tokenizer) {
-	name, hasAttr := z.TagName()
-	a := atom.Lookup(name)
-	w.attrs = w.attrs[:0]
-	for hasAttr {
-		var k, v []byte
-		k, v, hasAttr = z.TagAttr()
-		if wantedAttrs[string(k)] {
-			w.attrs = append(w.attrs, html.Attribute{Key: string(k), Val: string(v)})
+// textToken takes a text token.
+func (w *bodyWalker) textToken(s string) {
+	top := w.top()
+	if !w.res.trailer.done() && mentionsYouTube(s) {
+		if top.rawText {
+			w.res.trailer.scanURL(s, true)
+		} else {
+			w.res.trailer.scanText(s, top.embed)
 		}
 	}
-	tag := a.String()
-	if a == 0 {
-		tag = string(name)
+	if !top.skip && w.wantText {
+		w.text(s)
 	}
+}
+
+// startTag takes a start tag (a its atom, tag its lower-case name) whose
+// wanted attributes are in w.attrs.
+func (w *bodyWalker) startTag(a atom.Atom, tag string) {
 	if !w.res.trailer.done() && len(w.attrs) > 0 {
 		w.res.trailer.scanAttrs(tag, w.attrs)
 	}
@@ -233,13 +250,21 @@ func (w *bodyWalker) startTag(z *html.Tokenizer) {
 	if voidElements[a] {
 		return
 	}
-	class := classOf(w.attrs)
 	o := open{
 		name:    tag,
 		block:   block,
-		skip:    parent.skip || skipElements[a] || isBoilerplateElement(class),
-		embed:   parent.embed || embedWrapper(class),
+		skip:    parent.skip || skipElements[a],
+		embed:   parent.embed,
 		rawText: a == atom.Iframe,
+	}
+	// The class and id are checked one by one: no marker holds a space, so
+	// that is the same as checking them joined, without a copy.
+	for _, at := range w.attrs {
+		if at.Key == "class" || at.Key == "id" {
+			c := strings.ToLower(at.Val) // no copy when already lower case
+			o.skip = o.skip || isBoilerplateElement(c)
+			o.embed = o.embed || embedWrapper(c)
+		}
 	}
 	w.stack = append(w.stack, o)
 }
@@ -266,12 +291,19 @@ func (w *bodyWalker) endTag(name []byte) {
 
 // text appends s to the current line, collapsing whitespace and normalising
 // typography (see normRune).
-func (w *bodyWalker) text(s []byte) {
+func (w *bodyWalker) text(s string) {
 	for i := 0; i < len(s); {
-		// Runs of plain ASCII, the bulk of any English text, are copied whole.
+		// Runs of plain ASCII, the bulk of any English text, are copied
+		// whole, with the single spaces between their words.
 		j := i
-		for j < len(s) && s[j] > ' ' && s[j] < utf8.RuneSelf {
-			j++
+		for j < len(s) {
+			if c := s[j]; c > ' ' && c < utf8.RuneSelf {
+				j++
+			} else if c == ' ' && j > i && j+1 < len(s) && s[j+1] > ' ' && s[j+1] < utf8.RuneSelf {
+				j += 2
+			} else {
+				break
+			}
 		}
 		if j > i {
 			if w.space && len(w.line) > 0 {
@@ -282,7 +314,15 @@ func (w *bodyWalker) text(s []byte) {
 			i = j
 			continue
 		}
-		r, size := utf8.DecodeRune(s[i:])
+		if c := s[i]; c <= ' ' { // ASCII space and controls: what normRune makes of them
+			switch c {
+			case ' ', '\t', '\n', '\r', '\f', '\v':
+				w.space = true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		if size == 1 && r == utf8.RuneError {
 			continue
@@ -359,6 +399,9 @@ func plainText(s string) string {
 		}
 		s = html.UnescapeString(s)
 	}
+	if isPlainASCII(s) {
+		return s // nothing to change: no copy
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -378,4 +421,22 @@ func plainText(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isPlainASCII reports whether plainText would return s as it is: printable
+// ASCII with single spaces between words and none at either end.
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' {
+			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
+				return false
+			}
+			continue
+		}
+		if c < ' ' || c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

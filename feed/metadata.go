@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // metadata is a review's facts block ("Genres: ...", "Cast: ...").
@@ -35,6 +36,16 @@ var knownLabels = map[string]bool{
 	"my rating": true, "our rating": true,
 }
 
+// labelNames maps each known label to itself: a lookup by a buffer's bytes
+// gives the label without copying them.
+var labelNames = func() map[string]string {
+	m := make(map[string]string, len(knownLabels))
+	for l := range knownLabels {
+		m[l] = l
+	}
+	return m
+}()
+
 type span struct{ start, end int }
 
 // labelWordSpans splits s into lower-case ASCII words with their offsets.
@@ -59,18 +70,49 @@ func labelWordSpans(s string) ([]string, []span) {
 }
 
 // labelSuffix finds the label that ends segment s (the text before a colon):
-// the longest run of final words that is a known label. It returns the
-// label and where it starts in s, or -1.
+// the longest run of final words (up to five) that is a known label. It
+// returns the label and where it starts in s, or -1. The words are taken
+// from the end and joined in a buffer: this runs on every field of every
+// metadata block, and the map lookup of a converted buffer does not copy.
 func labelSuffix(s string) (string, int) {
-	words, spans := labelWordSpans(s)
-	for n := min(5, len(words)); n >= 1; n-- {
-		l := strings.Join(words[len(words)-n:], " ")
-		if knownLabels[l] {
-			start := spans[len(words)-n].start
-			// Only separators may follow the label's last word.
-			if strings.Trim(s[spans[len(words)-1].end:], " */") == "" {
-				return l, start
+	var words [5]span // the last words, the last first
+	n := 0
+	for i := len(s); n < len(words); {
+		for i > 0 && !isASCIILetter(s[i-1]) {
+			i--
+		}
+		if i == 0 {
+			break
+		}
+		end := i
+		for i > 0 && isASCIILetter(s[i-1]) {
+			i--
+		}
+		words[n] = span{i, end}
+		n++
+	}
+	// Only separators may follow the label's last word.
+	if n == 0 || strings.Trim(s[words[0].end:], " */") != "" {
+		return "", -1
+	}
+	var buf [64]byte
+	for k := n; k >= 1; k-- {
+		key := buf[:0]
+		for j := k - 1; j >= 0; j-- {
+			w := s[words[j].start:words[j].end]
+			if len(key)+len(w)+1 > len(buf) {
+				key = nil
+				break
 			}
+			if j < k-1 {
+				key = append(key, ' ')
+			}
+			for i := 0; i < len(w); i++ {
+				key = append(key, lowerASCII(w[i]))
+			}
+		}
+		if l, ok := labelNames[string(key)]; ok && key != nil {
+			return l, words[k-1].start
 		}
 	}
 	return "", -1
@@ -226,8 +268,10 @@ var (
 )
 
 func (m *metadata) set(label, value string) bool {
-	words, _ := labelWordSpans(label)
-	label = strings.Join(words, " ")
+	if !knownLabels[label] { // labelSuffix's labels are already in that form
+		words, _ := labelWordSpans(label)
+		label = strings.Join(words, " ")
+	}
 	value = strings.TrimSpace(value)
 	if value == "" {
 		return false
@@ -274,6 +318,9 @@ func (m *metadata) set(label, value string) bool {
 
 // replaceFold replaces old (lower-case ASCII) in s whatever its case.
 func replaceFold(s, old, repl string) string {
+	if !containsFoldASCII(s, old) {
+		return s // the usual case, without lower-casing a copy of s
+	}
 	lower := strings.ToLower(s)
 	if len(lower) != len(s) || !strings.Contains(lower, old) {
 		return strings.ReplaceAll(s, old, repl)
@@ -289,6 +336,22 @@ func replaceFold(s, old, repl string) string {
 		b.WriteString(repl)
 		s, lower = s[i+len(old):], lower[i+len(old):]
 	}
+}
+
+// containsFoldASCII reports whether s may hold old (lower-case ASCII) in any
+// case: it is exact for ASCII s, and says yes to any other.
+func containsFoldASCII(s, old string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	for i := 0; i+len(old) <= len(s); i++ {
+		if lowerASCII(s[i]) == old[0] && equalFoldASCII(s[i:i+len(old)], old) {
+			return true
+		}
+	}
+	return false
 }
 
 // trimValue drops the sentence's full stop and stray shortcode debris.
@@ -331,15 +394,20 @@ var (
 // It returns 0 when it cannot.
 func parseRuntime(s string) int {
 	s = strings.TrimSpace(s)
-	if m := isoDurationRe.FindStringSubmatch(s); m != nil {
-		h, _ := strconv.Atoi(m[1])
-		mi, _ := strconv.Atoi(m[2])
-		return h*60 + mi
+	// The cheap tests before each expression say what it needs to match.
+	if hasPrefixFold(s, "PT") {
+		if m := isoDurationRe.FindStringSubmatch(s); m != nil {
+			h, _ := strconv.Atoi(m[1])
+			mi, _ := strconv.Atoi(m[2])
+			return h*60 + mi
+		}
 	}
-	if m := clockRe.FindStringSubmatch(s); m != nil {
-		h, _ := strconv.Atoi(m[1])
-		mi, _ := strconv.Atoi(m[2])
-		return h*60 + mi
+	if strings.IndexByte(s, ':') >= 0 {
+		if m := clockRe.FindStringSubmatch(s); m != nil {
+			h, _ := strconv.Atoi(m[1])
+			mi, _ := strconv.Atoi(m[2])
+			return h*60 + mi
+		}
 	}
 	total := 0
 	if m := hoursRe.FindStringSubmatch(s); m != nil {

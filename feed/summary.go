@@ -54,19 +54,19 @@ var boilerplateSentenceRe = regexp.MustCompile(`(?i)^(?:see (?:this|the) (?:film
 var boilerplateStarts = []string{"see ", "for ", "the post", "post ", "continue", "read ", "subscribe", "click",
 	"share", "this post", "this entry", "filed", "posted", "thanks", "sign ", "originally", "(more", "more"}
 
-// boilerplateFirst holds the first letters of boilerplateStarts.
-var boilerplateFirst = func() (t [256]bool) {
+// boilerplateFirst holds boilerplateStarts by their first letter.
+var boilerplateFirst = func() (t [256][]string) {
 	for _, p := range boilerplateStarts {
-		t[p[0]] = true
+		t[p[0]] = append(t[p[0]], p)
 	}
 	return t
 }()
 
 func isBoilerplateSentence(s string) bool {
-	if s == "" || !boilerplateFirst[lowerASCII(s[0])] {
+	if s == "" {
 		return false
 	}
-	for _, p := range boilerplateStarts {
+	for _, p := range boilerplateFirst[lowerASCII(s[0])] {
 		if hasPrefixFold(s, p) {
 			return boilerplateSentenceRe.MatchString(s)
 		}
@@ -84,8 +84,18 @@ func isBoilerplateLine(line string) bool {
 	if len(line) > 60 {
 		return false
 	}
-	l := strings.ToLower(strings.TrimRight(line, " .:!…→»>›-–—"))
-	return boilerplateLines[l]
+	l := strings.TrimRight(line, " .:!…→»>›-–—")
+	for i := 0; i < len(l); i++ {
+		if l[i] >= utf8.RuneSelf {
+			return boilerplateLines[strings.ToLower(l)]
+		}
+	}
+	// ASCII (nearly every line): lower-cased on the stack, no copy.
+	var buf [60]byte
+	for i := 0; i < len(l); i++ {
+		buf[i] = lowerASCII(l[i])
+	}
+	return boilerplateLines[string(buf[:len(l)])]
 }
 
 // cleanedText is a body reduced to review prose.
@@ -124,6 +134,10 @@ func (c *cleanedText) text() string {
 // metadata is kept aside.
 func cleanLines(lines []string, author, title string) *cleanedText {
 	c := &cleanedText{}
+	// Every paragraph's sentences are a piece of this one slice, so that a
+	// body costs a few allocations rather than one per line.
+	all := make([]string, 0, 4*len(lines))
+	c.paras = make([][]string, 0, len(lines))
 	author = strings.TrimSpace(author)
 	for i, line := range lines {
 		if i == 0 && title != "" && strings.EqualFold(line, title) {
@@ -139,16 +153,17 @@ func cleanLines(lines []string, author, title string) *cleanedText {
 		if author != "" && len(line) <= len(author)+4 && isSignature(line, author) {
 			continue
 		}
-		sents := splitSentences(line)
-		kept := sents[:0]
-		for _, s := range sents {
+		start := len(all)
+		all = appendSentences(all, line)
+		kept := all[start:start]
+		for _, s := range all[start:] {
 			if !isBoilerplateSentence(s) {
 				kept = append(kept, s)
 			}
 		}
-		sents = kept
-		if len(sents) > 0 {
-			c.paras = append(c.paras, sents)
+		all = all[:start+len(kept)]
+		if len(kept) > 0 {
+			c.paras = append(c.paras, all[start:len(all):len(all)])
 		}
 	}
 	return c
@@ -177,14 +192,35 @@ var abbreviations = map[string]bool{
 // rivo/uniseg's UAX #29 segmentation: that one is several times slower on
 // the 5 KB bodies the benchmark holds, and breaks after "Mr." all the same.
 func splitSentences(p string) []string {
-	var out []string
+	return appendSentences(nil, p)
+}
+
+// appendSentences appends p's sentences (see splitSentences) to out.
+func appendSentences(out []string, p string) []string {
 	start := 0
+	// next[k] is where the next endBytes[k] is (-1: none left): each is
+	// found by strings.IndexByte and kept until passed, rather than testing
+	// every byte of the text four times.
+	const endBytes = ".!?\xe2" // 0xE2 starts "…"
+	next := [len(endBytes)]int{-2, -2, -2, -2}
 	for i := 0; i < len(p); {
-		c := p[i]
-		if c != '.' && c != '!' && c != '?' && c != 0xE2 { // 0xE2 starts "…"
-			i++
-			continue
+		m := len(p)
+		for k := range next {
+			if next[k] != -1 && next[k] < i {
+				if x := strings.IndexByte(p[i:], endBytes[k]); x < 0 {
+					next[k] = -1
+				} else {
+					next[k] = i + x
+				}
+			}
+			if next[k] >= 0 && next[k] < m {
+				m = next[k]
+			}
 		}
+		if m == len(p) {
+			break
+		}
+		i = m
 		r, size := utf8.DecodeRuneInString(p[i:])
 		i += size
 		if r != '.' && r != '!' && r != '?' && r != '…' {
@@ -217,6 +253,9 @@ func splitSentences(p string) []string {
 	return out
 }
 
+// maxAbbreviation is the length of the longest abbreviation ("approx").
+const maxAbbreviation = 6
+
 // abbreviationBefore reports whether the text before a full stop ends with an
 // abbreviation or a single capital initial.
 func abbreviationBefore(s string) bool {
@@ -224,7 +263,7 @@ func abbreviationBefore(s string) bool {
 	if i := strings.LastIndexAny(s, " (\""); i >= 0 {
 		w = s[i+1:]
 	}
-	if w == "" {
+	if w == "" || len(w) > maxAbbreviation {
 		return false
 	}
 	if r, size := utf8.DecodeRuneInString(w); size == len(w) && unicode.IsUpper(r) {
@@ -382,7 +421,7 @@ func (c *cueCounter) count(s string) (n [cueKinds]int) {
 		for j < len(s) && cueWordBytes[s[j]] {
 			j++
 		}
-		if j-i > maxCueWord {
+		if j-i > maxCueWord || !mayBeCue(j-i, lowerASCII(s[i]), lowerASCII(s[j-1])) {
 			i = j
 			continue
 		}
@@ -390,7 +429,7 @@ func (c *cueCounter) count(s string) (n [cueKinds]int) {
 			buf[k-i] = lowerASCII(s[k])
 		}
 		w := buf[:j-i]
-		if mayBeCue(w) {
+		{
 			if e := cueIndex[string(w)]; e != nil {
 				for k, ok := range e.single {
 					if ok {
@@ -442,12 +481,13 @@ var cueFilter = func() (f [maxCueWord + 1][26]uint32) {
 
 func isLowerLetter(b byte) bool { return b >= 'a' && b <= 'z' }
 
-func mayBeCue(w []byte) bool {
-	first, last := w[0], w[len(w)-1]
+// mayBeCue checks a word of n bytes by its lower-cased first and last
+// bytes, before the word is copied for the map lookup.
+func mayBeCue(n int, first, last byte) bool {
 	if !isLowerLetter(first) || !isLowerLetter(last) {
 		return false
 	}
-	return cueFilter[len(w)][first-'a']&(1<<(last-'a')) != 0
+	return cueFilter[n][first-'a']&(1<<(last-'a')) != 0
 }
 
 // followedBy reports whether s starts with words (ignoring case and the

@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 
@@ -84,15 +83,33 @@ func (t *trailerFinder) add(id string, embed bool) {
 	}
 }
 
-// mentionsYouTube is a cheap filter before the regular expressions.
+// mentionsYouTube is a cheap filter before the regular expressions: does s
+// hold "youtu", "YouTu", "Youtu", "YOUTU" or "ytimg"? One search for 'y'
+// and one for 'Y' rather than one per spelling: it runs on every text token
+// of every body.
 func mentionsYouTube(s string) bool {
-	return strings.Contains(s, "youtu") || strings.Contains(s, "YouTu") || strings.Contains(s, "Youtu") ||
-		strings.Contains(s, "YOUTU") || strings.Contains(s, "ytimg")
-}
-
-func mentionsYouTubeBytes(b []byte) bool {
-	return bytes.Contains(b, []byte("youtu")) || bytes.Contains(b, []byte("YouTu")) || bytes.Contains(b, []byte("Youtu")) ||
-		bytes.Contains(b, []byte("YOUTU")) || bytes.Contains(b, []byte("ytimg"))
+	for i := 0; ; {
+		k := strings.IndexByte(s[i:], 'y')
+		if k < 0 || i+k+5 > len(s) {
+			break
+		}
+		i += k
+		if w := s[i : i+5]; w == "youtu" || w == "ytimg" {
+			return true
+		}
+		i++
+	}
+	for i := 0; ; {
+		k := strings.IndexByte(s[i:], 'Y')
+		if k < 0 || i+k+5 > len(s) {
+			return false
+		}
+		i += k
+		if w := s[i : i+5]; w == "YouTu" || w == "Youtu" || w == "YOUTU" {
+			return true
+		}
+		i++
+	}
 }
 
 // firstURLID returns the first YouTube id in a URL or text, or "".
