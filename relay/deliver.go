@@ -54,7 +54,6 @@ func deliverTick(interval time.Duration) time.Duration {
 // deliveries that failed for good.
 func (r *Relay) deliverDue(ctx, hard context.Context) []DeliveryFailure {
 	var (
-		mu    sync.Mutex
 		fails []DeliveryFailure
 		seen  = map[int64]int{}
 	)
@@ -71,31 +70,13 @@ func (r *Relay) deliverDue(ctx, hard context.Context) []DeliveryFailure {
 		if len(ds) == 0 {
 			break
 		}
-		byAccount := map[string][]store.Delivery{}
-		var accounts []string
 		again := 0
 		for _, d := range ds {
 			if seen[d.ID]++; seen[d.ID] > 1 {
 				again++
 			}
-			if _, ok := byAccount[d.Account]; !ok {
-				accounts = append(accounts, d.Account)
-			}
-			byAccount[d.Account] = append(byAccount[d.Account], d)
 		}
-		var wg sync.WaitGroup
-		for _, a := range accounts {
-			wg.Go(func() {
-				for _, d := range byAccount[a] {
-					if f := r.deliver(hard, d); f != nil {
-						mu.Lock()
-						fails = append(fails, *f)
-						mu.Unlock()
-					}
-				}
-			})
-		}
-		wg.Wait()
+		fails = append(fails, r.deliverClaimed(hard, ds)...)
 		if again == len(ds) {
 			// Everything claimed was handled in this pass already and is due
 			// again at once (a clock that stands still in a test, a retry time
@@ -103,6 +84,37 @@ func (r *Relay) deliverDue(ctx, hard context.Context) []DeliveryFailure {
 			break
 		}
 	}
+	return fails
+}
+
+// deliverClaimed posts claimed deliveries, one goroutine per account, in
+// order within an account, and returns those that failed for good.
+func (r *Relay) deliverClaimed(ctx context.Context, ds []store.Delivery) []DeliveryFailure {
+	byAccount := map[string][]store.Delivery{}
+	var accounts []string
+	for _, d := range ds {
+		if _, ok := byAccount[d.Account]; !ok {
+			accounts = append(accounts, d.Account)
+		}
+		byAccount[d.Account] = append(byAccount[d.Account], d)
+	}
+	var (
+		mu    sync.Mutex
+		fails []DeliveryFailure
+		wg    sync.WaitGroup
+	)
+	for _, a := range accounts {
+		wg.Go(func() {
+			for _, d := range byAccount[a] {
+				if f := r.deliver(ctx, d); f != nil {
+					mu.Lock()
+					fails = append(fails, *f)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
 	return fails
 }
 

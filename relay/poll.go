@@ -295,51 +295,48 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []feed.
 		return false, nil
 	}
 
-	// Which new items are to be posted.
-	var post []int
+	// Which new items are posted: as news, every review; at the feed's first
+	// sight only the newest Backfill reviews, what the feed holds then being
+	// history. Whether this poll is the first sight is decided in the store,
+	// atomically with recording: another replica may have taken its first
+	// look since st was read, and then these items are news to us too.
+	var news []int
 	for _, i := range fresh {
 		if reviews[i].IsReview {
-			post = append(post, i)
+			news = append(news, i)
 		}
 	}
-	if !st.Initialized {
-		// Another replica may have taken its first look meanwhile: then
-		// these items are news to it, and to us. (This narrows the race
-		// between replicas to the moments between this read and the record.)
-		if cur, ok, err := r.o.Store.Feed(ctx, st.URL); err == nil && ok && cur.Initialized {
-			st.Initialized = true
-		}
-	}
-	if !st.Initialized {
-		// First sight: what the feed holds now is history, not news.
-		n := min(r.o.Backfill, len(post))
-		post = post[len(post)-n:]
-		r.log.Info("first sight of feed: existing items recorded as skipped", "feed_url", st.URL,
-			"items", len(fresh), "backfill", n)
-	}
+	backfill := news[len(news)-min(max(r.o.Backfill, 0), len(news)):]
 	now := r.now()
-	toPost := map[int]time.Time{}
-	for k, i := range post {
-		// Flood guard: MaxPostsPerPoll per poll interval, oldest first.
-		toPost[i] = now.Add(time.Duration(k/r.o.MaxPostsPerPoll) * r.o.PollInterval)
-	}
+	newsAt, backfillAt := r.floodGuard(news, now), r.floodGuard(backfill, now)
 
 	out := make([]store.NewItem, 0, len(fresh))
-	due := false
 	for _, i := range fresh {
 		it := items[i]
-		it.State = store.Skipped
-		if at, ok := toPost[i]; ok && !r.o.DryRun {
-			it.State = store.Pending
-			it.NotBefore = at
-			if !at.After(now) && len(r.order) > 0 {
-				due = true
-			}
-		}
+		it.State, it.NotBefore = r.plan(newsAt, i)
+		it.FirstSight.State, it.FirstSight.NotBefore = r.plan(backfillAt, i)
 		out = append(out, it)
 	}
-	if _, err := r.o.Store.RecordItems(ctx, st.URL, out, r.order); err != nil {
+	first := false
+	if st.Initialized {
+		_, err = r.o.Store.RecordItems(ctx, st.URL, out, r.order)
+	} else {
+		_, first, err = r.o.Store.RecordFirstSight(ctx, st.URL, out, r.order)
+	}
+	if err != nil {
 		return false, fmt.Errorf("record items of %s: %w", st.URL, err)
+	}
+	post, toPost := news, newsAt
+	if first {
+		post, toPost = backfill, backfillAt
+		r.log.Info("first sight of feed: existing items recorded as skipped", "feed_url", st.URL,
+			"items", len(fresh), "backfill", len(backfill))
+	}
+	due := false
+	for _, at := range toPost {
+		if !at.After(now) && !r.o.DryRun && len(r.order) > 0 {
+			due = true
+		}
 	}
 	r.metrics.itemsSeen.Add(float64(len(fresh)))
 	for _, i := range fresh {
@@ -357,6 +354,25 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []feed.
 		}
 	}
 	return due, nil
+}
+
+// floodGuard spreads the posts of items (indexes, oldest first) over
+// polls: MaxPostsPerPoll per poll interval from now.
+func (r *Relay) floodGuard(items []int, now time.Time) map[int]time.Time {
+	at := make(map[int]time.Time, len(items))
+	for k, i := range items {
+		at[i] = now.Add(time.Duration(k/r.o.MaxPostsPerPoll) * r.o.PollInterval)
+	}
+	return at
+}
+
+// plan is how item i is recorded when toPost are the items to be posted:
+// pending at its time, or skipped (not to be posted, or in dry run).
+func (r *Relay) plan(toPost map[int]time.Time, i int) (store.State, time.Time) {
+	if at, ok := toPost[i]; ok && !r.o.DryRun {
+		return store.Pending, at
+	}
+	return store.Skipped, time.Time{}
 }
 
 // feedBackoff is the wait before polling a feed again after n consecutive

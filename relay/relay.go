@@ -5,7 +5,10 @@
 //
 // What the ledger records, in short:
 //   - The first sight of a feed records its existing items as skipped
-//     (BACKFILL=N: the newest N reviews are pending instead).
+//     (BACKFILL=N: the newest N reviews are pending instead). Which poll is
+//     the first sight is decided in the recording transaction
+//     (store.RecordFirstSight), so replicas racing it agree: one records
+//     history, the others news.
 //   - Later, every new review is recorded with one pending delivery per
 //     configured account, in one transaction (store.RecordItems). Items that
 //     are not reviews are recorded as skipped.
@@ -323,14 +326,23 @@ func networkOf(account string) string {
 	return n
 }
 
-// DeliverDue posts every delivery due now (in dry run: none), releases its
-// leases, and returns a *CycleError listing the deliveries that failed for
-// good. reelpost repost uses it to post a repost at once.
-func (r *Relay) DeliverDue(ctx context.Context) error {
-	if r.o.DryRun {
+// DeliverIDs makes one attempt at each of the deliveries named by ids that
+// it can claim now (store.ClaimIDs: due, and under no lease that holds), and
+// at nothing else: reelpost repost posts its new deliveries this way, without
+// making the other due deliveries as a side effect. Each attempt takes the
+// daemon's path (rendering, lookups of an earlier post, outcome handling): a
+// transient failure leaves the delivery pending for the daemon to retry. It
+// releases its leases, and returns a *CycleError listing the deliveries that
+// failed for good. In dry run it does nothing.
+func (r *Relay) DeliverIDs(ctx context.Context, ids []int64) error {
+	if r.o.DryRun || len(ids) == 0 {
 		return nil
 	}
-	fails := r.deliverDue(ctx, ctx)
+	ds, err := r.o.Store.ClaimIDs(ctx, store.ClaimOptions{Owner: r.o.Owner, Lease: r.o.Lease, Spacing: r.o.PostSpacing}, ids)
+	if err != nil {
+		return fmt.Errorf("claim deliveries %v: %w", ids, err)
+	}
+	fails := r.deliverClaimed(ctx, ds)
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if _, err := r.o.Store.Release(rctx, r.o.Owner); err != nil {

@@ -214,6 +214,15 @@ func runConformance(t *testing.T, newDSN func(t *testing.T) string) {
 		if f := feeds[1]; f.ETag != "" || f.ConsecutiveErrors != 0 || !f.NextPoll.IsZero() || !f.LastSuccess.Equal(want.LastSuccess) {
 			t.Errorf("after upsert Feed = %+v, want %+v", f, want)
 		}
+		// A replica saving a state it read before the first sight (a failed
+		// poll, say) does not undo it: its next poll would skip the news.
+		want.Initialized = false
+		if err := s.SaveFeed(ctx, want); err != nil {
+			t.Fatal(err)
+		}
+		if got, _, err := s.Feed(ctx, mainFeed); err != nil || !got.Initialized {
+			t.Errorf("after saving a stale uninitialized state: Feed = %+v, %v; want it still initialized", got, err)
+		}
 	})
 
 	t.Run("a new item gets one delivery per account", func(t *testing.T) {
@@ -865,6 +874,250 @@ func runConformance(t *testing.T, newDSN func(t *testing.T) string) {
 		want := 3 + writes + writes
 		if n := countRows(t, s, "deliveries"); n != want {
 			t.Errorf("%d deliveries, want %d", n, want)
+		}
+	})
+
+	t.Run("first sight records its plan once", func(t *testing.T) {
+		t.Parallel()
+		clk := newClock()
+		s := open(t, Options{Now: clk.Now})
+		// RecordItems (a repost's item found in a feed) never makes a first sight.
+		record(t, s, reviewsFeed, []NewItem{review(reviewsFeed, "other", "other", "https://blog.example/reviews/other")}, threeAccounts[:1])
+		if f, _, err := s.Feed(ctx, reviewsFeed); err != nil || f.Initialized {
+			t.Fatalf("RecordItems initialized the feed: %+v, %v", f, err)
+		}
+
+		items := numbered(mainFeed, 3)
+		later := clk.Now().Add(time.Minute)
+		items[2].FirstSight = Plan{State: Pending, NotBefore: later} // BACKFILL=1
+		created, first, err := s.RecordFirstSight(ctx, mainFeed, items[:3], threeAccounts[:1])
+		if err != nil || !first || len(created) != 3 {
+			t.Fatalf("RecordFirstSight = %d created, first %v, %v; want 3, true", len(created), first, err)
+		}
+		if f, _, err := s.Feed(ctx, mainFeed); err != nil || !f.Initialized {
+			t.Fatalf("after its first sight Feed = %+v, %v; want initialized", f, err)
+		}
+		news := review(mainFeed, "news", "news", "https://blog.example/reviews/news")
+		news.NotBefore = clk.Now().Add(2 * time.Minute)
+		created, first, err = s.RecordFirstSight(ctx, mainFeed, append(items, news), threeAccounts[:1])
+		if err != nil || first || len(created) != 1 || created[0].Key != news.Key {
+			t.Fatalf("RecordFirstSight again = %+v, first %v, %v; want only the news, not a first sight", created, first, err)
+		}
+		want := map[string]Plan{
+			items[0].Key: {Skipped, time.Time{}},
+			items[1].Key: {Skipped, time.Time{}},
+			items[2].Key: {Pending, later},
+			news.Key:     {Pending, news.NotBefore},
+		}
+		ds, err := s.Deliveries(ctx, DeliveryFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			if d.Item.FeedURL != mainFeed {
+				continue
+			}
+			w := want[d.Item.Key]
+			if d.State != w.State || w.State == Pending && !d.NextAttempt.Equal(w.NotBefore) {
+				t.Errorf("delivery of %s: %s due %v, want %s due %v", d.Item.Key, d.State, d.NextAttempt, w.State, w.NotBefore)
+			}
+			delete(want, d.Item.Key)
+		}
+		if len(want) > 0 {
+			t.Errorf("no delivery for %v", want)
+		}
+
+		bad := review(mainFeed, "bad", "", "")
+		bad.FirstSight.State = Posted
+		if _, _, err := s.RecordFirstSight(ctx, mainFeed, []NewItem{bad}, threeAccounts[:1]); err == nil {
+			t.Error("RecordFirstSight accepted a first-sight state posted")
+		}
+	})
+
+	t.Run("two replicas racing a feed's first sight skip only the winner's batch", func(t *testing.T) {
+		t.Parallel()
+		s := open(t, Options{})
+		const rounds = 4 // one feed each: contention is likelier in some
+		for round := range rounds {
+			feedURL := fmt.Sprintf("https://blog%d.example/feed/", round)
+			shared := numbered(feedURL, 4)
+			for i := range shared {
+				shared[i].FeedURL, shared[i].Key = feedURL, feedURL+shared[i].Key
+				shared[i].GUID, shared[i].NormLink = shared[i].Key, shared[i].Key
+			}
+			// Each replica fetched the feed at a slightly different moment:
+			// the same four reviews and one the other did not see yet. Both
+			// read the feed as not initialized, so both ask for a first sight.
+			batches := make([][]NewItem, 2)
+			for r := range batches {
+				link := fmt.Sprintf("%sonly-%d", feedURL, r)
+				batches[r] = append(append([]NewItem(nil), shared...), review(feedURL, link, link, link))
+			}
+			replicas := []*Store{reopen(t, s, Options{}), reopen(t, s, Options{})}
+			firsts := make([]bool, 2)
+			created := make([][]Item, 2)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for r := range replicas {
+				wg.Go(func() {
+					<-start
+					var err error
+					created[r], firsts[r], err = replicas[r].RecordFirstSight(ctx, feedURL, batches[r], threeAccounts[:2])
+					if err != nil {
+						t.Errorf("replica %d: %v", r, err)
+					}
+				})
+			}
+			close(start)
+			wg.Wait()
+			if t.Failed() {
+				return
+			}
+			if firsts[0] == firsts[1] {
+				t.Fatalf("round %d: first sight reported by replicas %v, want exactly one", round, firsts)
+			}
+			winner, loser := 0, 1
+			if firsts[1] {
+				winner, loser = 1, 0
+			}
+			if len(created[winner]) != 5 || len(created[loser]) != 1 || created[loser][0].Key != batches[loser][4].Key {
+				t.Fatalf("round %d: winner created %d items, loser %d; want 5 and only the loser's own news", round, len(created[winner]), len(created[loser]))
+			}
+			// The loser's next poll, still from its stale view, brings news.
+			link := feedURL + "after"
+			c, first, err := replicas[loser].RecordFirstSight(ctx, feedURL, append(batches[loser], review(feedURL, link, link, link)), threeAccounts[:2])
+			if err != nil || first || len(c) != 1 || c[0].Key != link {
+				t.Fatalf("round %d: the loser's later batch = %+v, first %v, %v; want one new item, not a first sight", round, c, first, err)
+			}
+			ds, err := s.Deliveries(ctx, DeliveryFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			states := map[string]State{}
+			for _, d := range ds {
+				if d.Item.FeedURL == feedURL {
+					if prev, ok := states[d.Item.Key]; ok && prev != d.State {
+						t.Errorf("round %d: item %s has %s and %s deliveries", round, d.Item.Key, prev, d.State)
+					}
+					states[d.Item.Key] = d.State
+				}
+			}
+			want := map[string]State{batches[loser][4].Key: Pending, link: Pending}
+			for _, it := range batches[winner] {
+				want[it.Key] = Skipped
+			}
+			if fmt.Sprint(states) != fmt.Sprint(want) {
+				t.Errorf("round %d: delivery states %v, want %v", round, states, want)
+			}
+			if f, _, err := s.Feed(ctx, feedURL); err != nil || !f.Initialized {
+				t.Errorf("round %d: Feed = %+v, %v; want initialized", round, f, err)
+			}
+		}
+	})
+
+	t.Run("claim by IDs takes exactly the named deliveries", func(t *testing.T) {
+		t.Parallel()
+		clk := newClock()
+		s := open(t, Options{Now: clk.Now})
+		items := numbered(mainFeed, 4)
+		items[3].NotBefore = clk.Now().Add(time.Hour)
+		record(t, s, mainFeed, items, threeAccounts[:1])
+		all, err := s.Deliveries(ctx, DeliveryFilter{})
+		if err != nil || len(all) != 4 {
+			t.Fatalf("Deliveries = %d, %v; want 4", len(all), err)
+		}
+		byKey := map[string]int64{}
+		for _, d := range all {
+			byKey[d.Item.Key] = d.ID
+		}
+		leased, other, wanted, notDue := byKey[items[0].Key], byKey[items[1].Key], byKey[items[2].Key], byKey[items[3].Key]
+		if got := claim(t, s, ClaimOptions{Owner: "daemon", Lease: time.Minute, Limit: 1}); len(got) != 1 || got[0].ID != leased {
+			t.Fatalf("daemon claimed %v, want %d", ids(got), leased)
+		}
+
+		got, err := s.ClaimIDs(ctx, ClaimOptions{Owner: "cli", Lease: time.Minute}, []int64{leased, wanted, notDue, 424242})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].ID != wanted {
+			t.Fatalf("ClaimIDs = %v, want only %d (the others: leased, not due, unknown)", ids(got), wanted)
+		}
+		if d := got[0]; d.State != Posting || d.LeaseOwner != "cli" || d.Attempts != 1 || d.Unknown ||
+			!d.LeaseExpires.Equal(clk.Now().Add(time.Minute)) || d.Item.Key != items[2].Key {
+			t.Errorf("claimed %+v, want posting by cli, attempt 1, lease of a minute, item filled", d)
+		}
+		for id, owner := range map[int64]string{leased: "daemon", other: "", notDue: ""} {
+			d, err := s.Delivery(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.LeaseOwner != owner {
+				t.Errorf("delivery %d is held by %q, want %q", id, d.LeaseOwner, owner)
+			}
+		}
+		if again, err := s.ClaimIDs(ctx, ClaimOptions{Owner: "thief", Lease: time.Minute}, []int64{wanted}); err != nil || len(again) != 0 {
+			t.Errorf("ClaimIDs of a delivery under a valid lease = %v, %v; want nothing", ids(again), err)
+		}
+		if err := s.MarkPosted(ctx, wanted, "cli", "1", ""); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := s.ClaimIDs(ctx, ClaimOptions{Owner: "cli", Lease: time.Minute}, []int64{wanted}); err != nil || len(again) != 0 {
+			t.Errorf("ClaimIDs of a posted delivery = %v, %v; want nothing", ids(again), err)
+		}
+		// An expired lease is taken over, outcome unknown, as Claim does.
+		clk.Advance(time.Minute)
+		took, err := s.ClaimIDs(ctx, ClaimOptions{Owner: "cli", Lease: time.Minute}, []int64{leased})
+		if err != nil || len(took) != 1 || !took[0].Unknown || took[0].Attempts != 2 || took[0].LeaseOwner != "cli" {
+			t.Fatalf("ClaimIDs after the lease expired = %+v, %v; want it, unknown, attempt 2", took, err)
+		}
+		if _, err := s.ClaimIDs(ctx, ClaimOptions{Lease: time.Minute}, []int64{other}); err == nil {
+			t.Error("ClaimIDs without an owner succeeded")
+		}
+	})
+
+	t.Run("owners racing ClaimIDs for the same deliveries claim each once", func(t *testing.T) {
+		t.Parallel()
+		clk := newClock()
+		s := open(t, Options{Now: clk.Now})
+		record(t, s, mainFeed, numbered(mainFeed, 10), threeAccounts)
+		all, err := s.Deliveries(ctx, DeliveryFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		claimedBy := map[int64][]string{}
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for _, owner := range []string{"cli-1", "cli-2", "daemon"} {
+			r := reopen(t, s, Options{Now: clk.Now})
+			wg.Go(func() {
+				<-start
+				var got []Delivery
+				var err error
+				if owner == "daemon" {
+					got, err = r.Claim(ctx, ClaimOptions{Owner: owner, Lease: time.Hour, Limit: 100})
+				} else {
+					got, err = r.ClaimIDs(ctx, ClaimOptions{Owner: owner, Lease: time.Hour}, ids(all))
+				}
+				if err != nil {
+					t.Errorf("%s: %v", owner, err)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				for _, d := range got {
+					claimedBy[d.ID] = append(claimedBy[d.ID], owner)
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		if len(claimedBy) != len(all) {
+			t.Errorf("%d of %d deliveries claimed", len(claimedBy), len(all))
+		}
+		for id, owners := range claimedBy {
+			if len(owners) != 1 {
+				t.Errorf("delivery %d claimed by %v", id, owners)
+			}
 		}
 	})
 }

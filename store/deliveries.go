@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -114,33 +115,110 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 			claimed = nil
 			return err
 		}
-		args := []any{o.Owner, s.ts(now.Add(o.Lease)), s.ts(now)}
-		for _, id := range ids {
-			args = append(args, id)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET unknown = (unknown OR state = 'posting'),
-			state = 'posting', lease_owner = $1, lease_expires = $2, attempts = attempts + 1,
-			updated_at = $3, claimed_at = $3 WHERE id IN (`+placeholders(4, len(ids))+`)`, args...); err != nil {
-			return err
-		}
-		if len(accounts) > 0 {
-			args := []any{s.ts(now)}
-			for _, a := range accounts {
-				args = append(args, a)
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE account_pace SET last_claim = $1
-				WHERE account IN (`+placeholders(2, len(accounts))+`)`, args...); err != nil {
-				return err
-			}
-		}
-		claimed, err = s.queryDeliveries(ctx, tx, deliverySelect+` WHERE d.id IN (`+placeholders(1, len(ids))+`)
-			ORDER BY d.next_attempt, d.id`, args[3:]...)
+		claimed, err = s.lease(ctx, tx, now, o, ids, accounts)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return claimed, nil
+}
+
+// ClaimIDs is Claim for exactly the deliveries named by ids, for a caller
+// that must post those and nothing else (reelpost repost): of ids, it leases
+// to o.Owner those that Claim could take now (pending and due, or posting
+// under an expired lease, then with Unknown set), and returns them, item
+// filled, by next attempt then ID. An ID naming a delivery under a lease
+// that holds (any owner's), a settled one, one not yet due, or none at all is
+// left out: a valid lease is never stolen. On PostgreSQL a row another
+// transaction is claiming at this moment is skipped (FOR UPDATE SKIP LOCKED);
+// on SQLite BEGIN IMMEDIATE serialises the claims.
+// o.Limit is ignored. o.Spacing does not hold the named deliveries back (the
+// caller asked for them now), but with Spacing set the claims count as the
+// accounts' last claims, so that the daemon spaces its next posts after them.
+func (s *Store) ClaimIDs(ctx context.Context, o ClaimOptions, ids []int64) ([]Delivery, error) {
+	if o.Owner == "" || o.Lease <= 0 {
+		return nil, fmt.Errorf("claim deliveries %v: owner %q and lease %s: both are required", ids, o.Owner, o.Lease)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	lock := ""
+	if s.dialect == DialectPostgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	var claimed []Delivery
+	err := s.inTx(ctx, fmt.Sprintf("claim deliveries %v for %s", ids, o.Owner), func(tx *sql.Tx) error {
+		now := s.now()
+		args := []any{s.ts(now)}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.account FROM deliveries d WHERE `+due+`
+			AND d.id IN (`+placeholders(2, len(ids))+`) ORDER BY d.next_attempt, d.id`+lock, args...)
+		if err != nil {
+			return err
+		}
+		var got []int64
+		var accounts []string
+		for rows.Next() {
+			var id int64
+			var acct string
+			if err := rows.Scan(&id, &acct); err != nil {
+				rows.Close()
+				return err
+			}
+			got = append(got, id)
+			if !slices.Contains(accounts, acct) {
+				accounts = append(accounts, acct)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(got) == 0 {
+			claimed = nil
+			return nil
+		}
+		if o.Spacing <= 0 {
+			accounts = nil
+		}
+		claimed, err = s.lease(ctx, tx, now, o, got, accounts)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return claimed, nil
+}
+
+// lease gives the deliveries ids, chosen and locked by the caller in tx, to
+// o.Owner until now+o.Lease, records the claim as the last of accounts (for
+// spacing), and returns them, item filled, by next attempt then ID. Taking
+// over a posting delivery (its lease expired) sets Unknown.
+func (s *Store) lease(ctx context.Context, tx *sql.Tx, now time.Time, o ClaimOptions, ids []int64, accounts []string) ([]Delivery, error) {
+	args := []any{o.Owner, s.ts(now.Add(o.Lease)), s.ts(now)}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET unknown = (unknown OR state = 'posting'),
+		state = 'posting', lease_owner = $1, lease_expires = $2, attempts = attempts + 1,
+		updated_at = $3, claimed_at = $3 WHERE id IN (`+placeholders(4, len(ids))+`)`, args...); err != nil {
+		return nil, err
+	}
+	if len(accounts) > 0 {
+		args := []any{s.ts(now)}
+		for _, a := range accounts {
+			args = append(args, a)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE account_pace SET last_claim = $1
+			WHERE account IN (`+placeholders(2, len(accounts))+`)`, args...); err != nil {
+			return nil, err
+		}
+	}
+	return s.queryDeliveries(ctx, tx, deliverySelect+` WHERE d.id IN (`+placeholders(1, len(ids))+`)
+		ORDER BY d.next_attempt, d.id`, args[3:]...)
 }
 
 // spacedDue picks, for each account whose last claim and last post are at

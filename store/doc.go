@@ -7,8 +7,11 @@
 // link); the review's own row keeps an identity (its first normalised link,
 // else feed|key) that never changes and seeds the deliveries' idempotency
 // keys (DeliveryKey). A delivery is one post of one item to one account;
-// Claim leases due deliveries to one owner at a time, and every outcome is
-// recorded only by the owner still holding the lease (ErrLeaseLost otherwise).
+// Claim leases due deliveries to one owner at a time (ClaimIDs only the ones
+// named), and every outcome is recorded only by the owner still holding the
+// lease (ErrLeaseLost otherwise). A feed's first sight, whose items are
+// history rather than news, is decided in the transaction that records it
+// (RecordFirstSight), so replicas racing it agree on which poll it was.
 //
 // SQLite runs in WAL mode with a busy timeout and BEGIN IMMEDIATE write
 // transactions, so the CLI can read and write while the daemon runs on the

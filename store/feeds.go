@@ -28,7 +28,10 @@ func (s *Store) Feed(ctx context.Context, url string) (FeedState, bool, error) {
 	return f, true, nil
 }
 
-// SaveFeed inserts or replaces the state of f.URL.
+// SaveFeed inserts or replaces the state of f.URL, except that it never
+// clears Initialized: a replica saving a state it read before another's first
+// sight must not make the next poll a first sight again (which would record
+// that poll's news as skipped).
 func (s *Store) SaveFeed(ctx context.Context, f FeedState) error {
 	_, err := s.exec(ctx, `INSERT INTO feeds (`+feedCols+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -36,7 +39,7 @@ func (s *Store) SaveFeed(ctx context.Context, f FeedState) error {
 			etag = excluded.etag, last_modified = excluded.last_modified, body_hash = excluded.body_hash,
 			last_poll = excluded.last_poll, last_success = excluded.last_success,
 			consecutive_errors = excluded.consecutive_errors, last_error = excluded.last_error,
-			next_poll = excluded.next_poll, initialized = excluded.initialized`,
+			next_poll = excluded.next_poll, initialized = (feeds.initialized OR excluded.initialized)`,
 		f.URL, f.ETag, f.LastModified, f.BodyHash, s.ts(f.LastPoll), s.ts(f.LastSuccess),
 		f.ConsecutiveErrors, f.LastError, s.ts(f.NextPoll), f.Initialized)
 	if err != nil {

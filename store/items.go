@@ -282,7 +282,9 @@ func (s *Store) Known(ctx context.Context, feedURL string, items []NewItem) ([]b
 }
 
 // RecordItems records the items of one feed and creates the deliveries of the
-// new ones, all in one transaction, and returns the items it created.
+// new ones, all in one transaction, and returns the items it created. It
+// never marks the feed initialized: a poll that may be the feed's first sight
+// records through RecordFirstSight.
 //
 // An item is already known, and gets no deliveries, when this feed has an item
 // with the same key, the same normalised link or the same GUID (a changed GUID
@@ -299,44 +301,92 @@ func (s *Store) Known(ctx context.Context, feedURL string, items []NewItem) ([]b
 // first recorded at the same instant by two replicas, are the one case that
 // can still yield two items: nothing unique spans feeds for GUIDs.)
 func (s *Store) RecordItems(ctx context.Context, feedURL string, items []NewItem, accounts []string) ([]Item, error) {
+	created, _, err := s.record(ctx, feedURL, items, accounts, false)
+	return created, err
+}
+
+// RecordFirstSight is RecordItems for a poll of a feed that the caller last
+// read as not initialized (FeedState.Initialized false). The first-sight
+// decision is taken in the recording transaction itself: the feed is marked
+// initialized there, and only the call that flips it (the first to commit,
+// whatever another replica read meanwhile) records its new items by their
+// FirstSight plan, skipped or backfilled, and reports first = true. Every
+// other call records them by State and NotBefore, as news: items a replica
+// recorded at first sight are known by then and get nothing, and items that
+// appeared since are posted. The feed is marked initialized even when there
+// is nothing to record.
+func (s *Store) RecordFirstSight(ctx context.Context, feedURL string, items []NewItem, accounts []string) (created []Item, first bool, err error) {
+	return s.record(ctx, feedURL, items, accounts, true)
+}
+
+func (s *Store) record(ctx context.Context, feedURL string, items []NewItem, accounts []string, sight bool) ([]Item, bool, error) {
 	for _, it := range items {
 		if it.Key == "" {
-			return nil, fmt.Errorf("record items of feed %s: item %q has no key", feedURL, it.Title)
+			return nil, false, fmt.Errorf("record items of feed %s: item %q has no key", feedURL, it.Title)
 		}
 		if it.State != Pending && it.State != Skipped {
-			return nil, fmt.Errorf("record items of feed %s: item %s: state %q, want pending or skipped", feedURL, it.Key, it.State)
+			return nil, false, fmt.Errorf("record items of feed %s: item %s: state %q, want pending or skipped", feedURL, it.Key, it.State)
+		}
+		if st := it.FirstSight.State; st != "" && st != Pending && st != Skipped {
+			return nil, false, fmt.Errorf("record items of feed %s: item %s: first-sight state %q, want pending or skipped", feedURL, it.Key, st)
 		}
 	}
-	// A read first: when the feed names every item as the ledger does (a
-	// poll with nothing new), no write transaction, so no write lock, at all.
-	x, err := indexFeed(ctx, s.db, feedURL, items)
-	if err != nil {
-		return nil, fmt.Errorf("record items of feed %s: %w", feedURL, err)
-	}
-	unchanged := true
-	for _, it := range items {
-		if fi, ok := x.match(it); !ok || fi.changedBy(it) {
-			unchanged = false
-			break
+	if !sight {
+		// A read first: when the feed names every item as the ledger does (a
+		// poll with nothing new), no write transaction, so no write lock, at
+		// all. A first sight always writes: it marks the feed initialized.
+		x, err := indexFeed(ctx, s.db, feedURL, items)
+		if err != nil {
+			return nil, false, fmt.Errorf("record items of feed %s: %w", feedURL, err)
 		}
-	}
-	if unchanged {
-		return nil, nil
+		unchanged := true
+		for _, it := range items {
+			if fi, ok := x.match(it); !ok || fi.changedBy(it) {
+				unchanged = false
+				break
+			}
+		}
+		if unchanged {
+			return nil, false, nil
+		}
 	}
 	var created []Item
-	err = s.inTx(ctx, "record items of feed "+feedURL, func(tx *sql.Tx) error {
+	var first bool
+	err := s.inTx(ctx, "record items of feed "+feedURL, func(tx *sql.Tx) error {
 		created = created[:0]
 		now := s.now()
+		first = false
+		if sight {
+			// First, so that a concurrent first sight waits here for the one
+			// that flipped the flag (PostgreSQL: the row lock; SQLite: the
+			// write lock of BEGIN IMMEDIATE) and then, in its statements
+			// below, sees the items that one recorded.
+			var err error
+			if first, err = markInitialized(ctx, tx, feedURL); err != nil {
+				return err
+			}
+		}
+		recorded := items
+		if first {
+			recorded = make([]NewItem, len(items))
+			for i, it := range items {
+				it.State, it.NotBefore = it.FirstSight.State, it.FirstSight.NotBefore
+				if it.State == "" {
+					it.State = Skipped
+				}
+				recorded[i] = it
+			}
+		}
 		// Two reads find the items this feed or another already names, the
 		// common case; then each item takes the path its lookups chose. An item
 		// named like one earlier in the batch (a feed listing it twice) takes
 		// the careful path, which sees what this transaction wrote.
-		x, err := indexFeed(ctx, tx, feedURL, items)
+		x, err := indexFeed(ctx, tx, feedURL, recorded)
 		if err != nil {
 			return err
 		}
 		var rest []NewItem
-		for _, it := range items {
+		for _, it := range recorded {
 			if _, ok := x.match(it); !ok {
 				rest = append(rest, it)
 			}
@@ -346,7 +396,7 @@ func (s *Store) RecordItems(ctx context.Context, feedURL string, items []NewItem
 			return err
 		}
 		seen := map[string]bool{}
-		for _, it := range items {
+		for _, it := range recorded {
 			names := []string{"k" + it.Key, "l" + it.NormLink, "g" + it.GUID, "i" + itemIdentity(feedURL, it)}
 			again := seen[names[0]] || (it.NormLink != "" && seen[names[1]]) || (it.GUID != "" && seen[names[2]]) || seen[names[3]]
 			for _, n := range names {
@@ -384,12 +434,29 @@ func (s *Store) RecordItems(ctx context.Context, feedURL string, items []NewItem
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for _, it := range created {
 		s.log.Debug("item recorded", "feed_url", feedURL, "item_key", it.Key, "item_id", it.ID, "accounts", len(accounts))
 	}
-	return created, nil
+	return created, first, nil
+}
+
+// markInitialized marks the feed initialized, creating its row if need be,
+// and reports whether this call did it: the conditional upsert changes a row
+// only where the feed was not initialized yet, and the database serialises
+// concurrent ones on the feed's row, so exactly one caller gets true.
+func markInitialized(ctx context.Context, tx *sql.Tx, feedURL string) (bool, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO feeds (url, initialized) VALUES ($1, TRUE)
+		ON CONFLICT (url) DO UPDATE SET initialized = TRUE WHERE NOT feeds.initialized`, feedURL)
+	if err != nil {
+		return false, fmt.Errorf("mark feed initialized: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("mark feed initialized: %w", err)
+	}
+	return n == 1, nil
 }
 
 // recordOne records one item in tx; true when it created the item.

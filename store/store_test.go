@@ -6,12 +6,13 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/reelpost/reelpost/internal/testutil"
 )
 
 // clock is a fake clock shared by the stores of one test.
@@ -55,14 +56,7 @@ func TestPostgres(t *testing.T) {
 // skip, except in CI, which must never skip them silently.
 func postgresURL(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv("REELPOST_TEST_POSTGRES_URL")
-	if u == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("REELPOST_TEST_POSTGRES_URL is unset under CI: the PostgreSQL ledger tests must run there")
-		}
-		t.Skip("REELPOST_TEST_POSTGRES_URL is unset: skipping the PostgreSQL ledger tests")
-	}
-	return u
+	return testutil.PostgresURL(t)
 }
 
 // freshSchema creates a schema of its own for one test, dropped afterwards,

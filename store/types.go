@@ -54,6 +54,19 @@ type NewItem struct {
 	State State
 	// NotBefore is the earliest time its deliveries may be attempted.
 	NotBefore time.Time
+	// FirstSight replaces State and NotBefore when RecordFirstSight finds
+	// that its call is the feed's first sight. The zero value records the
+	// item as Skipped: what a feed holds when reelpost first sees it is
+	// history, not news (BACKFILL makes the newest reviews Pending instead).
+	// RecordItems ignores it.
+	FirstSight Plan
+}
+
+// Plan is how a new item's deliveries are created: in State (Pending or
+// Skipped; empty means Skipped), due at NotBefore.
+type Plan struct {
+	State     State
+	NotBefore time.Time
 }
 
 // Item is a recorded item. ID names the review across feeds: the same review

@@ -20,9 +20,10 @@ const repostSummary = `Post one review again, now, to the chosen accounts (defau
 review's link or GUID, known to the ledger or present in one of FEED_URLS. A
 repost is a new post: new idempotency keys, and the REPOST_TEMPLATE text (by
 default saying it is a repost, which X needs to accept it). The new posts are
-recorded in the ledger. Other deliveries due at that moment are made too, as
-the daemon would make them. With --dry-run (or DRY_RUN, or no account), the
-posts are printed and nothing is recorded.`
+recorded in the ledger, and only these are made: other deliveries due at that
+moment are left to the daemon. A repost that fails for a passing reason is
+left pending, and the daemon retries it. With --dry-run (or DRY_RUN, or no
+account), the posts are printed and nothing is recorded.`
 
 // accountFlags collects repeated --account values.
 type accountFlags []string
@@ -95,7 +96,7 @@ func cmdRepost(ctx context.Context, e *cliEnv, args []string) error {
 		return err
 	}
 	var ce *relay.CycleError
-	if err := r.DeliverDue(ctx); err != nil && !errors.As(err, &ce) {
+	if err := r.DeliverIDs(ctx, ids); err != nil && !errors.As(err, &ce) {
 		return err
 	}
 	return reportReposts(ctx, e, a.store, ids, *wait)

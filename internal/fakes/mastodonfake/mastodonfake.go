@@ -118,7 +118,10 @@ func New(t testing.TB, o Options) *Server {
 		o.Now = time.Now
 	}
 	s := &Server{o: o, done: make(chan struct{}), keys: map[string]int{}, nextID: 113500000000000000}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	// Assigned before the server starts: handlers read s.srv (never s.URL,
+	// written after Start) without a race.
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Start()
 	s.URL = s.srv.URL
 	t.Cleanup(s.Close)
 	return s
@@ -194,7 +197,7 @@ func (s *Server) SetRateLimitReset(t time.Time) {
 
 // Host is the server's host (and port), as in acct URIs.
 func (s *Server) Host() string {
-	u, _ := url.Parse(s.URL)
+	u, _ := url.Parse(s.srv.URL)
 	return u.Host
 }
 
@@ -301,7 +304,7 @@ func (s *Server) instance(w http.ResponseWriter) {
 func (s *Server) account() map[string]any {
 	return map[string]any{
 		"id": AccountID, "username": s.o.Username, "acct": s.o.Username, "display_name": s.o.Username,
-		"url": s.URL + "/@" + s.o.Username,
+		"url": s.srv.URL + "/@" + s.o.Username,
 	}
 }
 
@@ -410,8 +413,8 @@ func (s *Server) render(st Status) map[string]any {
 	return map[string]any{
 		"id":         st.ID,
 		"created_at": st.At.UTC().Format("2006-01-02T15:04:05.000Z"),
-		"uri":        s.URL + "/users/" + s.o.Username + "/statuses/" + st.ID,
-		"url":        s.URL + "/@" + s.o.Username + "/" + st.ID,
+		"uri":        s.srv.URL + "/users/" + s.o.Username + "/statuses/" + st.ID,
+		"url":        s.srv.URL + "/@" + s.o.Username + "/" + st.ID,
 		"visibility": st.Visibility,
 		"language":   lang,
 		"content":    s.contentHTML(st.Text),
@@ -477,7 +480,7 @@ func (s *Server) tags(text string) string {
 		b.WriteString(html.EscapeString(text[last:hash]))
 		name := text[m[4]:m[5]]
 		fmt.Fprintf(&b, `<a href="%s/tags/%s" class="mention hashtag" rel="tag">#<span>%s</span></a>`,
-			s.URL, html.EscapeString(strings.ToLower(name)), html.EscapeString(name))
+			s.srv.URL, html.EscapeString(strings.ToLower(name)), html.EscapeString(name))
 		last = m[5]
 	}
 	b.WriteString(html.EscapeString(text[last:]))

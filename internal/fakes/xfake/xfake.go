@@ -109,7 +109,10 @@ func New(t testing.TB, creds Credentials, opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	// Assigned before the server starts: handlers read s.srv (never s.URL,
+	// written after Start) without a race.
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Start()
 	s.URL = s.srv.URL
 	t.Cleanup(s.Close)
 	return s
