@@ -1,11 +1,15 @@
 package publisher
 
 import (
+	"bytes"
 	"errors"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"text/template"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
 	"golang.org/x/text/unicode/norm"
@@ -28,7 +32,15 @@ const (
 )
 
 type fitter struct {
-	tmpl  *template.Template
+	tmpl *template.Template
+	// plain is tmpl compiled by compilePlain, or nil.
+	plain *plainTemplate
+	// byLine says that posts are measured line by line (countsByLine);
+	// lines holds the lines measured so far.
+	byLine bool
+	lines  map[string]fittedLine
+	// buf holds the text of the current try.
+	buf   bytes.Buffer
 	rules Rules
 	// known are the URLs the review gave, found verbatim in the text even
 	// where twitter-text's recogniser would stop short.
@@ -82,6 +94,7 @@ func (f *fitter) fit(d TemplateData) (fitResult, error) {
 			f.known = append(f.known, u)
 		}
 	}
+	f.byLine = countsByLine(f.rules, f.known)
 	res, ok, err := f.fitAll(d)
 	if err != nil {
 		return fitResult{}, err
@@ -105,19 +118,28 @@ func (f *fitter) fitAll(d TemplateData) (fitResult, bool, error) {
 	summaries := newSummaryCandidates(full, minSummaryRunes)
 	steps := dropSteps(d)
 	base := d
-	atLevel := func(level int) TemplateData {
-		x := base
+	// One TemplateData for every level tried: the steps and the executor
+	// take its address, which would put a copy on the heap at every try.
+	scratch := new(TemplateData)
+	atLevel := func(level int) *TemplateData {
+		*scratch = base
 		for _, step := range steps[:level] {
-			step(&x)
+			step(scratch)
 		}
-		return x
+		return scratch
 	}
 	// The fewest drops with which the shortest summary fits: dropping a part
 	// never lengthens the post, so the levels can be searched by halves.
+	// shortest keeps each level's post with the shortest summary where it
+	// fits: the summary search starts from it.
+	shortest := make([]fitResult, len(steps)+1)
 	shortestFits := func(level int) (bool, error) {
 		x := atLevel(level)
 		x.Summary = summaries.at(0)
-		_, ok, err := f.try(&x)
+		res, ok, err := f.try(x)
+		if ok {
+			shortest[level] = res
+		}
 		return ok, err
 	}
 	ok, err := shortestFits(len(steps))
@@ -138,10 +160,9 @@ func (f *fitter) fitAll(d TemplateData) (fitResult, bool, error) {
 				lo = mid + 1
 			}
 		}
-		d = atLevel(hi)
-		return f.searchMaxKnowingFirst(summaries.len(), func(i int) { d.Summary = summaries.at(i) }, &d)
+		return f.longestSummary(&summaries, atLevel(hi), shortest[hi])
 	}
-	d = atLevel(len(steps))
+	d = *atLevel(len(steps))
 	// Nothing optional is left: a shorter summary beats none.
 	if last := newSummaryCandidates(full, minLastSummaryRunes); last.len() > summaries.len() {
 		n := last.len() - summaries.len()
@@ -169,37 +190,186 @@ func (f *fitter) fitAll(d TemplateData) (fitResult, bool, error) {
 // whole: the first sentence cut at each word boundary (leaving at least
 // minRunes characters) with "…", then one sentence, two, ..., all of them.
 // The fitter takes the longest that fits. They are made on demand: a long
-// summary has many.
+// summary has many, and finding sentences (UAX #29) costs more than the
+// fitting itself, so they are found only as far as a search looks.
 type summaryCandidates struct {
 	full, first string
 	cuts        []int // in first
-	ends        []int // sentence ends in full
+	ends        []int // sentence ends in full found so far
+	// rest and state continue the sentence segmentation of full.
+	rest  string
+	state int
 }
 
 func newSummaryCandidates(full string, minRunes int) summaryCandidates {
 	if full == "" {
 		return summaryCandidates{ends: []int{0}}
 	}
-	ends := sentences(full)
-	first := strings.TrimSpace(full[:ends[0]])
-	return summaryCandidates{full: full, first: first, cuts: wordCuts(first, minRunes), ends: ends}
+	c := summaryCandidates{full: full, rest: full, state: -1}
+	c.more()
+	first := strings.TrimSpace(full[:c.ends[0]])
+	c.first, c.cuts = first, wordCuts(first, minRunes)
+	return c
 }
 
-func (c summaryCandidates) len() int { return len(c.cuts) + len(c.ends) }
+// more finds the next sentence; it reports false when there is none.
+func (c *summaryCandidates) more() bool {
+	for len(c.rest) > 0 {
+		var sent string
+		sent, c.rest, c.state = uniseg.FirstSentenceInString(c.rest, c.state)
+		off := len(c.full) - len(c.rest)
+		if strings.TrimSpace(sent) != "" {
+			c.ends = append(c.ends, off)
+			return true
+		}
+		// White space alone joins the sentence before it.
+		if len(c.ends) > 0 {
+			c.ends[len(c.ends)-1] = off
+		}
+	}
+	return false
+}
 
-func (c summaryCandidates) at(i int) string {
+// has reports whether there is a candidate i.
+func (c *summaryCandidates) has(i int) bool {
+	for i >= len(c.cuts)+len(c.ends) {
+		if !c.more() {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *summaryCandidates) len() int {
+	for c.more() {
+	}
+	return len(c.cuts) + len(c.ends)
+}
+
+// at returns candidate i, which must exist (see has).
+func (c *summaryCandidates) at(i int) string {
 	if i < len(c.cuts) {
 		return shorten(c.first, c.cuts[i])
 	}
 	return strings.TrimSpace(c.full[:c.ends[i-len(c.cuts)]])
 }
 
+// prefix returns about how much of full candidate i shows, and whether "…"
+// follows it, for estimates: exactly so when full has no white space at its
+// start (a TemplateData's summary never has).
+func (c *summaryCandidates) prefix(i int) (n int, ellipsis bool) {
+	if i < len(c.cuts) {
+		return shortenLen(c.first, c.cuts[i]), true
+	}
+	return len(strings.TrimRightFunc(c.full[:c.ends[i-len(c.cuts)]], unicode.IsSpace)), false
+}
+
+// longestSummary sets d.Summary to the longest of c that fits, knowing that
+// the shortest does (first is its post). Every post measures the summary's
+// count in place, and a longer candidate counts no less, as for searchMax:
+// that makes the count additive enough to estimate. It takes the longest
+// candidate whose estimate (first's length plus what the summary itself
+// gains, counted alone) fits, then measures it and the next one, stepping
+// and then halving only where the estimate was wrong. Usually two posts are
+// measured instead of four or five, and sentences are found only as far as
+// the estimate reaches.
+func (f *fitter) longestSummary(c *summaryCandidates, d *TemplateData, first fitResult) (fitResult, bool, error) {
+	set := func(i int) { d.Summary = c.at(i) }
+	// The estimate. Counting each candidate's growth over the one before
+	// keeps this linear in the summary's length.
+	guess := 0
+	base, baseEllipsis := c.prefix(0)
+	count, bytes := first.length, len(first.text)
+	ellipsis := f.rules.Count("…")
+	for i := 1; c.has(i); i++ {
+		n, e := c.prefix(i)
+		if n < base {
+			break // not a longer prefix: leave it to the measured search
+		}
+		count += f.rules.Count(c.full[base:n])
+		bytes += n - base
+		if baseEllipsis && !e {
+			// The first sentence's cuts end with "…", whole sentences do not.
+			count -= ellipsis
+			bytes -= len("…")
+		}
+		base, baseEllipsis = n, e
+		if count > f.rules.Limit || (f.rules.MaxBytes > 0 && bytes > f.rules.MaxBytes) {
+			break
+		}
+		guess = i
+	}
+	// The measured search: lo fits (best is its post), hi does not (-1
+	// while unknown).
+	lo, hi, best := 0, -1, first
+	try := func(i int) error {
+		set(i)
+		res, ok, err := f.try(d)
+		if err != nil {
+			return err
+		}
+		if ok {
+			lo, best = i, res
+		} else {
+			hi = i
+		}
+		return nil
+	}
+	if guess > 0 {
+		if err := try(guess); err != nil {
+			return fitResult{}, false, err
+		}
+	}
+	step, steppedDown := 1, false
+	for hi < 0 || hi-lo > 1 {
+		var next int
+		switch {
+		case hi < 0:
+			next = lo + step
+			step *= 2
+			if !c.has(next) {
+				if last := c.len() - 1; last > lo {
+					next = last
+				} else {
+					hi = lo + 1 // lo is the whole summary
+					continue
+				}
+			}
+		case !steppedDown:
+			next, steppedDown = hi-1, true
+		default:
+			next = (lo + hi) / 2
+		}
+		if err := try(next); err != nil {
+			return fitResult{}, false, err
+		}
+	}
+	set(lo)
+	return best, true, nil
+}
+
 // dropSteps lists the optional parts of d in the order they are dropped;
 // parts that are empty already are left out.
 func dropSteps(d TemplateData) []func(*TemplateData) {
 	var steps []func(*TemplateData)
-	for n := len(d.Tags) - 1; n >= 0; n-- {
-		steps = append(steps, func(d *TemplateData) { d.setTags(d.Tags[:n]) })
+	// Hashtags with fewer tags is a prefix of Hashtags: slicing it saves
+	// joining the tags again at every try.
+	tags, hashtags := d.Tags, d.Hashtags
+	var tmp TemplateData
+	if tmp.setTags(tags); tmp.Hashtags != hashtags {
+		hashtags = "" // not made by setTags: make each anew
+	}
+	for n := len(tags) - 1; n >= 0; n-- {
+		if hashtags == "" {
+			steps = append(steps, func(d *TemplateData) { d.setTags(d.Tags[:n]) })
+			continue
+		}
+		end := 0 // of "#" + tags[0] + " #" + tags[1] ... up to tags[n-1]
+		for _, t := range tags[:n] {
+			end += len(" #") + len(t)
+		}
+		end = max(end-1, 0)
+		steps = append(steps, func(d *TemplateData) { d.Tags, d.Hashtags = tags[:n], hashtags[:end] })
 	}
 	if len(d.Cast) > 0 {
 		steps = append(steps, func(d *TemplateData) { d.Cast, d.CastList = nil, "" })
@@ -238,19 +408,6 @@ func (f *fitter) searchMax(n int, set func(i int), d *TemplateData) (fitResult, 
 	return f.bisect(0, n-2, best, set, d)
 }
 
-// searchMaxKnowingFirst is searchMax where set(0) is known to fit.
-func (f *fitter) searchMaxKnowingFirst(n int, set func(i int), d *TemplateData) (fitResult, bool, error) {
-	set(n - 1)
-	if best, ok, err := f.try(d); err != nil || ok || n == 1 {
-		return best, ok, err
-	}
-	if n == 2 {
-		set(0)
-		return f.try(d)
-	}
-	return f.bisect(0, n-2, fitResult{}, set, d)
-}
-
 // bisect finds the largest i in [lo, hi] that fits, lo fitting (best is
 // its result, or empty when it was not rendered).
 func (f *fitter) bisect(lo, hi int, best fitResult, set func(i int), d *TemplateData) (fitResult, bool, error) {
@@ -277,9 +434,25 @@ func (f *fitter) bisect(lo, hi int, best fitResult, set func(i int), d *Template
 
 // try renders d and measures the result as the network does.
 func (f *fitter) try(d *TemplateData) (fitResult, bool, error) {
-	out, err := execute(f.tmpl, d)
-	if err != nil {
-		return fitResult{}, false, &TemplateError{Var: f.tmpl.Name(), Err: err}
+	var out string
+	if f.plain != nil {
+		// The rendered text is only read while measuring, so one buffer
+		// serves every try.
+		f.buf.Reset()
+		f.buf.Grow(1024) // once: a post is seldom longer
+		f.plain.executeTo(&f.buf, d)
+		if f.byLine {
+			return f.tryByLine(f.buf.Bytes())
+		}
+		out = f.buf.String()
+	} else {
+		var err error
+		if out, err = execute(f.tmpl, d); err != nil {
+			return fitResult{}, false, &TemplateError{Var: f.tmpl.Name(), Err: err}
+		}
+		if f.byLine {
+			return f.tryByLine([]byte(out))
+		}
 	}
 	text := tidy(out)
 	var links []Link
@@ -289,6 +462,97 @@ func (f *fitter) try(d *TemplateData) (fitResult, bool, error) {
 		text, links = placeLinksShown(text, f.known, true, f.display)
 	}
 	n := f.rules.Count(text)
+	fits := n <= f.rules.Limit && (f.rules.MaxBytes == 0 || len(text) <= f.rules.MaxBytes)
+	return fitResult{text: text, links: links, length: n}, fits, nil
+}
+
+// lineAdditiveCounts are the code pointers of textlen's counters as
+// DefaultRules and MastodonRules give them. Each counts a text as the
+// sum of its lines plus one per line break: a URL, a mention, a grapheme
+// cluster, an emoji sequence and NFC all end at a line break (U+000A breaks
+// clusters on both sides, is no URL, mention or hashtag character, and
+// composes with nothing).
+var lineAdditiveCounts = []uintptr{
+	reflect.ValueOf(textlen.X).Pointer(),
+	reflect.ValueOf(textlen.Graphemes).Pointer(),
+	reflect.ValueOf(mastodonCounter(0).count).Pointer(),
+}
+
+// countsByLine reports whether rules count text line by line and the links
+// of text can be placed line by line (no known URL spans a line break).
+// A function's code pointer is shared only by closures of the same literal,
+// so a match is one of textlen's counters.
+func countsByLine(rules Rules, known []string) bool {
+	if rules.Count == nil {
+		return false
+	}
+	for _, k := range known {
+		if strings.ContainsAny(k, "\r\n") {
+			return false
+		}
+	}
+	p := reflect.ValueOf(rules.Count).Pointer()
+	return slices.Contains(lineAdditiveCounts, p)
+}
+
+// fittedLine is one line of a rendered post as tidy and placeLinks leave
+// it, with its count.
+type fittedLine struct {
+	text  string
+	links []Link
+	count int
+}
+
+// tryByLine is try's measuring for counters that count line by line: every
+// try renders mostly the same lines (the title, the links, the summary at
+// each level), so each distinct line is tidied, has its links placed and is
+// counted once per post; the text is what tidy and placeLinksShown make of
+// the whole, and its count what Count says of it.
+func (f *fitter) tryByLine(out []byte) (fitResult, bool, error) {
+	if f.lines == nil {
+		f.lines = map[string]fittedLine{}
+	}
+	var b strings.Builder
+	b.Grow(len(out))
+	var links []Link
+	n, blank := 0, 0
+	for rest, more := out, true; more; {
+		raw := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			raw, rest = rest[:i], rest[i+1:]
+		} else {
+			more = false
+		}
+		l, ok := f.lines[string(raw)]
+		if !ok {
+			key := string(raw) // out is reused: the key must be a copy
+			l.text = tidyLine(norm.NFC.String(key))
+			if l.text != "" {
+				if f.rules.ShortLinks {
+					l.text, l.links = placeLinksShown(l.text, f.known, true, f.display)
+				}
+				l.count = f.rules.Count(l.text)
+			}
+			f.lines[key] = l
+		}
+		if l.text == "" {
+			blank++
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n")
+			n++
+			if blank > 0 {
+				b.WriteString("\n")
+				n++
+			}
+		}
+		blank = 0
+		b.WriteString(l.text)
+		n += l.count
+		links = append(links, l.links...)
+	}
+	text := b.String()
 	fits := n <= f.rules.Limit && (f.rules.MaxBytes == 0 || len(text) <= f.rules.MaxBytes)
 	return fitResult{text: text, links: links, length: n}, fits, nil
 }
@@ -303,10 +567,7 @@ func tidy(s string) string {
 	b.Grow(len(s))
 	blank := 0
 	for line := range strings.SplitSeq(s, "\n") {
-		line = strings.TrimSpace(line)
-		if strings.Contains(line, "  ") {
-			line = strings.Join(strings.Fields(line), " ")
-		}
+		line = tidyLine(line)
 		if line == "" {
 			blank++
 			continue
@@ -323,28 +584,24 @@ func tidy(s string) string {
 	return b.String()
 }
 
-// sentences returns the end offsets of the sentences of s (UAX #29).
-func sentences(s string) []int {
-	var ends []int
-	rest, state, off := s, -1, 0
-	for len(rest) > 0 {
-		var sent string
-		sent, rest, state = uniseg.FirstSentenceInString(rest, state)
-		off += len(sent)
-		if strings.TrimSpace(sent) != "" {
-			ends = append(ends, off)
-		} else if len(ends) > 0 {
-			ends[len(ends)-1] = off
-		}
+// tidyLine trims white space from both ends of a line and collapses runs of
+// it.
+func tidyLine(line string) string {
+	line = strings.TrimSpace(line)
+	if strings.Contains(line, "  ") {
+		line = strings.Join(strings.Fields(line), " ")
 	}
-	return ends
+	return line
 }
 
 // wordCuts returns the offsets at which s may be cut without cutting a word,
 // a URL or a hashtag, leaving at least minRunes characters: before a space,
 // or between two ideographs or kana (scripts written without spaces). The
 // end of s is not a cut.
-func wordCuts(s string, minRunes int) []int {
+func wordCuts(s string, minRunes int) []int { return wordCutsUpTo(s, minRunes, len(s)) }
+
+// wordCutsUpTo is wordCuts without the cuts after offset max.
+func wordCutsUpTo(s string, minRunes, max int) []int {
 	protected := textlen.URLSpans(s)
 	protected = append(protected, HashtagSpans(s, protected)...)
 	sort.Slice(protected, func(a, b int) bool { return protected[a].Start < protected[b].Start })
@@ -352,6 +609,9 @@ func wordCuts(s string, minRunes int) []int {
 	runes := 0
 	var prev rune
 	for i, r := range s {
+		if i > max {
+			break
+		}
 		for len(protected) > 0 && protected[0].End <= i {
 			protected = protected[1:]
 		}
@@ -381,19 +641,28 @@ func inside(i int, spans []textlen.Span) bool {
 }
 
 func isCJK(r rune) bool {
+	if r < 0x2E80 { // below the first Han block
+		return false
+	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || r == 'ー'
 }
 
 // shorten cuts s at cut, drops the punctuation the cut leaves dangling and
 // adds "…".
 func shorten(s string, cut int) string {
-	t := strings.TrimRightFunc(s[:cut], func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune(",;:–—-(«“‘\"'/&", r)
-	})
+	t := s[:shortenLen(s, cut)]
 	if t == "" {
 		t = strings.TrimSpace(s[:cut])
 	}
 	return t + "…"
+}
+
+// shortenLen is how much of s shorten keeps before "…" (0 when the cut
+// leaves nothing but punctuation: shorten then keeps that).
+func shortenLen(s string, cut int) int {
+	return len(strings.TrimRightFunc(s[:cut], func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",;:–—-(«“‘\"'/&", r)
+	}))
 }
 
 // cutAtWord shortens s to at most max grapheme clusters at a word boundary,
@@ -403,22 +672,62 @@ func cutAtWord(s string, max int) string {
 		return s
 	}
 	// limit is where max-1 clusters end, leaving room for "…".
-	limit, n := 0, 0
-	for g := uniseg.NewGraphemes(s); n < max-1 && g.Next(); n++ {
-		_, limit = g.Positions()
-	}
-	best := -1
-	for _, c := range wordCuts(s, 1) {
-		if c > limit {
-			break
+	limit := 0
+	for n := 0; n < max-1 && limit < len(s); n++ {
+		// Two ASCII characters other than CR LF never share a cluster.
+		if c := s[limit]; c < utf8.RuneSelf && (limit+1 == len(s) || (s[limit+1] < utf8.RuneSelf && (c != '\r' || s[limit+1] != '\n'))) {
+			limit++
+			continue
 		}
-		best = c
+		cluster, _, _, _ := uniseg.FirstGraphemeClusterInString(s[limit:], -1)
+		limit += len(cluster)
 	}
+	best := lastWordCut(s, limit)
 	if best < 0 {
 		// One word longer than max: cut between clusters instead.
 		return strings.TrimSpace(s[:limit]) + "…"
 	}
 	return shorten(s, best)
+}
+
+// lastWordCut returns the last of wordCuts(s, 1) at or before limit, or -1.
+// A long text has many cuts and only the last is wanted: it is found by
+// walking back from limit.
+func lastWordCut(s string, limit int) int {
+	if !utf8.ValidString(s) {
+		// Invalid bytes decode differently walking back: walk forward.
+		cuts := wordCutsUpTo(s, 1, limit)
+		if len(cuts) == 0 {
+			return -1
+		}
+		return cuts[len(cuts)-1]
+	}
+	protected := textlen.URLSpans(s)
+	protected = append(protected, HashtagSpans(s, protected)...)
+	i := min(limit, len(s))
+	if i == len(s) && i > 0 {
+		_, size := utf8.DecodeLastRuneInString(s)
+		i -= size // the end of s is not a cut
+	}
+	for i > 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		prev, size := utf8.DecodeLastRuneInString(s[:i])
+		if !unicode.IsSpace(prev) && (unicode.IsSpace(r) || (isCJK(prev) && isCJK(r))) && !insideAny(i, protected) {
+			return i
+		}
+		i -= size
+	}
+	return -1
+}
+
+// insideAny reports whether offset i lies strictly within one of the spans.
+func insideAny(i int, spans []textlen.Span) bool {
+	for _, s := range spans {
+		if s.Start < i && i < s.End {
+			return true
+		}
+	}
+	return false
 }
 
 // tagsOf returns the hashtags in text outside its links, without '#'.

@@ -20,7 +20,11 @@ func makeHashtag(s string) string {
 	var b strings.Builder
 	upperNext := true
 	hasLetter := false
+	runes := 0 // in b
 	for _, r := range s {
+		if runes > maxTagRunes {
+			return "" // too long already: a long title makes no tag
+		}
 		switch {
 		case r == '\'' || r == '’' || r == 'ʼ':
 			// An apostrophe joins its word: "Schindler's" stays one word.
@@ -31,9 +35,11 @@ func makeHashtag(s string) string {
 			upperNext = false
 			hasLetter = hasLetter || unicode.IsLetter(r)
 			b.WriteRune(r)
+			runes++
 		case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
 			if b.Len() > 0 {
 				b.WriteRune(r)
+				runes++
 			}
 		default:
 			upperNext = true

@@ -10,6 +10,7 @@ import (
 	"text/template"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/reelpost/reelpost/feed"
 )
@@ -122,6 +123,8 @@ const (
 type Renderer struct {
 	networks map[Network]*template.Template
 	repost   *template.Template // nil: the network's template
+	// plain holds the templates that execute without text/template.
+	plain map[*template.Template]*plainTemplate
 }
 
 var templateFuncs = template.FuncMap{"join": strings.Join}
@@ -130,7 +133,7 @@ var templateFuncs = template.FuncMap{"join": strings.Join}
 // sample review for its network, so that a template that does not parse or
 // execute fails at start-up; the *TemplateError names its variable.
 func NewRenderer(t Templates) (*Renderer, error) {
-	r := &Renderer{networks: map[Network]*template.Template{}}
+	r := &Renderer{networks: map[Network]*template.Template{}, plain: map[*template.Template]*plainTemplate{}}
 	builtin := map[Network]string{X: defaultXTemplate, Mastodon: defaultMastodonTemplate, Bluesky: defaultBlueskyTemplate}
 	own := map[Network]struct{ name, text string }{
 		X:        {"X_TEMPLATE", t.X},
@@ -151,6 +154,9 @@ func NewRenderer(t Templates) (*Renderer, error) {
 			return nil, err
 		}
 		r.networks[n] = tmpl
+		if p := compilePlain(tmpl); p != nil {
+			r.plain[tmpl] = p
+		}
 	}
 	if t.Repost != "" {
 		for _, n := range Networks {
@@ -159,6 +165,9 @@ func NewRenderer(t Templates) (*Renderer, error) {
 				return nil, err
 			}
 			r.repost = tmpl
+		}
+		if p := compilePlain(r.repost); p != nil {
+			r.plain[r.repost] = p
 		}
 	}
 	return r, nil
@@ -181,7 +190,7 @@ func parseAndTry(name, text string, sample feed.Review, rules Rules, repost bool
 		}
 	}
 	// A template whose own words leave no room fails now, not at every post.
-	f := fitter{tmpl: tmpl, rules: rules}
+	f := fitter{tmpl: tmpl, plain: compilePlain(tmpl), rules: rules}
 	if _, err := f.fit(newTemplateData(sample, repost)); err != nil {
 		if errors.Is(err, ErrTooLong) {
 			err = fmt.Errorf("%w: on %s, within %d", err, rules.Network, rules.Limit)
@@ -259,6 +268,9 @@ func (d *TemplateData) setTags(tags []string) {
 // oneLine makes a field fit for one line of a post: valid UTF-8, no control
 // characters, white space collapsed.
 func oneLine(s string) string {
+	if isOneLine(s) {
+		return s
+	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if strings.ContainsFunc(s, isStrayControl) {
 		s = strings.Map(func(r rune) rune {
@@ -269,6 +281,38 @@ func oneLine(s string) string {
 		}, s)
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isOneLine reports whether oneLine would return s as it is: valid UTF-8
+// without control characters, its only white space single ASCII spaces
+// between words. Most fields are, and checking is cheaper than rebuilding.
+func isOneLine(s string) bool {
+	space := true // at the start, as after a space: none may come
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ':
+				if space {
+					return false
+				}
+				space = true
+			case c < ' ' || c == 0x7f:
+				return false
+			default:
+				space = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return false
+		}
+		space = false
+		i += size
+	}
+	return !space || s == ""
 }
 
 func isStrayControl(r rune) bool { return unicode.IsControl(r) && !unicode.IsSpace(r) }
@@ -324,7 +368,7 @@ func (r *Renderer) Render(rules Rules, rv feed.Review, o RenderOptions) (Post, e
 	if rules.Count == nil || rules.Limit <= 0 {
 		return Post{}, fmt.Errorf("render %q: rules for %s have no count or limit", rv.Title, rules.Network)
 	}
-	f := fitter{tmpl: tmpl, rules: rules}
+	f := fitter{tmpl: tmpl, plain: r.plain[tmpl], rules: rules}
 	data := newTemplateData(rv, o.Repost)
 	res, err := f.fit(data)
 	if err != nil {

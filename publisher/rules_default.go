@@ -35,6 +35,13 @@ func MastodonRules(maxChars, urlLen int) Rules {
 		Network:   Mastodon,
 		Limit:     maxChars,
 		URLLength: urlLen,
-		Count:     func(s string) int { return textlen.Mastodon(s, urlLen) },
+		Count:     mastodonCounter(urlLen).count,
 	}
 }
+
+// mastodonCounter counts as Mastodon does with a URL length of its value.
+// A method value, unlike a closure inlined where MastodonRules is called,
+// has one code pointer, by which the fitter knows it (see countsByLine).
+type mastodonCounter int
+
+func (urlLen mastodonCounter) count(s string) int { return textlen.Mastodon(s, int(urlLen)) }

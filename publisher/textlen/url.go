@@ -74,7 +74,25 @@ func scanURLs(text string, f flavour) []Span {
 	}
 	var out []Span
 	searchFrom := 0 // where the Java matcher's next find() starts
+	// Every URL, even one the pattern matches only to reject, has a '.' in
+	// its domain, and neither a scheme nor a domain holds ASCII white space:
+	// no URL starts where the next such space comes before the next '.'.
+	// dot and space are the next of each at or after i (len(text) if none).
+	dot, space := -1, -1
 	for i := 0; i < len(text); {
+		if dot < i {
+			if dot = strings.IndexByte(text[i:], '.'); dot < 0 {
+				break
+			}
+			dot += i
+		}
+		if space < i {
+			space = nextASCIISpace(text, i)
+		}
+		if space < dot {
+			i = space + 1
+			continue
+		}
 		// Fast path: a URL starts with a letter or digit, never right after
 		// one.
 		if c := text[i]; c < utf8.RuneSelf && (!isASCIIAlnum(rune(c)) || (i > 0 && isASCIIAlnum(rune(text[i-1])))) {
@@ -95,6 +113,18 @@ func scanURLs(text string, f flavour) []Span {
 		i += size
 	}
 	return out
+}
+
+// nextASCIISpace returns the offset of the first ASCII white space
+// character in text at or after from, or len(text).
+func nextASCIISpace(text string, from int) int {
+	for i := from; i < len(text); i++ {
+		switch text[i] {
+		case ' ', '\t', '\n', '\v', '\f', '\r':
+			return i
+		}
+	}
+	return len(text)
 }
 
 // precedingOK reports whether a URL may start at i: at the start of the text,
@@ -204,10 +234,15 @@ func validHost(url string, hasScheme bool, host string) bool {
 	if err != nil || ascii == "" {
 		return false
 	}
-	for _, label := range strings.Split(ascii, ".") {
+	for rest := ascii; ; {
+		label, more, found := strings.Cut(rest, ".")
 		if label == "" || len(label) > maxLabelLength {
 			return false
 		}
+		if !found {
+			break
+		}
+		rest = more
 	}
 	n := utf16Len(url) + len(ascii) - utf16Len(host)
 	if !hasScheme {
@@ -357,6 +392,17 @@ func matchPath(text string, p int, f flavour) int {
 	q := p + 1
 	last := q
 	for q < len(text) {
+		if c := text[q]; c < utf8.RuneSelf && c != '(' && !f.mastodon {
+			// Most of a path is ASCII: look it up instead of decoding.
+			if !twitterPathASCII[c] {
+				break
+			}
+			q++
+			if twitterPathEndASCII[c] {
+				last = q
+			}
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[q:])
 		if r == '(' {
 			e, ok := balancedParens(text, q, general)
@@ -425,6 +471,15 @@ func isQueryEnd(c byte) bool {
 	return isASCIIAlnum(rune(c)) || strings.IndexByte("-_&=#/", c) >= 0
 }
 
+// twitterPathASCII and twitterPathEndASCII are twitterPathChar and
+// twitterPathEnd for ASCII.
+var twitterPathASCII, twitterPathEndASCII = func() (chars, ends [utf8.RuneSelf]bool) {
+	for c := range rune(utf8.RuneSelf) {
+		chars[c], ends[c] = twitterPathChar(c), twitterPathEnd(c)
+	}
+	return chars, ends
+}()
+
 func twitterPathChar(r rune) bool {
 	return isASCIIAlnum(r) || (r < utf8.RuneSelf && strings.IndexByte("!*';:=+,.$/%#[]-_~|&@", byte(r)) >= 0) ||
 		r == '\u2013' || isLatinAccent(r) || isCyrillic(r)
@@ -436,6 +491,10 @@ func twitterPathEnd(r rune) bool {
 }
 
 func mastodonPathChar(r rune) bool {
+	if r < utf8.RuneSelf {
+		// The ASCII White_Space is \t, \n, \v, \f, \r and the space.
+		return !(r >= '\t' && r <= '\r' || r == ' ') && strings.IndexByte("<>()?", byte(r)) < 0
+	}
 	return !unicode.Is(unicode.White_Space, r) && !strings.ContainsRune("<>()?", r)
 }
 
