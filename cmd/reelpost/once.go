@@ -14,25 +14,11 @@ and post every delivery due now. Exits non-zero when a feed could not be
 polled or a delivery failed for good. For cron, or to try a configuration.`
 
 func cmdOnce(ctx context.Context, e *cliEnv, args []string) error {
-	fs := newFlags(e, "once", "", onceSummary)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return &exitError{code: exitUsage, err: fmt.Errorf("once takes no arguments, got %q", fs.Args())}
-	}
-	a, err := buildApp(ctx, e)
+	a, r, err := daemon(ctx, e, "once", onceSummary, args)
 	if err != nil {
 		return err
 	}
 	defer a.store.Close()
-	if len(a.cfg.FeedURLs) == 0 {
-		return &exitError{code: exitConfig, err: errors.New("configuration: FEED_URLS: empty: nothing to poll")}
-	}
-	r, err := a.newRelay(e, e.Stdout)
-	if err != nil {
-		return err
-	}
 	err = r.Once(ctx)
 	var ce *relay.CycleError
 	if errors.As(err, &ce) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/relay"
 )
 
 const runSummary = `Run the daemon: poll every feed in FEED_URLS every POLL_INTERVAL, record new
@@ -19,30 +20,39 @@ SIGTERM or SIGINT stops it cleanly: in-flight posts finish (at most 30s),
 leases are released, and it exits 0.`
 
 func cmdRun(ctx context.Context, e *cliEnv, args []string) error {
-	fs := newFlags(e, "run", "", runSummary)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return &exitError{code: exitUsage, err: fmt.Errorf("run takes no arguments, got %q", fs.Args())}
-	}
-	a, err := buildApp(ctx, e)
+	a, r, err := daemon(ctx, e, "run", runSummary, args)
 	if err != nil {
 		return err
 	}
 	defer a.store.Close()
+	announce(ctx, e.Logger, a)
+	return r.Run(ctx)
+}
+
+// daemon parses a daemon command's (flag-less) command line and builds the
+// relay over the ledger; the caller closes a.store.
+func daemon(ctx context.Context, e *cliEnv, name, summary string, args []string) (*app, *relay.Relay, error) {
+	fs := newFlags(e, name, "", summary)
+	if err := parseFlags(fs, args); err != nil {
+		return nil, nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, nil, &exitError{code: exitUsage, err: fmt.Errorf("%s takes no arguments, got %q", name, fs.Args())}
+	}
+	a, err := buildApp(ctx, e)
+	if err != nil {
+		return nil, nil, err
+	}
 	if len(a.cfg.FeedURLs) == 0 {
-		return &exitError{code: exitConfig, err: errors.New("configuration: FEED_URLS: empty: nothing to poll")}
+		a.store.Close()
+		return nil, nil, &exitError{code: exitConfig, err: errors.New("configuration: FEED_URLS: empty: nothing to poll")}
 	}
 	r, err := a.newRelay(e, e.Stdout)
 	if err != nil {
-		return err
+		a.store.Close()
+		return nil, nil, err
 	}
-	announce(ctx, e.Logger, a)
-	if err := r.Run(ctx); err != nil {
-		return err
-	}
-	return nil
+	return a, r, nil
 }
 
 // verifyTimeout bounds the start-up credential check of one account.
