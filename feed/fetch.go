@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -149,7 +148,7 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, rawURL string, prev Validators)
 			ContentType: resp.Header.Get("Content-Type"), Validators: got}, nil
 	case resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode == http.StatusServiceUnavailable:
 		return nil, &StatusError{URL: rawURL, Status: resp.StatusCode,
-			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), f.now())}
+			RetryAfter: httpclient.RetryAfter(resp.Header.Get("Retry-After"), f.now())}
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return nil, &StatusError{URL: rawURL, Status: resp.StatusCode}
 	}
@@ -175,25 +174,6 @@ func (f *Fetcher) wrapNetError(ctx context.Context, rawURL string, err error) er
 		return fmt.Errorf("fetch %s: no complete answer within %s: %w", rawURL, f.timeout, err)
 	}
 	return fmt.Errorf("fetch %s: %w", rawURL, err)
-}
-
-// parseRetryAfter reads Retry-After, delta-seconds or an HTTP date
-// (RFC 9110 10.2.3). A value it cannot read gives the zero time.
-func parseRetryAfter(v string, now time.Time) time.Time {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return time.Time{}
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return time.Time{}
-		}
-		return now.Add(time.Duration(min(secs, int64(365*24*time.Hour/time.Second))) * time.Second)
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return t
-	}
-	return time.Time{}
 }
 
 // fetchFile reads a local feed, so a user can try reelpost on a file. Its

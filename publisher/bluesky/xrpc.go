@@ -8,12 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strconv"
-	"sync/atomic"
 	"time"
 
+	"github.com/reelpost/reelpost/internal/httpclient"
 	"github.com/reelpost/reelpost/publisher"
 )
 
@@ -83,12 +82,6 @@ func (p *Publisher) send(ctx context.Context, c call, token string) (*response, 
 	if c.body != nil {
 		body = bytes.NewReader(c.body)
 	}
-	// The transport reports from its own goroutine whether any of the
-	// request went out; only then may a failed write have been applied.
-	var wrote atomic.Bool
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteHeaders: func() { wrote.Store(true) },
-	})
 	req, err := http.NewRequestWithContext(ctx, c.method, u, body)
 	if err != nil {
 		return nil, p.permanent(fmt.Errorf("%s: %w", c.nsid, err), "")
@@ -100,29 +93,21 @@ func (p *Publisher) send(ctx context.Context, c call, token string) (*response, 
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := p.client.Do(req)
+	a, err := httpclient.Do(p.client, req, maxResponse)
 	if err != nil {
-		// url.Error carries the URL, which holds no secret (tokens travel
-		// in headers).
+		// A failed write may have been applied only if it went out. The
+		// transport's url.Error carries the URL, which holds no secret
+		// (tokens travel in headers).
 		return nil, &publisher.Error{Kind: publisher.Transient, Network: publisher.Bluesky, Account: p.account(),
-			Sent: c.write && wrote.Load(), Err: fmt.Errorf("%s: %w", c.nsid, err)}
+			Status: a.Status, Sent: c.write && a.Wrote, Err: fmt.Errorf("%s: %w", c.nsid, err)}
 	}
-	defer func() {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponse))
-		_ = resp.Body.Close()
-	}()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
-	if err != nil {
-		return nil, &publisher.Error{Kind: publisher.Transient, Network: publisher.Bluesky, Account: p.account(),
-			Status: resp.StatusCode, Sent: c.write, Err: fmt.Errorf("%s: read answer: %w", c.nsid, err)}
-	}
-	r := &response{status: resp.StatusCode, header: resp.Header, body: b}
+	r := &response{status: a.Status, header: a.Header, body: a.Body}
 	if !r.ok() {
 		var xe struct {
 			Error   string `json:"error"`
 			Message string `json:"message"`
 		}
-		if json.Unmarshal(b, &xe) == nil {
+		if json.Unmarshal(r.body, &xe) == nil {
 			r.name, r.message = xe.Error, xe.Message
 		}
 	}
@@ -165,18 +150,7 @@ func (p *Publisher) retryAfter(h http.Header, fallback time.Duration) time.Time 
 			return time.Unix(n, 0)
 		}
 	}
-	if v := h.Get("Retry-After"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-			return now.Add(time.Duration(n) * time.Second)
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return t
-		}
-	}
-	if fallback == 0 {
-		return time.Time{}
-	}
-	return now.Add(fallback)
+	return httpclient.RetryAfterOr(h, now, fallback)
 }
 
 func (p *Publisher) permanent(err error, msg string) *publisher.Error {

@@ -9,15 +9,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/reelpost/reelpost/config"
@@ -285,29 +281,15 @@ func (p *Publisher) do(req *http.Request, auth bool, out any) error {
 		req.Header.Set("Authorization", "Bearer "+p.token.Value())
 	}
 	req.Header.Set("Accept", "application/json")
-	var wrote atomic.Bool
-	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
-		WroteHeaders: func() { wrote.Store(true) },
-	}))
-	resp, err := p.client.Do(req)
+	a, err := httpclient.Do(p.client, req, maxBody)
 	if err != nil {
-		e := p.fail(publisher.Transient, 0, "", err)
-		e.Sent = wrote.Load() && req.Method == http.MethodPost
+		e := p.fail(publisher.Transient, a.Status, "", err)
+		e.Sent = a.Wrote && req.Method == http.MethodPost
 		return e
 	}
-	defer func() {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
-		_ = resp.Body.Close()
-	}()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		e := p.fail(publisher.Transient, resp.StatusCode, "", fmt.Errorf("read answer: %w", err))
-		e.Sent = req.Method == http.MethodPost
-		return e
-	}
-	code := resp.StatusCode
+	code := a.Status
 	if code == http.StatusOK {
-		if err := json.Unmarshal(body, out); err != nil {
+		if err := json.Unmarshal(a.Body, out); err != nil {
 			e := p.fail(publisher.Transient, code, "", fmt.Errorf("decode answer: %w", err))
 			e.Sent = req.Method == http.MethodPost
 			return e
@@ -315,7 +297,7 @@ func (p *Publisher) do(req *http.Request, auth bool, out any) error {
 		return nil
 	}
 	var eb errorBody
-	_ = json.Unmarshal(body, &eb) // a body that is not JSON leaves the message empty
+	_ = json.Unmarshal(a.Body, &eb) // a body that is not JSON leaves the message empty
 	msg := eb.Error
 	if eb.Description != "" && eb.Description != eb.Error {
 		msg += ": " + eb.Description
@@ -326,12 +308,12 @@ func (p *Publisher) do(req *http.Request, auth bool, out any) error {
 	switch {
 	case code == http.StatusTooManyRequests:
 		e := p.fail(publisher.RateLimited, code, msg, nil)
-		e.RetryAfter = p.resetTime(resp.Header)
+		e.RetryAfter = p.resetTime(a.Header)
 		return e
 	case code >= 500 || code == http.StatusRequestTimeout:
 		e := p.fail(publisher.Transient, code, msg, nil)
 		e.Sent = req.Method == http.MethodPost
-		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), p.now())
+		e.RetryAfter = httpclient.RetryAfter(a.Header.Get("Retry-After"), p.now())
 		return e
 	default: // 422 validation, 401/403 token or scope, 404 a wrong server URL
 		return p.fail(publisher.Permanent, code, msg, nil)
@@ -347,24 +329,7 @@ func (p *Publisher) resetTime(h http.Header) time.Time {
 			return t
 		}
 	}
-	if t := retryAfter(h.Get("Retry-After"), p.now()); !t.IsZero() {
-		return t
-	}
-	return p.now().Add(defaultWait)
-}
-
-// retryAfter reads a Retry-After header: seconds or an HTTP date.
-func retryAfter(v string, now time.Time) time.Time {
-	if v == "" {
-		return time.Time{}
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return now.Add(time.Duration(s) * time.Second)
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return t
-	}
-	return time.Time{}
+	return httpclient.RetryAfterOr(h, p.now(), defaultWait)
 }
 
 func (p *Publisher) fail(k publisher.Kind, status int, msg string, err error) *publisher.Error {

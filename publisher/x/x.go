@@ -7,14 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/dghubble/oauth1"
@@ -196,45 +193,31 @@ func (pr problem) message() string {
 // do sends req and decodes a `want` answer into out; any other outcome is a
 // classified *publisher.Error.
 func (p *Publisher) do(req *http.Request, want int, out any) error {
-	var wrote atomic.Bool
-	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
-		WroteHeaders: func() { wrote.Store(true) },
-	}))
-	resp, err := p.client.Do(req)
+	a, err := httpclient.Do(p.client, req, maxBody)
 	if err != nil {
-		e := p.fail(publisher.Transient, 0, "", err)
-		e.Sent = wrote.Load()
+		e := p.fail(publisher.Transient, a.Status, "", err)
+		e.Sent = a.Wrote
 		return e
 	}
-	defer func() {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
-		_ = resp.Body.Close()
-	}()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		e := p.fail(publisher.Transient, resp.StatusCode, "", fmt.Errorf("read answer: %w", err))
-		e.Sent = true
-		return e
-	}
-	if resp.StatusCode == want {
-		if err := json.Unmarshal(body, out); err != nil {
-			e := p.fail(publisher.Transient, resp.StatusCode, "", fmt.Errorf("decode answer: %w", err))
+	if a.Status == want {
+		if err := json.Unmarshal(a.Body, out); err != nil {
+			e := p.fail(publisher.Transient, a.Status, "", fmt.Errorf("decode answer: %w", err))
 			e.Sent = true
 			return e
 		}
 		return nil
 	}
 	var pr problem
-	_ = json.Unmarshal(body, &pr) // a body that is not a problem leaves the message empty
+	_ = json.Unmarshal(a.Body, &pr) // a body that is not a problem leaves the message empty
 	msg := pr.message()
 	if msg == "" {
-		msg = http.StatusText(resp.StatusCode)
+		msg = http.StatusText(a.Status)
 	}
-	code := resp.StatusCode
+	code := a.Status
 	switch {
 	case code == http.StatusTooManyRequests:
 		e := p.fail(publisher.RateLimited, code, msg, nil)
-		e.RetryAfter = p.resetTime(resp.Header)
+		e.RetryAfter = p.resetTime(a.Header)
 		return e
 	case code == http.StatusForbidden && strings.Contains(strings.ToLower(pr.Detail), "duplicate content"):
 		// X v2 gives no code for this, only the detail text
@@ -243,7 +226,7 @@ func (p *Publisher) do(req *http.Request, want int, out any) error {
 	case code >= 500 || code == http.StatusRequestTimeout:
 		e := p.fail(publisher.Transient, code, msg, nil)
 		e.Sent = true
-		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), p.now())
+		e.RetryAfter = httpclient.RetryAfter(a.Header.Get("Retry-After"), p.now())
 		return e
 	default: // 400 validation, 401/403 credentials or permissions, 404 a wrong X_API_URL
 		return p.fail(publisher.Permanent, code, msg, nil)
@@ -275,24 +258,7 @@ func (p *Publisher) resetTime(h http.Header) time.Time {
 	case !anyReset.IsZero():
 		return anyReset
 	}
-	if t := retryAfter(h.Get("Retry-After"), p.now()); !t.IsZero() {
-		return t
-	}
-	return p.now().Add(defaultWait)
-}
-
-// retryAfter reads a Retry-After header: seconds or an HTTP date.
-func retryAfter(v string, now time.Time) time.Time {
-	if v == "" {
-		return time.Time{}
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return now.Add(time.Duration(s) * time.Second)
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return t
-	}
-	return time.Time{}
+	return httpclient.RetryAfterOr(h, p.now(), defaultWait)
 }
 
 func (p *Publisher) fail(k publisher.Kind, status int, msg string, err error) *publisher.Error {

@@ -42,9 +42,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -53,6 +51,8 @@ import (
 	"time"
 
 	"github.com/rivo/uniseg"
+
+	"github.com/reelpost/reelpost/internal/fakes/recorder"
 )
 
 // Account is the one account the fake PDS hosts.
@@ -63,46 +63,19 @@ type Account struct {
 }
 
 // Fault is a failure the fake can be told to produce.
-type Fault int
+type Fault = recorder.Fault
 
+// The faults, and the PDS's answers to them: Fault429 is a 429
+// RateLimitExceeded with the real ratelimit-* headers, Fault500 a 500
+// InternalServerError, Fault503 a 503 with Retry-After; FaultHang never
+// answers, FaultReset resets the connection. FaultAfterCommit applies to
+// createRecord only: the record is written, then the connection is reset, so
+// the client never learns the outcome; FaultAfterCommitHang hangs instead.
 const (
-	// Fault429 answers 429 RateLimitExceeded with the real ratelimit-* headers.
-	Fault429 Fault = iota + 1
-	// Fault500 answers 500 InternalServerError.
-	Fault500
-	// Fault503 answers 503 with Retry-After.
-	Fault503
-	// FaultHang never answers: the handler waits until the client gives up.
-	FaultHang
-	// FaultReset closes the connection without an answer.
-	FaultReset
-	// FaultAfterCommit applies to createRecord only: the record is written,
-	// then the connection is reset, so the client never learns the outcome.
-	FaultAfterCommit
-	// FaultAfterCommitHang is FaultAfterCommit, but hanging instead of
-	// resetting.
-	FaultAfterCommitHang
+	Fault429, Fault500, Fault503, FaultHang, FaultReset = recorder.Fault429, recorder.Fault500,
+		recorder.Fault503, recorder.FaultHang, recorder.FaultReset
+	FaultAfterCommit, FaultAfterCommitHang = recorder.FaultAfterCommit, recorder.FaultAfterCommitHang
 )
-
-func (f Fault) String() string {
-	switch f {
-	case Fault429:
-		return "429"
-	case Fault500:
-		return "500"
-	case Fault503:
-		return "503"
-	case FaultHang:
-		return "hang"
-	case FaultReset:
-		return "reset"
-	case FaultAfterCommit:
-		return "after-commit"
-	case FaultAfterCommitHang:
-		return "after-commit-hang"
-	}
-	return "fault(" + strconv.Itoa(int(f)) + ")"
-}
 
 // NSIDs of the methods the fake serves.
 const (
@@ -215,18 +188,11 @@ type token struct {
 	expired bool
 }
 
-type fault struct {
-	f    Fault
-	nsid string // "" for any method
-	n    int
-}
-
 // Server is the fake PDS.
 type Server struct {
 	t    testing.TB
 	acct Account
-	srv  *httptest.Server
-	done chan struct{}
+	rec  *recorder.Recorder[Request]
 
 	mu        sync.Mutex
 	now       func() time.Time
@@ -238,8 +204,6 @@ type Server struct {
 	records   map[string]Record
 	order     []string
 	blobs     map[string]Blob
-	requests  []Request
-	faults    []fault
 }
 
 // New starts a fake PDS for acct on 127.0.0.1; it stops when the test ends.
@@ -254,27 +218,19 @@ func New(t testing.TB, acct Account) *Server {
 	s := &Server{
 		t:         t,
 		acct:      acct,
-		done:      make(chan struct{}),
+		rec:       recorder.New[Request](),
 		now:       time.Now,
 		accessTTL: 2 * time.Hour, // bsky.social access tokens live 2 hours
 		tokens:    map[string]*token{},
 		records:   map[string]Record{},
 		blobs:     map[string]Blob{},
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("blueskyfake: listen: %v", err)
-	}
-	s.srv = &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(s.serve)}}
-	s.srv.Start()
-	// Cleanups run last-in first-out: release hanging handlers, then close.
-	t.Cleanup(s.srv.Close)
-	t.Cleanup(func() { close(s.done) })
+	s.rec.Serve(t, s.serve)
 	return s
 }
 
 // URL is the PDS base URL (no trailing slash).
-func (s *Server) URL() string { return s.srv.URL }
+func (s *Server) URL() string { return s.rec.ServerURL() }
 
 // SetNow replaces the fake's clock (token expiry, rate-limit windows).
 func (s *Server) SetNow(now func() time.Time) {
@@ -323,11 +279,7 @@ func (s *Server) FailNext(f Fault, n int) {
 }
 
 // FailNextOn makes the next n calls of the XRPC method nsid fail with f.
-func (s *Server) FailNextOn(nsid string, f Fault, n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, fault{f: f, nsid: nsid, n: n})
-}
+func (s *Server) FailNextOn(nsid string, f Fault, n int) { s.rec.Queue(nsid, f, n) }
 
 // Posts returns the records written, oldest first.
 func (s *Server) Posts() []Record {
@@ -341,11 +293,7 @@ func (s *Server) Posts() []Record {
 }
 
 // Requests returns every request received, oldest first.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
-}
+func (s *Server) Requests() []Request { return s.rec.Requests() }
 
 // Logins counts successful createSession calls.
 func (s *Server) Logins() int {
@@ -385,8 +333,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	if err != nil {
-		s.record(Request{Method: r.Method, NSID: nsid, Query: r.URL.RawQuery, Status: http.StatusRequestEntityTooLarge})
-		writeJSON(w, errReply(http.StatusRequestEntityTooLarge, "PayloadTooLarge", "request entity too large"))
+		s.rec.Record(Request{Method: r.Method, NSID: nsid, Query: r.URL.RawQuery, Status: http.StatusRequestEntityTooLarge})
+		writeReply(w, errReply(http.StatusRequestEntityTooLarge, "PayloadTooLarge", "request entity too large"))
 		return
 	}
 	s.mu.Lock()
@@ -396,7 +344,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		tk = s.tokens[tok]
 		req.Token = s.describe(tk)
 	}
-	f := s.takeFault(nsid)
+	f := s.rec.Take(nsid)
 	var rep reply
 	switch f {
 	case 0, FaultAfterCommit, FaultAfterCommitHang:
@@ -415,53 +363,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	} else {
 		req.Status = rep.status
 	}
-	s.requests = append(s.requests, req)
+	s.rec.Record(req)
 	s.mu.Unlock()
 
 	switch f {
 	case FaultHang, FaultAfterCommitHang:
-		select {
-		case <-r.Context().Done():
-		case <-s.done:
-		}
+		s.rec.Hang(r)
 		return
 	case FaultReset, FaultAfterCommit:
-		reset(w)
+		recorder.Reset(w)
 		return
 	}
-	writeJSON(w, rep)
+	writeReply(w, rep)
 }
 
-func (s *Server) record(r Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = append(s.requests, r)
-}
-
-// reset closes the connection abruptly (RST where the OS allows), the way a
-// dropped connection looks to the client.
-func reset(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic("blueskyfake: response writer cannot hijack")
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		return
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		_ = tc.SetLinger(0)
-	}
-	_ = conn.Close()
-}
-
-func writeJSON(w http.ResponseWriter, rep reply) {
+func writeReply(w http.ResponseWriter, rep reply) {
 	for k, v := range rep.header {
 		w.Header()[k] = v
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(rep.status)
-	_ = json.NewEncoder(w).Encode(rep.body)
+	recorder.WriteJSON(w, rep.status, rep.body)
 }
 
 func bearer(r *http.Request) string {
@@ -483,23 +403,6 @@ func (s *Server) describe(tk *token) string {
 		return "refresh"
 	}
 	return "access"
-}
-
-// takeFault pops the fault for the next call of nsid, if any; s.mu held.
-func (s *Server) takeFault(nsid string) Fault {
-	for i := range s.faults {
-		f := &s.faults[i]
-		if f.n <= 0 || f.nsid != "" && f.nsid != nsid {
-			continue
-		}
-		f.n--
-		out := f.f
-		if f.n == 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		return out
-	}
-	return 0
 }
 
 func (s *Server) rateHeaders(limit, remaining int, reset time.Time, policy string) http.Header {

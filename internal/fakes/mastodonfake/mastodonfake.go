@@ -9,11 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"io"
 	"mime"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -22,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reelpost/reelpost/internal/fakes/recorder"
 	"github.com/reelpost/reelpost/publisher/textlen"
 )
 
@@ -47,29 +45,20 @@ type Status struct {
 }
 
 // Request is one request the fake received.
-type Request struct {
-	Method, Path, RawQuery string
-	Header                 http.Header
-	Body                   []byte
-}
+type Request = recorder.Request
 
 // Fault is a failure the fake can be told to produce.
-type Fault int
+type Fault = recorder.Fault
 
+// The faults, and Mastodon's answers to them: Fault429 is a 429 with
+// X-RateLimit-Limit, -Remaining and -Reset (SetRateLimitReset's time, by
+// default the next 5-minute boundary), Fault500 a 500, Fault503 a 503
+// with Retry-After; FaultHang never answers, FaultReset resets the
+// connection, and FaultAfterCommit creates the next status (POST
+// /api/v1/statuses only), then resets.
 const (
-	// Fault429 answers 429 with X-RateLimit-Limit, -Remaining and -Reset.
-	Fault429 Fault = iota + 1
-	// Fault500 answers 500.
-	Fault500
-	// Fault503 answers 503 with Retry-After.
-	Fault503
-	// FaultHang never answers, until the client gives up or the server closes.
-	FaultHang
-	// FaultReset reads the request, then resets the connection.
-	FaultReset
-	// FaultAfterCommit creates the status, then resets the connection. Only
-	// POST /api/v1/statuses consumes it.
-	FaultAfterCommit
+	Fault429, Fault500, Fault503            = recorder.Fault429, recorder.Fault500, recorder.Fault503
+	FaultHang, FaultReset, FaultAfterCommit = recorder.FaultHang, recorder.FaultReset, recorder.FaultAfterCommit
 )
 
 // AccountID is the fake account's id.
@@ -84,25 +73,16 @@ type Server struct {
 	// URL is the server's base URL, to be used as MASTODON_SERVER.
 	URL string
 
-	o     Options
-	srv   *httptest.Server
-	done  chan struct{}
-	close sync.Once
+	// Recorder gives the fake Requests, Received, FailNext,
+	// SetRateLimitReset and Close.
+	*recorder.Recorder[Request]
+
+	o Options
 
 	mu       sync.Mutex
 	statuses []Status // oldest first
 	keys     map[string]int
-	requests []Request
-	faults   []Fault
-	commitN  int
-	resetAt  time.Time
 	nextID   int64
-	waiters  []waiter
-}
-
-type waiter struct {
-	n  int
-	ch chan struct{}
 }
 
 // New starts a fake. It is closed when t ends.
@@ -117,22 +97,9 @@ func New(t testing.TB, o Options) *Server {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Server{o: o, done: make(chan struct{}), keys: map[string]int{}, nextID: 113500000000000000}
-	// Assigned before the server starts: handlers read s.srv (never s.URL,
-	// written after Start) without a race.
-	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.srv.Start()
-	s.URL = s.srv.URL
-	t.Cleanup(s.Close)
+	s := &Server{o: o, Recorder: recorder.New[Request](), keys: map[string]int{}, nextID: 113500000000000000}
+	s.URL = s.Serve(t, recorder.Handler(s.Recorder, s.fail, s.serve))
 	return s
-}
-
-// Close stops the fake, releasing requests held by FaultHang first.
-func (s *Server) Close() {
-	s.close.Do(func() {
-		close(s.done)
-		s.srv.Close()
-	})
 }
 
 // Statuses returns the accepted statuses, oldest first.
@@ -142,83 +109,13 @@ func (s *Server) Statuses() []Status {
 	return append([]Status(nil), s.statuses...)
 }
 
-// Requests returns every request received, faulted ones included.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
-}
-
-// Received returns a channel that is closed once the fake has received n
-// requests in all: a test waits on it instead of guessing at timing.
-func (s *Server) Received(n int) <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	w := waiter{n: n, ch: make(chan struct{})}
-	s.waiters = append(s.waiters, w)
-	s.wake()
-	return w.ch
-}
-
-// wake closes the channels of satisfied waiters; s.mu is held.
-func (s *Server) wake() {
-	kept := s.waiters[:0]
-	for _, w := range s.waiters {
-		if len(s.requests) >= w.n {
-			close(w.ch)
-			continue
-		}
-		kept = append(kept, w)
-	}
-	s.waiters = kept
-}
-
-// FailNext makes the next n requests fail with f (for FaultAfterCommit: the
-// next n status creations).
-func (s *Server) FailNext(f Fault, n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if f == FaultAfterCommit {
-		s.commitN += n
-		return
-	}
-	for range n {
-		s.faults = append(s.faults, f)
-	}
-}
-
-// SetRateLimitReset sets the X-RateLimit-Reset that Fault429 announces; by
-// default the next 5-minute boundary.
-func (s *Server) SetRateLimitReset(t time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.resetAt = t
-}
-
 // Host is the server's host (and port), as in acct URIs.
 func (s *Server) Host() string {
-	u, _ := url.Parse(s.srv.URL)
+	u, _ := url.Parse(s.ServerURL())
 	return u.Host
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
-		return
-	}
-	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
-		Header: r.Header.Clone(), Body: body})
-	s.wake()
-	var fault Fault
-	if len(s.faults) > 0 {
-		fault, s.faults = s.faults[0], s.faults[1:]
-	}
-	s.mu.Unlock()
-	if fault != 0 && s.fail(w, r, fault) {
-		return
-	}
-
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	path := r.URL.Path
 	switch {
 	case r.Method == http.MethodGet && path == "/api/v2/instance":
@@ -229,13 +126,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	case r.Method == http.MethodGet && path == "/api/v1/accounts/verify_credentials":
 		if s.authorized(w, r) {
-			writeJSON(w, http.StatusOK, s.account())
+			recorder.WriteJSON(w, http.StatusOK, s.account())
 		}
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/api/v1/accounts/") && strings.HasSuffix(path, "/statuses"):
 		id := strings.TrimSuffix(strings.TrimPrefix(path, "/api/v1/accounts/"), "/statuses")
 		s.accountStatuses(w, r, id)
 	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Record not found"})
+		recorder.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "Record not found"})
 	}
 }
 
@@ -246,16 +143,15 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	// https://docs.joinmastodon.org/methods/statuses/#401-unauthorized
-	writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "The access token is invalid"})
+	recorder.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "The access token is invalid"})
 	return false
 }
 
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, f Fault) bool {
+// fail gives Mastodon's answer to fault f; it reports whether it answered.
+func (s *Server) fail(w http.ResponseWriter, f Fault) bool {
 	switch f {
 	case Fault429:
-		s.mu.Lock()
-		reset := s.resetAt
-		s.mu.Unlock()
+		reset := s.RateLimitReset()
 		if reset.IsZero() {
 			reset = s.o.Now().Truncate(5 * time.Minute).Add(5 * time.Minute)
 		}
@@ -264,19 +160,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, f Fault) bool {
 		w.Header().Set("X-RateLimit-Limit", "300")
 		w.Header().Set("X-RateLimit-Remaining", "0")
 		w.Header().Set("X-RateLimit-Reset", reset.UTC().Format("2006-01-02T15:04:05.000000Z"))
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "Too many requests"})
+		recorder.WriteJSON(w, http.StatusTooManyRequests, map[string]string{"error": "Too many requests"})
 	case Fault500:
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "We're sorry, but something went wrong on our end."})
+		recorder.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "We're sorry, but something went wrong on our end."})
 	case Fault503:
 		w.Header().Set("Retry-After", "30")
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "Service Unavailable"})
-	case FaultHang:
-		select {
-		case <-r.Context().Done():
-		case <-s.done:
-		}
-	case FaultReset:
-		reset(w)
+		recorder.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "Service Unavailable"})
 	default:
 		return false
 	}
@@ -287,7 +176,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, f Fault) bool {
 // (https://docs.joinmastodon.org/methods/instance/#v2): configuration.statuses
 // carries max_characters and characters_reserved_per_url.
 func (s *Server) instance(w http.ResponseWriter) {
-	writeJSON(w, http.StatusOK, map[string]any{
+	recorder.WriteJSON(w, http.StatusOK, map[string]any{
 		"domain":  s.Host(),
 		"title":   "reelpost test instance",
 		"version": "4.3.0",
@@ -304,7 +193,7 @@ func (s *Server) instance(w http.ResponseWriter) {
 func (s *Server) account() map[string]any {
 	return map[string]any{
 		"id": AccountID, "username": s.o.Username, "acct": s.o.Username, "display_name": s.o.Username,
-		"url": s.srv.URL + "/@" + s.o.Username,
+		"url": s.ServerURL() + "/@" + s.o.Username,
 	}
 }
 
@@ -320,13 +209,13 @@ func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, body []byt
 	switch mt {
 	case "application/json":
 		if err := json.Unmarshal(body, &in); err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Error while parsing request"})
+			recorder.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "Error while parsing request"})
 			return
 		}
 	default:
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Error while parsing request"})
+			recorder.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "Error while parsing request"})
 			return
 		}
 		in.Status, in.Visibility, in.Language = form.Get("status"), form.Get("visibility"), form.Get("language")
@@ -338,7 +227,7 @@ func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, body []byt
 	if i, ok := s.keys[key]; ok && key != "" && !s.o.IgnoreIdempotency && now.Sub(s.statuses[i].At) < idempotencyTTL {
 		st := s.statuses[i]
 		s.mu.Unlock()
-		writeJSON(w, http.StatusOK, s.render(st))
+		recorder.WriteJSON(w, http.StatusOK, s.render(st))
 		return
 	}
 	s.mu.Unlock()
@@ -346,11 +235,11 @@ func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, body []byt
 	// Mastodon's validation messages, e.g.
 	// https://github.com/halcy/Mastodon.py/issues/308 ("Validation failed: Text character limit of 500 exceeded").
 	if strings.TrimSpace(in.Status) == "" {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": "Validation failed: Text can't be blank"})
+		recorder.WriteJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": "Validation failed: Text can't be blank"})
 		return
 	}
 	if textlen.Mastodon(in.Status, s.o.URLLength) > s.o.MaxCharacters {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{
+		recorder.WriteJSON(w, http.StatusUnprocessableEntity, map[string]string{
 			"error": fmt.Sprintf("Validation failed: Text character limit of %d exceeded", s.o.MaxCharacters)})
 		return
 	}
@@ -359,7 +248,7 @@ func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, body []byt
 		in.Visibility = "public"
 	case "public", "unlisted", "private", "direct":
 	default:
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": "Validation failed: Visibility is not included in the list"})
+		recorder.WriteJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": "Validation failed: Visibility is not included in the list"})
 		return
 	}
 
@@ -371,16 +260,13 @@ func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, body []byt
 	if key != "" && !s.o.IgnoreIdempotency {
 		s.keys[key] = len(s.statuses) - 1
 	}
-	lose := s.commitN > 0
-	if lose {
-		s.commitN--
-	}
+	lose := s.Take(recorder.CommitRoute) == FaultAfterCommit
 	s.mu.Unlock()
 	if lose {
-		reset(w)
+		recorder.Reset(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.render(st))
+	recorder.WriteJSON(w, http.StatusOK, s.render(st))
 }
 
 // accountStatuses is GET /api/v1/accounts/:id/statuses
@@ -388,7 +274,7 @@ func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, body []byt
 // limit default 20, at most 40.
 func (s *Server) accountStatuses(w http.ResponseWriter, r *http.Request, id string) {
 	if id != AccountID {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Record not found"})
+		recorder.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "Record not found"})
 		return
 	}
 	limit := 20
@@ -401,7 +287,7 @@ func (s *Server) accountStatuses(w http.ResponseWriter, r *http.Request, id stri
 		out = append(out, s.render(s.statuses[i]))
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	recorder.WriteJSON(w, http.StatusOK, out)
 }
 
 // render is a Status entity (https://docs.joinmastodon.org/entities/Status/).
@@ -413,8 +299,8 @@ func (s *Server) render(st Status) map[string]any {
 	return map[string]any{
 		"id":         st.ID,
 		"created_at": st.At.UTC().Format("2006-01-02T15:04:05.000Z"),
-		"uri":        s.srv.URL + "/users/" + s.o.Username + "/statuses/" + st.ID,
-		"url":        s.srv.URL + "/@" + s.o.Username + "/" + st.ID,
+		"uri":        s.ServerURL() + "/users/" + s.o.Username + "/statuses/" + st.ID,
+		"url":        s.ServerURL() + "/@" + s.o.Username + "/" + st.ID,
 		"visibility": st.Visibility,
 		"language":   lang,
 		"content":    s.contentHTML(st.Text),
@@ -480,31 +366,9 @@ func (s *Server) tags(text string) string {
 		b.WriteString(html.EscapeString(text[last:hash]))
 		name := text[m[4]:m[5]]
 		fmt.Fprintf(&b, `<a href="%s/tags/%s" class="mention hashtag" rel="tag">#<span>%s</span></a>`,
-			s.srv.URL, html.EscapeString(strings.ToLower(name)), html.EscapeString(name))
+			s.ServerURL(), html.EscapeString(strings.ToLower(name)), html.EscapeString(name))
 		last = m[5]
 	}
 	b.WriteString(html.EscapeString(text[last:]))
 	return b.String()
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// reset closes the connection with a TCP RST and no answer.
-func reset(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic("mastodonfake: connection cannot be hijacked")
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		return
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		_ = tc.SetLinger(0)
-	}
-	_ = conn.Close()
 }

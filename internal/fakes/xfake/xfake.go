@@ -7,15 +7,13 @@ package xfake
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/reelpost/reelpost/internal/fakes/recorder"
 	"github.com/reelpost/reelpost/publisher/textlen"
 )
 
@@ -32,31 +30,17 @@ type Post struct {
 	At       time.Time
 }
 
-// Request is one request the fake received.
-type Request struct {
-	Method, Path, RawQuery string
-	Header                 http.Header
-	Body                   []byte
-}
-
 // Fault is a failure the fake can be told to produce.
-type Fault int
+type Fault = recorder.Fault
 
+// The faults, and X's answers to them: Fault429 is a 429 with X's
+// x-rate-limit-* headers (the reset is SetRateLimitReset's time, by default
+// now plus RateWindow), Fault500 a 500, Fault503 a 503 with Retry-After;
+// FaultHang never answers, FaultReset resets the connection, and
+// FaultAfterCommit accepts the next tweet (POST /2/tweets only), then resets.
 const (
-	// Fault429 answers 429 with X's x-rate-limit-* headers.
-	Fault429 Fault = iota + 1
-	// Fault500 answers 500 Internal Server Error.
-	Fault500
-	// Fault503 answers 503 Service Unavailable with Retry-After.
-	Fault503
-	// FaultHang never answers: it waits until the client gives up or the
-	// server closes.
-	FaultHang
-	// FaultReset reads the request, then resets the connection without an answer.
-	FaultReset
-	// FaultAfterCommit accepts the post, then resets the connection: the post
-	// exists, the client never learns it. Only POST /2/tweets consumes it.
-	FaultAfterCommit
+	Fault429, Fault500, Fault503            = recorder.Fault429, recorder.Fault500, recorder.Fault503
+	FaultHang, FaultReset, FaultAfterCommit = recorder.FaultHang, recorder.FaultReset, recorder.FaultAfterCommit
 )
 
 // Limit is X's text limit in weighted characters.
@@ -65,6 +49,9 @@ const Limit = 280
 // RateWindow is the length of X's rate-limit window for POST /2/tweets.
 // https://docs.x.com/x-api/fundamentals/rate-limits ("most limits reset every 15 minutes")
 const RateWindow = 15 * time.Minute
+
+// Request is one request the fake received.
+type Request = recorder.Request
 
 // Option changes a fake's behaviour.
 type Option func(*Server)
@@ -78,52 +65,30 @@ type Server struct {
 	// URL is the base URL, to be used as X_API_URL.
 	URL string
 
-	srv   *httptest.Server
+	// Recorder gives the fake Requests, Received, FailNext,
+	// SetRateLimitReset and Close.
+	*recorder.Recorder[Request]
+
 	creds Credentials
 	now   func() time.Time
-	done  chan struct{}
-	close sync.Once
 
 	mu        sync.Mutex
 	posts     []Post
-	requests  []Request
 	nonces    map[string]bool
-	faults    []Fault
-	commitN   int
-	resetAt   time.Time
 	nextID    int64
 	remaining int
-	waiters   []waiter
-}
-
-type waiter struct {
-	n  int
-	ch chan struct{}
 }
 
 // New starts a fake that accepts creds. It is closed when t ends.
 func New(t testing.TB, creds Credentials, opts ...Option) *Server {
 	t.Helper()
-	s := &Server{creds: creds, now: time.Now, done: make(chan struct{}), nonces: map[string]bool{},
+	s := &Server{creds: creds, now: time.Now, Recorder: recorder.New[Request](), nonces: map[string]bool{},
 		nextID: 1861000000000000000, remaining: 100}
 	for _, o := range opts {
 		o(s)
 	}
-	// Assigned before the server starts: handlers read s.srv (never s.URL,
-	// written after Start) without a race.
-	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.srv.Start()
-	s.URL = s.srv.URL
-	t.Cleanup(s.Close)
+	s.URL = s.Serve(t, recorder.Handler(s.Recorder, s.fail, s.serve))
 	return s
-}
-
-// Close stops the fake, releasing requests held by FaultHang first.
-func (s *Server) Close() {
-	s.close.Do(func() {
-		close(s.done)
-		s.srv.Close()
-	})
 }
 
 // Posts returns the accepted tweets, oldest first.
@@ -133,77 +98,7 @@ func (s *Server) Posts() []Post {
 	return append([]Post(nil), s.posts...)
 }
 
-// Requests returns every request received, faulted ones included.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
-}
-
-// Received returns a channel that is closed once the fake has received n
-// requests in all: a test waits on it instead of guessing at timing.
-func (s *Server) Received(n int) <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	w := waiter{n: n, ch: make(chan struct{})}
-	s.waiters = append(s.waiters, w)
-	s.wake()
-	return w.ch
-}
-
-// wake closes the channels of satisfied waiters; s.mu is held.
-func (s *Server) wake() {
-	kept := s.waiters[:0]
-	for _, w := range s.waiters {
-		if len(s.requests) >= w.n {
-			close(w.ch)
-			continue
-		}
-		kept = append(kept, w)
-	}
-	s.waiters = kept
-}
-
-// FailNext makes the next n requests fail with f (for FaultAfterCommit: the
-// next n tweet creations).
-func (s *Server) FailNext(f Fault, n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if f == FaultAfterCommit {
-		s.commitN += n
-		return
-	}
-	for range n {
-		s.faults = append(s.faults, f)
-	}
-}
-
-// SetRateLimitReset sets the x-rate-limit-reset that Fault429 announces;
-// by default it is the server's now plus RateWindow.
-func (s *Server) SetRateLimitReset(t time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.resetAt = t
-}
-
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
-		return
-	}
-	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
-		Header: r.Header.Clone(), Body: body})
-	s.wake()
-	var fault Fault
-	if len(s.faults) > 0 {
-		fault, s.faults = s.faults[0], s.faults[1:]
-	}
-	s.mu.Unlock()
-
-	if fault != 0 && s.fail(w, r, fault) {
-		return
-	}
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	// X checks authentication before anything else.
 	if err := s.verify(r, body); err != nil {
 		// https://developer.x.com/en/support/x-api/error-troubleshooting : v2
@@ -216,7 +111,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.createTweet(w, r, body)
 	case r.Method == http.MethodGet && r.URL.Path == "/2/users/me":
 		s.rateHeaders(w)
-		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{
+		recorder.WriteJSON(w, http.StatusOK, map[string]any{"data": map[string]string{
 			"id": s.creds.UserID, "name": s.creds.Username, "username": s.creds.Username}})
 	default:
 		problem(w, http.StatusNotFound, "Not Found Error", "Sorry, that page does not exist.",
@@ -224,13 +119,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// fail produces fault f; it reports whether the request was answered.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, f Fault) bool {
+// fail gives X's answer to fault f; it reports whether it answered.
+func (s *Server) fail(w http.ResponseWriter, f Fault) bool {
 	switch f {
 	case Fault429:
-		s.mu.Lock()
-		reset := s.resetAt
-		s.mu.Unlock()
+		reset := s.RateLimitReset()
 		if reset.IsZero() {
 			reset = s.now().Add(RateWindow)
 		}
@@ -245,13 +138,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, f Fault) bool {
 	case Fault503:
 		w.Header().Set("Retry-After", "30")
 		problem(w, http.StatusServiceUnavailable, "Service Unavailable", "Service Unavailable", "about:blank", nil)
-	case FaultHang:
-		select {
-		case <-r.Context().Done():
-		case <-s.done:
-		}
-	case FaultReset:
-		reset(w)
 	default:
 		return false
 	}
@@ -290,18 +176,15 @@ func (s *Server) createTweet(w http.ResponseWriter, r *http.Request, body []byte
 	s.nextID++
 	p := Post{ID: strconv.FormatInt(s.nextID, 10), Text: text, At: s.now()}
 	s.posts = append(s.posts, p)
-	lose := s.commitN > 0
-	if lose {
-		s.commitN--
-	}
+	lose := s.Take(recorder.CommitRoute) == FaultAfterCommit
 	s.mu.Unlock()
 	if lose {
-		reset(w)
+		recorder.Reset(w)
 		return
 	}
 	s.rateHeaders(w)
 	// https://docs.x.com/x-api/posts/manage-tweets/quickstart : 201 with data.id and data.text.
-	writeJSON(w, http.StatusCreated, map[string]any{"data": map[string]string{"id": p.ID, "text": p.Text}})
+	recorder.WriteJSON(w, http.StatusCreated, map[string]any{"data": map[string]string{"id": p.ID, "text": p.Text}})
 }
 
 func (s *Server) rateHeaders(w http.ResponseWriter) {
@@ -321,27 +204,5 @@ func problem(w http.ResponseWriter, status int, title, detail, typ string, errs 
 	if errs != nil {
 		body["errors"] = errs
 	}
-	writeJSON(w, status, body)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// reset closes the connection with a TCP RST and no answer.
-func reset(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic("xfake: connection cannot be hijacked")
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		return
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		_ = tc.SetLinger(0)
-	}
-	_ = conn.Close()
+	recorder.WriteJSON(w, status, body)
 }
