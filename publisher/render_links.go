@@ -85,7 +85,10 @@ func overlaps(s textlen.Span, spans []textlen.Span) bool {
 
 // displayURL is how a link is shown where the network links it through a
 // facet: "youtu.be/ID" for a YouTube video, else host and path without
-// "www." and scheme, cut at a path boundary with "…" to about 30 characters.
+// "www." and scheme, within about 30 characters: whole when it fits, else the
+// host and the whole last path segment (the post's slug) with "…" for the
+// folders left out, else cut at a path boundary: never inside a segment, so
+// no word is cut.
 func displayURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
@@ -112,6 +115,14 @@ func displayURL(raw string) string {
 	// Drop the query, then path segments from the end, until it fits with "…".
 	if path != "" && utf8.RuneCountInString(whole)+1 <= maxDisplayRunes {
 		return whole + "…"
+	}
+	// A blog's last path segment is the post's slug ("her-review"): it says
+	// more than the dated folders before it, so those go first.
+	if i := strings.LastIndexByte(path, '/'); i > 0 && i < len(path)-1 {
+		head, last := host+"/…/", path[i+1:]
+		if utf8.RuneCountInString(head+last) <= maxDisplayRunes {
+			return head + last
+		}
 	}
 	for path != "" {
 		if utf8.RuneCountInString(host+path)+2 <= maxDisplayRunes {

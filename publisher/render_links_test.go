@@ -16,6 +16,7 @@ func TestDisplayURL(t *testing.T) {
 		{"https://example-films.blog/", "example-films.blog"},
 		{"https://www.example.com/a?b=c", "example.com/a…"},
 		{"https://example-films.blog/reviews/2026/11/the-extraordinarily-long-title", "example-films.blog/reviews/…"},
+		{"https://films.example.org/2014/02/her-review/", "films.example.org/…/her-review"},
 		{"https://example.com/%E3%83%AC%E3%83%93", "example.com/レビ"},
 		{"https://xn--r8jz45g.jp/a", "例え.jp/a"},
 		{"https://a-very-long-host-name-for-a-film-blog.example/x", "a-very-long-host-name-for-a-film-blog.example/…"},

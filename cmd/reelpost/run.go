@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -26,6 +27,11 @@ func cmdRun(ctx context.Context, e *cliEnv, args []string) error {
 	}
 	defer a.store.Close()
 	announce(ctx, e.Logger, a)
+	// Start-up (configuration, migrations, templates, the accounts' checks)
+	// leaves a few MiB of garbage; collect it and give the pages back now
+	// rather than keep them for the daemon's lifetime (about 0.5 MiB of the
+	// idle RSS). One GC, once.
+	debug.FreeOSMemory()
 	return r.Run(ctx)
 }
 
