@@ -346,7 +346,7 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []feed.
 			level = slog.LevelInfo
 		}
 		r.log.Log(ctx, level, "new item", "feed_url", st.URL, "item_key", reviews[i].Key, "title", reviews[i].Title,
-			"is_review", reviews[i].IsReview, "to_post", p && !r.o.DryRun, "due", toPost[i])
+			"is_review", reviews[i].IsReview, "to_post", p, "dry_run", r.o.DryRun, "due", toPost[i])
 	}
 	if r.o.DryRun {
 		for _, i := range post {
