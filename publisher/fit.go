@@ -88,12 +88,7 @@ type fitResult struct {
 // own words) exceeds the limit and Render returns ErrTooLong. URLs, hashtags
 // and words are never cut.
 func (f *fitter) fit(d TemplateData) (fitResult, error) {
-	f.known = f.known[:0]
-	for _, u := range []string{d.Link, d.TrailerURL} {
-		if u != "" {
-			f.known = append(f.known, u)
-		}
-	}
+	f.known = knownURLs(f.known[:0], &d)
 	f.byLine = countsByLine(f.rules, f.known)
 	res, ok, err := f.fitAll(d)
 	if err != nil {
@@ -107,6 +102,17 @@ func (f *fitter) fit(d TemplateData) (fitResult, error) {
 	}
 	res.tags = tagsOf(res.text, res.links)
 	return res, nil
+}
+
+// knownURLs appends to dst the URLs the review gave d (its link and
+// trailer), which placeLinks finds verbatim in the text.
+func knownURLs(dst []string, d *TemplateData) []string {
+	for _, u := range []string{d.Link, d.TrailerURL} {
+		if u != "" {
+			dst = append(dst, u)
+		}
+	}
+	return dst
 }
 
 func (f *fitter) fitAll(d TemplateData) (fitResult, bool, error) {
@@ -602,9 +608,7 @@ func wordCuts(s string, minRunes int) []int { return wordCutsUpTo(s, minRunes, l
 
 // wordCutsUpTo is wordCuts without the cuts after offset max.
 func wordCutsUpTo(s string, minRunes, max int) []int {
-	protected := textlen.URLSpans(s)
-	protected = append(protected, HashtagSpans(s, protected)...)
-	sort.Slice(protected, func(a, b int) bool { return protected[a].Start < protected[b].Start })
+	protected := protectedSpans(s)
 	var cuts []int
 	runes := 0
 	var prev rune
@@ -624,6 +628,15 @@ func wordCutsUpTo(s string, minRunes, max int) []int {
 		runes++
 	}
 	return cuts
+}
+
+// protectedSpans returns the spans of s that a cut must not split: its
+// URLs and hashtags, sorted by start.
+func protectedSpans(s string) []textlen.Span {
+	spans := textlen.URLSpans(s)
+	spans = append(spans, HashtagSpans(s, spans)...)
+	sort.Slice(spans, func(a, b int) bool { return spans[a].Start < spans[b].Start })
+	return spans
 }
 
 // inside reports whether offset i lies strictly within one of the spans,
@@ -702,8 +715,7 @@ func lastWordCut(s string, limit int) int {
 		}
 		return cuts[len(cuts)-1]
 	}
-	protected := textlen.URLSpans(s)
-	protected = append(protected, HashtagSpans(s, protected)...)
+	protected := protectedSpans(s)
 	i := min(limit, len(s))
 	if i == len(s) && i > 0 {
 		_, size := utf8.DecodeLastRuneInString(s)
@@ -712,22 +724,12 @@ func lastWordCut(s string, limit int) int {
 	for i > 0 {
 		r, _ := utf8.DecodeRuneInString(s[i:])
 		prev, size := utf8.DecodeLastRuneInString(s[:i])
-		if !unicode.IsSpace(prev) && (unicode.IsSpace(r) || (isCJK(prev) && isCJK(r))) && !insideAny(i, protected) {
+		if !unicode.IsSpace(prev) && (unicode.IsSpace(r) || (isCJK(prev) && isCJK(r))) && !inside(i, protected) {
 			return i
 		}
 		i -= size
 	}
 	return -1
-}
-
-// insideAny reports whether offset i lies strictly within one of the spans.
-func insideAny(i int, spans []textlen.Span) bool {
-	for _, s := range spans {
-		if s.Start < i && i < s.End {
-			return true
-		}
-	}
-	return false
 }
 
 // tagsOf returns the hashtags in text outside its links, without '#'.

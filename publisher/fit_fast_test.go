@@ -28,9 +28,7 @@ func FuzzFitShortcuts(f *testing.F) {
 			tmpl := r.networks[network]
 			fast := fitter{tmpl: tmpl, plain: r.plain[tmpl], rules: rules}
 			d := newTemplateData(rv, n%2 == 1)
-			for _, u := range []string{d.Link, d.TrailerURL} {
-				fast.known = append(fast.known, u)
-			}
+			fast.known = knownURLs(nil, &d)
 			if fast.byLine = countsByLine(rules, fast.known); !fast.byLine {
 				t.Fatalf("%s: the default rules are not counted line by line", network)
 			}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 )
 
@@ -172,6 +173,21 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// StatusKind classifies an HTTP answer other than the one asked for, the
+// same way for every network: 429 is RateLimited; 408 and 5xx are Transient
+// (a write may have been applied before the server failed); anything else
+// (validation, credentials, a wrong URL) is Permanent. A network's own
+// signals, such as X's duplicate-content 403, are checked before it.
+func StatusKind(status int) Kind {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return RateLimited
+	case status >= 500 || status == http.StatusRequestTimeout:
+		return Transient
+	}
+	return Permanent
+}
 
 // KindOf returns the Kind of err: the Kind of a *Error in its chain, else
 // Transient (an unclassified failure is worth another try).

@@ -149,55 +149,68 @@ func NewRenderer(t Templates) (*Renderer, error) {
 		if text == "" {
 			name, text = "built-in "+string(n)+" template", builtin[n]
 		}
-		tmpl, err := parseAndTry(name, text, sample, DefaultRules(n), false)
+		tmpl, err := r.parse(name, text)
 		if err != nil {
 			return nil, err
 		}
-		r.networks[n] = tmpl
-		if p := compilePlain(tmpl); p != nil {
-			r.plain[tmpl] = p
+		if err := r.try(tmpl, sample, DefaultRules(n), false); err != nil {
+			return nil, err
 		}
+		r.networks[n] = tmpl
 	}
 	if t.Repost != "" {
+		tmpl, err := r.parse("REPOST_TEMPLATE", t.Repost)
+		if err != nil {
+			return nil, err
+		}
+		// It stands in for every network's template, so it must fit each.
 		for _, n := range Networks {
-			tmpl, err := parseAndTry("REPOST_TEMPLATE", t.Repost, sample, DefaultRules(n), true)
-			if err != nil {
+			if err := r.try(tmpl, sample, DefaultRules(n), true); err != nil {
 				return nil, err
 			}
-			r.repost = tmpl
 		}
-		if p := compilePlain(r.repost); p != nil {
-			r.plain[r.repost] = p
-		}
+		r.repost = tmpl
 	}
 	return r, nil
 }
 
-func parseAndTry(name, text string, sample feed.Review, rules Rules, repost bool) (*template.Template, error) {
+// parse parses the template of configuration variable name and keeps its
+// plain form, if it has one.
+func (r *Renderer) parse(name, text string) (*template.Template, error) {
 	tmpl, err := template.New(name).Funcs(templateFuncs).Parse(text)
 	if err != nil {
 		return nil, &TemplateError{Var: name, Err: err}
 	}
+	if p := compilePlain(tmpl); p != nil {
+		r.plain[tmpl] = p
+	}
+	return tmpl, nil
+}
+
+// try executes tmpl against the sample review and fits it within rules, so
+// that a template that fails does so at start-up.
+func (r *Renderer) try(tmpl *template.Template, sample feed.Review, rules Rules, repost bool) error {
+	name := tmpl.Name()
 	// Both branches of {{if .Repost}} must execute, for either kind of post.
 	for _, rp := range []bool{repost, true} {
 		data := newTemplateData(sample, rp)
 		out, err := execute(tmpl, &data)
 		if err != nil {
-			return nil, &TemplateError{Var: name, Err: err}
+			return &TemplateError{Var: name, Err: err}
 		}
 		if strings.TrimSpace(out) == "" {
-			return nil, &TemplateError{Var: name, Err: fmt.Errorf("%w (network %s)", ErrEmptyPost, rules.Network)}
+			return &TemplateError{Var: name, Err: fmt.Errorf("%w (network %s)", ErrEmptyPost, rules.Network)}
 		}
 	}
 	// A template whose own words leave no room fails now, not at every post.
-	f := fitter{tmpl: tmpl, plain: compilePlain(tmpl), rules: rules}
+	f := fitter{tmpl: tmpl, plain: r.plain[tmpl], rules: rules}
 	if _, err := f.fit(newTemplateData(sample, repost)); err != nil {
 		if errors.Is(err, ErrTooLong) {
 			err = fmt.Errorf("%w: on %s, within %d", err, rules.Network, rules.Limit)
 		}
-		return nil, &TemplateError{Var: name, Err: err}
+		return &TemplateError{Var: name, Err: err}
 	}
-	return tmpl, nil
+	return nil
 }
 
 func execute(tmpl *template.Template, data *TemplateData) (string, error) {

@@ -22,7 +22,8 @@ func DefaultRules(n Network) Rules {
 
 // MastodonRules returns the rules of a Mastodon server from its
 // /api/v2/instance configuration.statuses: max_characters and
-// characters_reserved_per_url. Zero or negative values mean the server did
+// characters_reserved_per_url
+// (https://docs.joinmastodon.org/entities/Instance/#statuses). Zero or negative values mean the server did
 // not say, and Mastodon's defaults (500 and 23) apply.
 func MastodonRules(maxChars, urlLen int) Rules {
 	if maxChars <= 0 {

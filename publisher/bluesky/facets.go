@@ -55,21 +55,26 @@ const (
 // runs to the next space, trailing punctuation excluded. Hashtags inside a
 // link are not tags. The facets come sorted by position.
 func Facets(text string, links []publisher.Link, tags []string) ([]Facet, error) {
-	var out []Facet
-	from := 0
 	for i, l := range links {
 		if l.Display == "" || l.URL == "" {
 			return nil, fmt.Errorf("link %d (%q -> %q): empty display or URL", i, l.Display, l.URL)
 		}
-		at := strings.Index(text[from:], l.Display)
-		if at < 0 {
-			return nil, fmt.Errorf("link %d %q: not in the text after byte %d", i, l.Display, from)
+	}
+	// The renderer's own finding, so that link facets cover the bytes its
+	// TagSpans left out of the post's tags.
+	spans := publisher.LinkSpans(publisher.Post{Text: text, Links: links})
+	if n := len(spans); n < len(links) {
+		from := 0
+		if n > 0 {
+			from = spans[n-1].End
 		}
-		start := from + at
-		from = start + len(l.Display)
+		return nil, fmt.Errorf("link %d %q: not in the text after byte %d", n, links[n].Display, from)
+	}
+	var out []Facet
+	for i, sp := range spans {
 		out = append(out, Facet{
-			Index:    ByteSlice{ByteStart: start, ByteEnd: from},
-			Features: []Feature{{Type: LinkFeature, URI: l.URL}},
+			Index:    ByteSlice{ByteStart: sp.Start, ByteEnd: sp.End},
+			Features: []Feature{{Type: LinkFeature, URI: links[i].URL}},
 		})
 	}
 	links2 := len(out)

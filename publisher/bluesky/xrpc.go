@@ -121,20 +121,17 @@ func (p *Publisher) refused(c call, r *response) *publisher.Error {
 	if e.Message == "" {
 		e.Message = http.StatusText(r.status)
 	}
-	switch {
-	case r.status == http.StatusTooManyRequests:
-		e.Kind = publisher.RateLimited
+	e.Kind = publisher.StatusKind(r.status)
+	switch e.Kind {
+	case publisher.RateLimited:
 		e.RetryAfter = p.retryAfter(r.header, 5*time.Minute)
-	case r.status >= 500 || r.status == http.StatusRequestTimeout:
-		e.Kind = publisher.Transient
+	case publisher.Transient:
 		// A 5xx to a write leaves its outcome unknown: a PDS answers 500
 		// when the record exists already.
 		e.Sent = c.write
 		if r.header.Get("Retry-After") != "" {
 			e.RetryAfter = p.retryAfter(r.header, 0)
 		}
-	default:
-		e.Kind = publisher.Permanent
 	}
 	return e
 }

@@ -33,10 +33,6 @@ const (
 	// defaultWait is assumed when a 429 says nothing usable: Mastodon's
 	// windows are 5 minutes (https://docs.joinmastodon.org/api/rate-limits/).
 	defaultWait = 5 * time.Minute
-	// Mastodon's defaults when the instance does not say
-	// (https://docs.joinmastodon.org/entities/Instance/#statuses).
-	defaultMaxChars = 500
-	defaultURLLen   = 23
 )
 
 // Options tune a Publisher. Zero values take the defaults.
@@ -151,16 +147,10 @@ func (p *Publisher) Rules(ctx context.Context) (publisher.Rules, error) {
 	}
 	if err != nil {
 		p.log.Warn("mastodon instance limits unavailable, assuming 500 characters", "account", p.id, "error", err)
-		return publisher.MastodonRules(defaultMaxChars, defaultURLLen), nil
+		return publisher.DefaultRules(publisher.Mastodon), nil
 	}
 	st := inst.Configuration.Statuses
-	if st.MaxCharacters <= 0 {
-		st.MaxCharacters = defaultMaxChars
-	}
-	if st.CharactersReservedPerURL <= 0 {
-		st.CharactersReservedPerURL = defaultURLLen
-	}
-	r := publisher.MastodonRules(st.MaxCharacters, st.CharactersReservedPerURL)
+	r := publisher.MastodonRules(st.MaxCharacters, st.CharactersReservedPerURL) // zeros take the defaults
 	p.rules = &r
 	return r, nil
 }
@@ -305,19 +295,17 @@ func (p *Publisher) do(req *http.Request, auth bool, out any) error {
 	if msg == "" {
 		msg = http.StatusText(code)
 	}
-	switch {
-	case code == http.StatusTooManyRequests:
-		e := p.fail(publisher.RateLimited, code, msg, nil)
+	// 422 validation, 401/403 token or scope and 404 a wrong server URL are
+	// Permanent.
+	e := p.fail(publisher.StatusKind(code), code, msg, nil)
+	switch e.Kind {
+	case publisher.RateLimited:
 		e.RetryAfter = p.resetTime(a.Header)
-		return e
-	case code >= 500 || code == http.StatusRequestTimeout:
-		e := p.fail(publisher.Transient, code, msg, nil)
+	case publisher.Transient:
 		e.Sent = req.Method == http.MethodPost
 		e.RetryAfter = httpclient.RetryAfter(a.Header.Get("Retry-After"), p.now())
-		return e
-	default: // 422 validation, 401/403 token or scope, 404 a wrong server URL
-		return p.fail(publisher.Permanent, code, msg, nil)
 	}
+	return e
 }
 
 // resetTime reads when a 429 ends: X-RateLimit-Reset is an ISO 8601 time

@@ -214,23 +214,22 @@ func (p *Publisher) do(req *http.Request, want int, out any) error {
 		msg = http.StatusText(a.Status)
 	}
 	code := a.Status
-	switch {
-	case code == http.StatusTooManyRequests:
-		e := p.fail(publisher.RateLimited, code, msg, nil)
-		e.RetryAfter = p.resetTime(a.Header)
-		return e
-	case code == http.StatusForbidden && strings.Contains(strings.ToLower(pr.Detail), "duplicate content"):
+	if code == http.StatusForbidden && strings.Contains(strings.ToLower(pr.Detail), "duplicate content") {
 		// X v2 gives no code for this, only the detail text
 		// ("You are not allowed to create a Tweet with duplicate content.").
 		return p.fail(publisher.Duplicate, code, msg, nil)
-	case code >= 500 || code == http.StatusRequestTimeout:
-		e := p.fail(publisher.Transient, code, msg, nil)
+	}
+	// 400 validation, 401/403 credentials or permissions and 404 a wrong
+	// X_API_URL are Permanent.
+	e := p.fail(publisher.StatusKind(code), code, msg, nil)
+	switch e.Kind {
+	case publisher.RateLimited:
+		e.RetryAfter = p.resetTime(a.Header)
+	case publisher.Transient:
 		e.Sent = true
 		e.RetryAfter = httpclient.RetryAfter(a.Header.Get("Retry-After"), p.now())
-		return e
-	default: // 400 validation, 401/403 credentials or permissions, 404 a wrong X_API_URL
-		return p.fail(publisher.Permanent, code, msg, nil)
 	}
+	return e
 }
 
 // resetTime reads when a 429 ends. X sends x-rate-limit-reset (Unix seconds)
