@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -213,7 +214,7 @@ func (r *Relay) keepLease(ctx context.Context, cancel context.CancelCauseFunc, d
 // from Publish: a failure that may have reached the network (a timeout
 // after sending) is recorded as unknown, so that the next attempt looks for
 // the post first.
-func (r *Relay) outcome(ctx context.Context, log logger, d store.Delivery, network string, rc publisher.Receipt, err error, published bool) *DeliveryFailure {
+func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery, network string, rc publisher.Receipt, err error, published bool) *DeliveryFailure {
 	if err == nil {
 		r.posted(ctx, log, d, network, rc)
 		return nil
@@ -256,19 +257,13 @@ func (r *Relay) outcome(ctx context.Context, log logger, d store.Delivery, netwo
 	}
 }
 
-type logger interface {
-	Info(msg string, args ...any)
-	Warn(msg string, args ...any)
-	Error(msg string, args ...any)
-}
-
 // recordCtx is for writing an outcome to the ledger: the post is made, so
 // the record must be attempted even when the attempt's context is done.
 func recordCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 }
 
-func (r *Relay) posted(ctx context.Context, log logger, d store.Delivery, network string, rc publisher.Receipt) {
+func (r *Relay) posted(ctx context.Context, log *slog.Logger, d store.Delivery, network string, rc publisher.Receipt) {
 	rctx, cancel := recordCtx(ctx)
 	defer cancel()
 	if err := r.o.Store.MarkPosted(rctx, d.ID, r.o.Owner, rc.ID, rc.URL); err != nil {
@@ -290,7 +285,7 @@ func (r *Relay) posted(ctx context.Context, log logger, d store.Delivery, networ
 	log.Info("posted", "post_id", rc.ID, "post_url", rc.URL)
 }
 
-func (r *Relay) retry(ctx context.Context, log logger, d store.Delivery, next time.Time, reason string, unknown bool) {
+func (r *Relay) retry(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, unknown bool) {
 	rctx, cancel := recordCtx(ctx)
 	defer cancel()
 	mark := r.o.Store.MarkRetry
@@ -304,7 +299,7 @@ func (r *Relay) retry(ctx context.Context, log logger, d store.Delivery, next ti
 	log.Warn("post attempt failed: will retry", "next_attempt", next, "outcome_unknown", unknown, "error", reason)
 }
 
-func (r *Relay) fail(ctx context.Context, log logger, d store.Delivery, network, reason string) *DeliveryFailure {
+func (r *Relay) fail(ctx context.Context, log *slog.Logger, d store.Delivery, network, reason string) *DeliveryFailure {
 	rctx, cancel := recordCtx(ctx)
 	defer cancel()
 	if err := r.o.Store.MarkFailed(rctx, d.ID, r.o.Owner, reason); err != nil {

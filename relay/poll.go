@@ -260,8 +260,8 @@ func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState) (string
 	return "seen", nil
 }
 
-// record records the reviews not yet in the ledger, with their deliveries,
-// in one store.RecordItems call. It reports whether deliveries due now were
+// record records the reviews, and the deliveries of those not yet in the
+// ledger, in one store.RecordItems call. It reports whether deliveries due now were
 // recorded.
 func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []feed.Review) (bool, error) {
 	if len(reviews) == 0 {
@@ -278,7 +278,7 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []feed.
 		}
 		items[i] = store.NewItem{
 			FeedURL: st.URL, Key: rv.Key, GUID: rv.GUID, NormLink: rv.NormLink,
-			Title: rv.Title, Published: rv.Published, Payload: payload,
+			Title: rv.Title, Published: rv.Published, Payload: payload, State: store.Skipped,
 		}
 	}
 	known, err := r.o.Store.Known(ctx, st.URL, items)
@@ -290,9 +290,6 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []feed.
 		if !known[i] {
 			fresh = append(fresh, i)
 		}
-	}
-	if len(fresh) == 0 {
-		return false, nil
 	}
 
 	// Which new items are posted: as news, every review; at the feed's first
@@ -310,21 +307,25 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []feed.
 	now := r.now()
 	newsAt, backfillAt := r.floodGuard(news, now), r.floodGuard(backfill, now)
 
-	out := make([]store.NewItem, 0, len(fresh))
+	// Every item goes to the store, the known ones too (as skipped: they get
+	// no deliveries): the ledger follows a known item's changed GUID or
+	// link, so that a later change of the other still names it. With nothing
+	// changed the store only reads.
 	for _, i := range fresh {
-		it := items[i]
-		it.State, it.NotBefore = r.plan(newsAt, i)
-		it.FirstSight.State, it.FirstSight.NotBefore = r.plan(backfillAt, i)
-		out = append(out, it)
+		items[i].State, items[i].NotBefore = r.plan(newsAt, i)
+		items[i].FirstSight.State, items[i].FirstSight.NotBefore = r.plan(backfillAt, i)
 	}
 	first := false
 	if st.Initialized {
-		_, err = r.o.Store.RecordItems(ctx, st.URL, out, r.order)
+		_, err = r.o.Store.RecordItems(ctx, st.URL, items, r.order)
 	} else {
-		_, first, err = r.o.Store.RecordFirstSight(ctx, st.URL, out, r.order)
+		_, first, err = r.o.Store.RecordFirstSight(ctx, st.URL, items, r.order)
 	}
 	if err != nil {
 		return false, fmt.Errorf("record items of %s: %w", st.URL, err)
+	}
+	if len(fresh) == 0 {
+		return false, nil
 	}
 	post, toPost := news, newsAt
 	if first {

@@ -110,12 +110,11 @@ type Relay struct {
 
 	wake chan struct{}
 
-	outMu       sync.Mutex // DryRunOut
-	mu          sync.Mutex
-	lastCycle   time.Time // last completed poll of any feed, or a scheduler pass with nothing due
-	failing     map[string]store.FeedState
-	lastFailLog map[string]int
-	started     atomic.Bool
+	outMu     sync.Mutex // DryRunOut
+	mu        sync.Mutex
+	lastCycle time.Time // last completed poll of any feed, or a scheduler pass with nothing due
+	failing   map[string]store.FeedState
+	started   atomic.Bool
 }
 
 // New checks the options and builds a Relay.
@@ -170,13 +169,12 @@ func New(o Options) (*Relay, error) {
 		return nil, errors.New("relay: Owner is empty: every process needs a name for its leases")
 	}
 	r := &Relay{
-		o:           o,
-		log:         o.Logger,
-		now:         o.Now,
-		pubs:        make(map[string]publisher.Publisher, len(o.Publishers)),
-		wake:        make(chan struct{}, 1),
-		failing:     map[string]store.FeedState{},
-		lastFailLog: map[string]int{},
+		o:       o,
+		log:     o.Logger,
+		now:     o.Now,
+		pubs:    make(map[string]publisher.Publisher, len(o.Publishers)),
+		wake:    make(chan struct{}, 1),
+		failing: map[string]store.FeedState{},
 	}
 	for _, p := range o.Publishers {
 		if _, dup := r.pubs[p.ID()]; dup {

@@ -115,6 +115,36 @@ func TestGUIDSchemeChangeRepostsNothing(t *testing.T) {
 	e.wantPosts(2)
 }
 
+// TestStepwiseRenameRepostsNothing: a review's GUID changes on one poll
+// (its link alone still names it), then its link on a later one (its new
+// GUID alone names it): the ledger follows each change, so nothing is
+// posted again.
+func TestStepwiseRenameRepostsNothing(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	fs := newFeedServer(t, reviews(1, 2, base)...)
+	e := newEnv(t, sqliteLedger, fs)
+	r := e.relay()
+	e.once(r)
+	fs.add(reviews(3, 1, base)...)
+	e.clk.Add(6 * time.Minute)
+	e.once(r)
+	e.wantPosts(1)
+
+	items := reviews(1, 3, base)
+	items[2].GUID = "https://blog.example/?p=3"
+	fs.set(items...)
+	e.clk.Add(6 * time.Minute)
+	e.once(r)
+	e.wantPosts(1)
+
+	items[2].Link = "http://blog.example/reviews/film-number-3/"
+	fs.set(items...)
+	e.clk.Add(6 * time.Minute)
+	e.once(r)
+	e.wantPosts(1)
+}
+
 // TestFaultsEndPostedOnce makes every network fail in turn (500, 429,
 // hanging past the client's timeout, resetting after the post was made)
 // and checks that each delivery ends posted exactly once.

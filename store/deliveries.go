@@ -73,6 +73,16 @@ func (s *Store) queryDeliveries(ctx context.Context, q interface {
 // due, or posting under a lease that expired (its owner died or hung).
 const due = `((d.state = 'pending' AND d.next_attempt <= $1) OR (d.state = 'posting' AND d.lease_expires <= $1))`
 
+// claimLock ends a claim's SELECT: on PostgreSQL it locks the rows chosen
+// and skips those another claim holds; on SQLite the write lock of BEGIN
+// IMMEDIATE serialises the claims already.
+func (s *Store) claimLock() string {
+	if s.dialect == DialectPostgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
 // Claim leases due deliveries to o.Owner until now+o.Lease and returns them,
 // item filled, by next attempt then ID. A delivery taken over from an expired
 // lease comes back with Unknown set (and keeps it until settled): the earlier
@@ -86,10 +96,7 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 	if o.Limit <= 0 {
 		o.Limit = 10
 	}
-	lock := ""
-	if s.dialect == DialectPostgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
+	lock := s.claimLock()
 	// A read first: an idle tick takes no write lock, so it never makes a
 	// CLI command on the same SQLite file wait. The transaction checks again.
 	var anyDue bool
@@ -143,10 +150,7 @@ func (s *Store) ClaimIDs(ctx context.Context, o ClaimOptions, ids []int64) ([]De
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	lock := ""
-	if s.dialect == DialectPostgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
+	lock := s.claimLock()
 	var claimed []Delivery
 	err := s.inTx(ctx, fmt.Sprintf("claim deliveries %v for %s", ids, o.Owner), func(tx *sql.Tx) error {
 		now := s.now()

@@ -307,7 +307,7 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// in renders "$a,$b,..." placeholders for n values starting at $start.
+// placeholders renders "$a,$b,..." placeholders for n values starting at $start.
 func placeholders(start, n int) string {
 	var b strings.Builder
 	for i := 0; i < n; i++ {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"time"
@@ -123,12 +124,10 @@ func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string,
 	if err != nil {
 		return nil, fmt.Errorf("count deliveries: %w", err)
 	}
-	known, err := st.Accounts(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read accounts: %w", err)
-	}
+	// Every account with deliveries is in counts: the configured ones first,
+	// then the others, sorted.
 	all := append([]string(nil), accounts...)
-	for _, a := range known {
+	for _, a := range slices.Sorted(maps.Keys(counts)) {
 		if !slices.Contains(all, a) {
 			all = append(all, a)
 		}
