@@ -6,8 +6,10 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -120,10 +122,7 @@ func Load(environ map[string]string) (*Config, error) {
 // contents (trailing newline removed). Setting both is an error: which one
 // wins would be a guess.
 func resolveFiles(environ map[string]string) (map[string]string, error) {
-	out := make(map[string]string, len(environ))
-	for k, v := range environ {
-		out[k] = v
-	}
+	out := maps.Clone(environ)
 	for k, path := range environ {
 		name, ok := strings.CutSuffix(k, FileSuffix)
 		if !ok || name == "" || !isOurs(name) {
@@ -198,52 +197,62 @@ func expected(typ string) string {
 // network (MASTODON_2_SERVER, MASTODON_3_SERVER, ...).
 func loadAccounts(c *Config, environ map[string]string) error {
 	var errs []error
-	for _, prefix := range prefixes(environ, "X") {
-		a := XAccount{Prefix: prefix}
-		if err := env.ParseWithOptions(&a, env.Options{Environment: environ, Prefix: prefix}); err != nil {
-			errs = append(errs, envError(err))
-			continue
+	c.X = loadNetwork(environ, "X", &errs, func(a *XAccount) map[string]bool {
+		return map[string]bool{
+			"API_KEY": a.APIKey.IsSet(), "API_SECRET": a.APISecret.IsSet(),
+			"ACCESS_TOKEN": a.AccessToken.IsSet(), "ACCESS_TOKEN_SECRET": a.AccessTokenSecret.IsSet(),
 		}
-		if a.APIKey.IsSet() || a.APISecret.IsSet() || a.AccessToken.IsSet() || a.AccessTokenSecret.IsSet() {
-			if err := complete(prefix, map[string]bool{
-				"API_KEY": a.APIKey.IsSet(), "API_SECRET": a.APISecret.IsSet(),
-				"ACCESS_TOKEN": a.AccessToken.IsSet(), "ACCESS_TOKEN_SECRET": a.AccessTokenSecret.IsSet(),
-			}); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			c.X = append(c.X, a)
-		}
-	}
-	for _, prefix := range prefixes(environ, "MASTODON") {
-		a := MastodonAccount{Prefix: prefix}
-		if err := env.ParseWithOptions(&a, env.Options{Environment: environ, Prefix: prefix}); err != nil {
-			errs = append(errs, envError(err))
-			continue
-		}
-		if a.Server != "" || a.AccessToken.IsSet() {
-			if err := complete(prefix, map[string]bool{"SERVER": a.Server != "", "ACCESS_TOKEN": a.AccessToken.IsSet()}); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			c.Mastodon = append(c.Mastodon, a)
-		}
-	}
-	for _, prefix := range prefixes(environ, "BLUESKY") {
-		a := BlueskyAccount{Prefix: prefix}
-		if err := env.ParseWithOptions(&a, env.Options{Environment: environ, Prefix: prefix}); err != nil {
-			errs = append(errs, envError(err))
-			continue
-		}
-		if a.Handle != "" || a.AppPassword.IsSet() {
-			if err := complete(prefix, map[string]bool{"HANDLE": a.Handle != "", "APP_PASSWORD": a.AppPassword.IsSet()}); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			c.Bluesky = append(c.Bluesky, a)
-		}
-	}
+	})
+	c.Mastodon = loadNetwork(environ, "MASTODON", &errs, func(a *MastodonAccount) map[string]bool {
+		return map[string]bool{"SERVER": a.Server != "", "ACCESS_TOKEN": a.AccessToken.IsSet()}
+	})
+	c.Bluesky = loadNetwork(environ, "BLUESKY", &errs, func(a *BlueskyAccount) map[string]bool {
+		return map[string]bool{"HANDLE": a.Handle != "", "APP_PASSWORD": a.AppPassword.IsSet()}
+	})
 	return errors.Join(errs...)
+}
+
+// account is a network's account type: its variables' prefix is set before
+// the env library fills the rest.
+type account interface {
+	XAccount | MastodonAccount | BlueskyAccount
+}
+
+// loadNetwork parses each account of one network. required says, for an
+// account, which of its required variables (by name without the prefix) are
+// set: an account with none set is not configured; one with only some is an
+// error naming the missing ones.
+func loadNetwork[T account](environ map[string]string, network string, errs *[]error, required func(*T) map[string]bool) []T {
+	var out []T
+	for _, prefix := range prefixes(environ, network) {
+		var a T
+		setPrefix(&a, prefix)
+		if err := env.ParseWithOptions(&a, env.Options{Environment: environ, Prefix: prefix}); err != nil {
+			*errs = append(*errs, envError(err))
+			continue
+		}
+		set := required(&a)
+		if !slices.Contains(slices.Collect(maps.Values(set)), true) {
+			continue
+		}
+		if err := complete(prefix, set); err != nil {
+			*errs = append(*errs, err)
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func setPrefix(a any, prefix string) {
+	switch a := a.(type) {
+	case *XAccount:
+		a.Prefix = prefix
+	case *MastodonAccount:
+		a.Prefix = prefix
+	case *BlueskyAccount:
+		a.Prefix = prefix
+	}
 }
 
 // prefixes returns "NET_" and every "NET_<n>_" that some variable uses, in
@@ -264,12 +273,7 @@ func prefixes(environ map[string]string, network string) []string {
 		}
 	}
 	out := []string{network + "_"}
-	keys := make([]int, 0, len(nums))
-	for n := range nums {
-		keys = append(keys, n)
-	}
-	sort.Ints(keys)
-	for _, n := range keys {
+	for _, n := range slices.Sorted(maps.Keys(nums)) {
 		out = append(out, fmt.Sprintf("%s_%d_", network, n))
 	}
 	return out
@@ -329,7 +333,7 @@ func (c *Config) Validate() error {
 	}
 	if c.DatabaseURL == "" {
 		bad("DATABASE_URL: empty: expected a SQLite file path or postgres://...")
-	} else if u, err := url.Parse(c.DatabaseURL); err == nil && u.Scheme != "" && len(u.Scheme) > 1 &&
+	} else if u, err := url.Parse(c.DatabaseURL); err == nil && len(u.Scheme) > 1 &&
 		u.Scheme != "postgres" && u.Scheme != "postgresql" && u.Scheme != "sqlite" && u.Scheme != "file" {
 		bad("DATABASE_URL: scheme %q: expected a SQLite file path, sqlite://PATH or postgres://...", u.Scheme)
 	}
@@ -411,7 +415,7 @@ func checkBaseURL(s string) error {
 	return nil
 }
 
-// Accounts reports whether any account is configured.
+// Accounts counts the configured accounts.
 func (c *Config) Accounts() int { return len(c.X) + len(c.Mastodon) + len(c.Bluesky) }
 
 // EffectiveDryRun is DRY_RUN, or no account configured.

@@ -44,21 +44,16 @@ import (
 func Decode(body []byte, contentType string) ([]byte, error) {
 	enc, name, skip := chooseEncoding(body, contentType)
 	src := body[skip:]
-	var out []byte
-	if enc == nil {
-		out = src
-		if !utf8.Valid(out) {
-			out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
-		}
-	} else {
+	out := src
+	if enc != nil {
 		var err error
 		out, err = enc.NewDecoder().Bytes(src)
 		if err != nil {
 			return nil, fmt.Errorf("decode %s: %w", name, err)
 		}
-		if !utf8.Valid(out) {
-			out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
-		}
+	}
+	if !utf8.Valid(out) {
+		out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
 	}
 	return rewriteDeclEncoding(out), nil
 }

@@ -68,7 +68,6 @@ type item struct {
 	excerpt    bool
 	metaFields int
 	evaluative bool
-	author     string
 }
 
 // Extract returns the feed's reviews (and the items found not to be reviews,
@@ -83,11 +82,12 @@ func (e *Extractor) Extract(ctx context.Context, feedURL string, f *gofeed.Feed)
 		return nil
 	}
 	items := make([]*item, 0, len(f.Items))
+	base := feedBase(feedURL, f)
 	for i, it := range f.Items {
 		if it == nil {
 			continue
 		}
-		x := extractItem(feedURL, f, it)
+		x := extractItem(feedURL, base, it)
 		x.order = i
 		items = append(items, x)
 	}
@@ -110,7 +110,7 @@ func FromItem(feedURL string, f *gofeed.Feed, it *gofeed.Item) Review {
 	if it == nil {
 		return Review{FeedURL: feedURL}
 	}
-	x := extractItem(feedURL, f, it)
+	x := extractItem(feedURL, feedBase(feedURL, f), it)
 	x.IsReview, x.ReviewReason = classify(x.classifyInput(), nil)
 	sanitize(&x.Review)
 	return x.Review
@@ -121,9 +121,9 @@ func (x *item) classifyInput() classifyInput {
 		rating: x.Rating, trailer: x.TrailerID, evaluative: x.evaluative}
 }
 
-// bases returns the base for the feed's own links (its link, else the feed
-// URL) and the item's link made absolute against it.
-func bases(feedURL string, f *gofeed.Feed) *url.URL {
+// feedBase returns the base for the feed's own links: its link, else the
+// feed URL. Extract works it out once for all the feed's items.
+func feedBase(feedURL string, f *gofeed.Feed) *url.URL {
 	feedBase := parseBase(feedURL)
 	if f != nil && f.Link != "" {
 		if u := parseBase(resolveURL(feedBase, f.Link)); u != nil {
@@ -133,11 +133,12 @@ func bases(feedURL string, f *gofeed.Feed) *url.URL {
 	return feedBase
 }
 
-func extractItem(feedURL string, f *gofeed.Feed, it *gofeed.Item) *item {
+// extractItem reads one item; base resolves its relative links (see
+// feedBase).
+func extractItem(feedURL string, base *url.URL, it *gofeed.Item) *item {
 	x := &item{src: it}
 	r := &x.Review
 	r.FeedURL = feedURL
-	base := bases(feedURL, f)
 
 	link := extValue(it.Extensions, "feedburner", "origLink") // the real page behind feedproxy
 	if link == "" {
@@ -158,8 +159,7 @@ func extractItem(feedURL string, f *gofeed.Feed, it *gofeed.Item) *item {
 
 	r.GUID = strings.TrimSpace(it.GUID)
 	r.Title = plainText(it.Title)
-	x.author = itemAuthor(it)
-	r.Author = x.author
+	r.Author = itemAuthor(it)
 	if it.PublishedParsed != nil {
 		r.Published = it.PublishedParsed.UTC()
 	} else if it.UpdatedParsed != nil {
@@ -197,7 +197,7 @@ func extractItem(feedURL string, f *gofeed.Feed, it *gofeed.Item) *item {
 	r.TrailerID = tf.best()
 	r.TrailerURL = trailerURL(r.TrailerID)
 
-	clean := cleanLines(body.lines, x.author, r.Title)
+	clean := cleanLines(body.lines, r.Author, r.Title)
 	x.applyText(clean)
 	if excerpt != nil {
 		if s, ok := realExcerpt(excerpt.lines, r.Text); ok {
@@ -384,8 +384,7 @@ func merge(items []*item) []Review {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]

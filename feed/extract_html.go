@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // bodyResult is what one walk over an HTML body finds.
@@ -351,13 +352,6 @@ func (w *bodyWalker) flush() {
 	w.space = false
 }
 
-// cp1252C1 maps the C1 controls U+0080-U+009F to what windows-1252 meant by
-// those bytes: text decoded as ISO-8859-1 smuggles smart quotes through them.
-var cp1252C1 = [32]rune{
-	'€', -1, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', -1, 'Ž', -1,
-	-1, '\'', '\'', '"', '"', '•', '–', '—', '˜', '™', 'š', '›', 'œ', -1, 'ž', 'Ÿ',
-}
-
 // normRune normalises one rune of text: every kind of white space becomes ' ',
 // invisible characters are dropped (-1), C1 controls are read as
 // windows-1252, and typographic quotes become ASCII ' and ": the text is
@@ -377,11 +371,11 @@ func normRune(r rune) rune {
 		return -1
 	}
 	if r >= 0x80 && r <= 0x9f {
-		r = cp1252C1[r-0x80]
-		if r == '’' {
-			return '\''
-		}
-		return r
+		// Text decoded as ISO-8859-1 smuggles windows-1252's smart quotes
+		// through the C1 controls: read the byte as windows-1252 (x/text
+		// gives U+FFFD, dropped, for the five bytes it leaves undefined) and
+		// normalise that character.
+		return normRune(charmap.Windows1252.DecodeByte(byte(r)))
 	}
 	if r < 0x20 {
 		return -1

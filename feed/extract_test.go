@@ -369,3 +369,26 @@ func TestFromItemIsValidUTF8(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainTextNormalisesTypography: C1 controls (windows-1252 punctuation
+// that reached the text through an ISO-8859-1 conversion) read as the same
+// characters the real ones are, and quotes become ASCII.
+func TestPlainTextNormalisesTypography(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, in, want string }{
+		{"C1 single quotes", "Don\u0092t \u0091look\u0092", "Don't 'look'"},
+		{"C1 double quotes and dash", "\u0093Up\u0094 \u0096 2021\u0085", "\"Up\" – 2021…"},
+		{"C1 low quotes as their real selves", "\u0084Lola\u0093 \u0082rennt\u0091", "\"Lola\" 'rennt'"},
+		{"real low quotes", "„Lola“ ‚rennt‘", "\"Lola\" 'rennt'"},
+		{"C1 left undefined by windows-1252 is dropped", "a\u0081b\u008dc", "abc"},
+		{"white space and invisibles", " a\u00a0\u200bb\t\nc ", "a b c"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := plainText(tt.in); got != tt.want {
+				t.Errorf("plainText(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

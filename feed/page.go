@@ -103,7 +103,8 @@ func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*
 		if dup {
 			continue
 		}
-		if c := old[x.Link]; c == nil || c.itemPrint != itemPrint(x) {
+		fp := itemPrint(x)
+		if c := old[x.Link]; c == nil || c.itemPrint != fp {
 			if requests++; requests > maxPageRequests {
 				if requests == maxPageRequests+1 {
 					e.log.Info("review page limit reached, completing the other items at the next poll",
@@ -117,7 +118,7 @@ func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			ent := e.page(ctx, feedURL, x, old[x.Link])
+			ent := e.page(ctx, feedURL, x, fp, old[x.Link])
 			usedMu.Lock()
 			used[x.Link] = ent
 			usedMu.Unlock()
@@ -164,12 +165,12 @@ func (e *Extractor) notReviewByCategory(x *item) bool {
 	return news
 }
 
-// page returns the page entry for an item: the cached one while the item is
-// unchanged, else a conditional GET with the cached validators. A failed
-// fetch is logged and the cached entry (or nothing) returned.
-func (e *Extractor) page(ctx context.Context, feedURL string, x *item, cached *pageEntry) *pageEntry {
-	print := itemPrint(x)
-	if cached != nil && cached.itemPrint == print {
+// page returns the page entry for an item whose fingerprint (itemPrint) is
+// fp: the cached one while the item is unchanged, else a conditional GET
+// with the cached validators. A failed fetch is logged and the cached entry
+// (or nothing) returned.
+func (e *Extractor) page(ctx context.Context, feedURL string, x *item, fp [32]byte, cached *pageEntry) *pageEntry {
+	if cached != nil && cached.itemPrint == fp {
 		return cached
 	}
 	var prev Validators
@@ -183,7 +184,7 @@ func (e *Extractor) page(ctx context.Context, feedURL string, x *item, cached *p
 		return cached
 	}
 	if resp.NotModified && cached != nil {
-		return &pageEntry{validators: cached.validators, itemPrint: print, data: cached.data}
+		return &pageEntry{validators: cached.validators, itemPrint: fp, data: cached.data}
 	}
 	if resp.NotModified {
 		return nil
@@ -199,7 +200,7 @@ func (e *Extractor) page(ctx context.Context, feedURL string, x *item, cached *p
 	if pageURL == "" {
 		pageURL = x.Link
 	}
-	return &pageEntry{validators: resp.Validators, itemPrint: print, data: parsePage(body, pageURL)}
+	return &pageEntry{validators: resp.Validators, itemPrint: fp, data: parsePage(body, pageURL)}
 }
 
 // parsePage reads a review page: OpenGraph and JSON-LD metadata, and the
@@ -431,7 +432,7 @@ func (x *item) completeFrom(d *pageData) {
 	if d.body == nil {
 		return
 	}
-	clean := cleanLines(d.body.lines, x.author, r.Title)
+	clean := cleanLines(d.body.lines, r.Author, r.Title)
 	pageText := clean.text()
 	useText := len(pageText) > len(r.Text)
 	fill := func(dst *string, srcs ...string) {

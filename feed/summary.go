@@ -2,6 +2,7 @@ package feed
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -400,17 +401,14 @@ func buildCueIndex() map[string]*cueEntry {
 	return idx
 }
 
-// cueCounter counts cues in sentences.
-type cueCounter struct{}
-
 // maxCueWord is the longest word any cue has; longer words are not looked
 // up.
 const maxCueWord = 24
 
-// count returns how many times cues of each kind occur in s. Words are
+// cueCounts returns how many times cues of each kind occur in s. Words are
 // lower-cased into a small array and, when cueFilter allows, looked up
 // without allocating; a phrase is checked around its indexed word.
-func (c *cueCounter) count(s string) (n [cueKinds]int) {
+func cueCounts(s string) (n [cueKinds]int) {
 	var buf [maxCueWord]byte
 	for i := 0; i < len(s); {
 		if !cueWordBytes[s[i]] {
@@ -428,18 +426,15 @@ func (c *cueCounter) count(s string) (n [cueKinds]int) {
 		for k := i; k < j; k++ {
 			buf[k-i] = lowerASCII(s[k])
 		}
-		w := buf[:j-i]
-		{
-			if e := cueIndex[string(w)]; e != nil {
-				for k, ok := range e.single {
-					if ok {
-						n[k]++
-					}
+		if e := cueIndex[string(buf[:j-i])]; e != nil {
+			for k, ok := range e.single {
+				if ok {
+					n[k]++
 				}
-				for _, p := range e.phrases {
-					if precededBy(s[:i], p.before) && followedBy(s[j:], p.after) {
-						n[p.kind]++
-					}
+			}
+			for _, p := range e.phrases {
+				if precededBy(s[:i], p.before) && followedBy(s[j:], p.after) {
+					n[p.kind]++
 				}
 			}
 		}
@@ -527,7 +522,7 @@ var cueWordBytes = func() (t [256]bool) {
 	return t
 }()
 
-// tokenize lower-cases s and splits it into words as cueCounter does.
+// tokenize lower-cases s and splits it into words as cueCounts does.
 func tokenize(s string) []string {
 	s = strings.ToLower(s)
 	return strings.FieldsFunc(s, func(r rune) bool {
@@ -537,8 +532,7 @@ func tokenize(s string) []string {
 
 // judgementCount counts the judgement cues of a whole text.
 func judgementCount(text string) int {
-	var c cueCounter
-	return c.count(text)[cueJudgement]
+	return cueCounts(text)[cueJudgement]
 }
 
 type scored struct {
@@ -556,15 +550,14 @@ func scoreSentences(c *cleanedText) [][]scored {
 	out := make([][]scored, len(c.paras))
 	flat := make([]scored, total)
 	pos := 0
-	var counter cueCounter
 	for pi, p := range c.paras {
 		out[pi] = flat[pos : pos+len(p) : pos+len(p)]
 		for si, s := range p {
 			sc := scored{para: pi, idx: si, text: s}
 			words := strings.Count(s, " ") + 1
-			if words >= 5 && words <= 60 && len(s) <= maxSummaryChars && !cutShort(s) {
+			if words >= 5 && words <= 60 && len(s) <= maxSummaryChars && !truncated(s) {
 				sc.ok = true
-				n := counter.count(s)
+				n := cueCounts(s)
 				sc.score = 3*float64(n[cueJudgement]) + 2*float64(n[cueEvaluative]) - 3*float64(n[cuePlot])
 				if n[cueFirstPerson] > 0 {
 					sc.score++
@@ -632,11 +625,7 @@ func verdict(c *cleanedText) (string, float64) {
 
 // leadSentences is the text's opening, within the summary limits.
 func leadSentences(c *cleanedText) string {
-	var all []string
-	for _, p := range c.paras {
-		all = append(all, p...)
-	}
-	return fitSentences(all)
+	return fitSentences(slices.Concat(c.paras...))
 }
 
 // fitSentences takes whole sentences from the start while they fit in the
@@ -645,7 +634,7 @@ func fitSentences(sents []string) string {
 	var parts []string
 	length := 0
 	for _, s := range sents {
-		if cutShort(s) {
+		if truncated(s) {
 			break
 		}
 		add := len(s)
@@ -659,12 +648,6 @@ func fitSentences(sents []string) string {
 		length += add
 	}
 	return strings.Join(parts, " ")
-}
-
-// cutShort reports a sentence that a feed cut off ("...and..."): it ends in
-// an ellipsis or a truncation mark and so is not a whole sentence.
-func cutShort(s string) bool {
-	return truncated(s)
 }
 
 // truncationMarks end an excerpt that was cut from the body, not written.
@@ -687,14 +670,12 @@ func realExcerpt(excerptLines []string, bodyText string) (string, bool) {
 	if bodyText != "" && strings.HasPrefix(squash(bodyText), squash(text)) {
 		return "", false
 	}
-	var sents []string
-	for _, p := range c.paras {
-		sents = append(sents, p...)
-	}
-	s := fitSentences(sents)
+	s := leadSentences(c)
 	return s, s != ""
 }
 
+// truncated reports text that a feed cut off ("...and..."): it ends in an
+// ellipsis or a truncation mark, so it is not a whole sentence or excerpt.
 func truncated(s string) bool {
 	s = strings.TrimRight(s, " \t\r\n")
 	if s == "" {
