@@ -87,7 +87,11 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 		s.db.SetMaxOpenConns(4)
 		s.writer = make(chan struct{}, 1)
 	}
-	if err := s.db.PingContext(ctx); err != nil {
+	connect := s.db.PingContext
+	if s.dialect == DialectSQLite {
+		connect = s.connectSQLite
+	}
+	if err := connect(ctx); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("connect %s: %w", s.where(), err)
 	}
@@ -105,12 +109,15 @@ func sqlitePath(dsn string) string {
 	return p
 }
 
-// sqliteDSN puts the pragmas in the DSN so that every pooled connection gets
-// them, not just the first: WAL so that readers (status, check) never wait for
-// the daemon's writes; a busy timeout so that writers queue instead of failing
-// with "database is locked"; _txlock=immediate so that every write transaction
-// takes the write lock at BEGIN, where the busy timeout applies, rather than
-// upgrading a read lock midway, where SQLite fails at once with SQLITE_BUSY.
+// sqliteDSN puts the per-connection pragmas in the DSN so that every pooled
+// connection gets them, not just the first: a busy timeout so that writers
+// queue instead of failing with "database is locked"; _txlock=immediate so
+// that every write transaction takes the write lock at BEGIN, where the busy
+// timeout applies, rather than upgrading a read lock midway, where SQLite
+// fails at once with SQLITE_BUSY. WAL (readers such as status and check
+// never wait for the daemon's writes) is a property of the file, set once by
+// connectSQLite: asked of every new connection, it could fail the way
+// connectSQLite explains.
 func sqliteDSN(dsn string) string {
 	p := sqlitePath(dsn)
 	sep := "?"
@@ -118,7 +125,64 @@ func sqliteDSN(dsn string) string {
 		sep = "&"
 	}
 	return "file:" + p + sep +
-		"_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(ON)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// openBusyWait bounds how long connectSQLite waits for another process.
+const openBusyWait = time.Minute
+
+// connectSQLite reads the database once and makes it WAL if it is not yet,
+// waiting (at most openBusyWait) while another process holds it in the two
+// ways SQLite does not wait for with its busy timeout, which would otherwise
+// fail the start with "database is locked":
+//   - after a process died with the database open (reelpost killed, the
+//     container stopped hard), the next connection to read it recovers the
+//     WAL holding an exclusive lock, and any other connection reading at
+//     that moment gets SQLITE_BUSY at once (https://sqlite.org/wal.html,
+//     "Sometimes Queries Return SQLITE_BUSY In WAL Mode");
+//   - the conversion to WAL needs exclusive access and runs no busy handler,
+//     so two processes creating the ledger together can collide.
+func (s *Store) connectSQLite(ctx context.Context) error {
+	wait := 50 * time.Millisecond
+	deadline := time.Now().Add(openBusyWait)
+	for {
+		err := s.initSQLite(ctx)
+		if err == nil || !busy(err) || time.Now().After(deadline) {
+			return err
+		}
+		s.log.Warn("the ledger is busy: another process is opening or recovering it; waiting", "error", err)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		wait = min(2*wait, time.Second)
+	}
+}
+
+func (s *Store) initSQLite(ctx context.Context) error {
+	var n int
+	// A read of the schema: it runs the WAL recovery if one is due.
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&n); err != nil {
+		return err
+	}
+	var mode string
+	if err := s.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
+		return err
+	}
+	if strings.EqualFold(mode, "wal") {
+		return nil
+	}
+	if err := s.db.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode); err != nil {
+		return err
+	}
+	if !strings.EqualFold(mode, "wal") {
+		// A file system without shared memory (some network ones): it works,
+		// but CLI commands wait for the daemon's writes.
+		s.log.Warn("the ledger could not be switched to WAL: put DATABASE_URL on a local disk",
+			"database", s.where(), "journal_mode", mode)
+	}
+	return nil
 }
 
 // where names the database in errors without leaking a password.
