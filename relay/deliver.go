@@ -122,6 +122,8 @@ func (r *Relay) deliverClaimed(ctx context.Context, ds []store.Delivery) []Deliv
 // deliver makes one attempt at d and records the outcome. It returns a
 // DeliveryFailure when d failed for good.
 func (r *Relay) deliver(ctx context.Context, d store.Delivery) *DeliveryFailure {
+	r.active(1)
+	defer r.active(-1)
 	log := r.log.With("delivery_id", d.ID, "account", d.Account, "item_key", d.Item.Key, "attempt", d.Attempts)
 	p, ok := r.pubs[d.Account]
 	if !ok {

@@ -340,6 +340,7 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []feed.
 		}
 	}
 	r.metrics.itemsSeen.Add(float64(len(fresh)))
+	r.active(0)
 	for _, i := range fresh {
 		_, p := toPost[i]
 		level := slog.LevelDebug // history and non-reviews: not worth a line each

@@ -50,6 +50,9 @@ const (
 	// DefaultFailingAfter is how many consecutive failures make a feed
 	// "failing": an error log, the feeds_failing metric, /readyz detail.
 	DefaultFailingAfter = 5
+	// DefaultQuietAfter is how long Run must have had nothing to do before
+	// it calls Options.Quiet.
+	DefaultQuietAfter = 30 * time.Second
 )
 
 // Options are what a Relay is built from. Store, Fetcher, Extractor and
@@ -94,6 +97,15 @@ type Options struct {
 	// reported as failing.
 	FailingAfter int
 
+	// Quiet, if set, is called by Run whenever the daemon has had nothing
+	// to do for QuietAfter (no new item recorded, no delivery attempted or
+	// in flight), and again after each further QuietAfter of the same: at
+	// most once per QuietAfter, never while there is work. Polls that find
+	// nothing new do not count as work. reelpost run gives memory back there.
+	Quiet func()
+	// QuietAfter: DefaultQuietAfter if zero.
+	QuietAfter time.Duration
+
 	Logger *slog.Logger
 	// Now is the clock (the store should share it); nil: time.Now.
 	Now func() time.Time
@@ -115,6 +127,12 @@ type Relay struct {
 	lastCycle time.Time // last completed poll of any feed, or a scheduler pass with nothing due
 	failing   map[string]store.FeedState
 	started   atomic.Bool
+
+	// Activity, for Options.Quiet, in real time (not Options.Now: tests
+	// stand that clock still).
+	actMu      sync.Mutex
+	lastActive time.Time // last new item, delivery attempt (its end), or Quiet call
+	inFlight   int       // deliveries being attempted
 }
 
 // New checks the options and builds a Relay.
@@ -158,6 +176,9 @@ func New(o Options) (*Relay, error) {
 	}
 	if o.FailingAfter <= 0 {
 		o.FailingAfter = DefaultFailingAfter
+	}
+	if o.QuietAfter <= 0 {
+		o.QuietAfter = DefaultQuietAfter
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -234,6 +255,10 @@ func (r *Relay) Run(ctx context.Context) error {
 	if !r.o.DryRun {
 		wg.Go(func() { r.deliverLoop(ctx, hard) })
 	}
+	if r.o.Quiet != nil {
+		r.active(0) // the first call is a QuietAfter after start-up
+		wg.Go(func() { r.quietLoop(ctx) })
+	}
 	<-ctx.Done()
 	r.log.Info("relay stopping: waiting for in-flight posts", "timeout", r.o.ShutdownTimeout.String())
 	wg.Wait()
@@ -309,6 +334,37 @@ func (r *Relay) Once(ctx context.Context) error {
 		return &CycleError{Feeds: feedFails, Deliveries: delivFails}
 	}
 	return nil
+}
+
+// active notes activity for Options.Quiet: delta +1 when a delivery
+// attempt starts, -1 when it ends, 0 for a moment's work (new items).
+func (r *Relay) active(delta int) {
+	r.actMu.Lock()
+	defer r.actMu.Unlock()
+	r.inFlight += delta
+	r.lastActive = time.Now()
+}
+
+// quietLoop calls Options.Quiet as that option says until ctx is cancelled.
+func (r *Relay) quietLoop(ctx context.Context) {
+	t := time.NewTicker(r.o.QuietAfter / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		r.actMu.Lock()
+		quiet := r.inFlight == 0 && time.Since(r.lastActive) >= r.o.QuietAfter
+		if quiet {
+			r.lastActive = time.Now() // the next call is a QuietAfter away
+		}
+		r.actMu.Unlock()
+		if quiet && ctx.Err() == nil {
+			r.o.Quiet()
+		}
+	}
 }
 
 // signal wakes the delivery loop (new due deliveries were recorded).

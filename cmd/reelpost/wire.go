@@ -121,10 +121,11 @@ func buildApp(ctx context.Context, e *cliEnv) (*app, error) {
 	return &app{cfg: cfg, store: st, fetcher: fetcher, extractor: extractor, renderer: renderer, pubs: pubs}, nil
 }
 
-// newRelay builds the daemon from a; dry-run posts go to out.
-func (a *app) newRelay(e *cliEnv, out io.Writer) (*relay.Relay, error) {
+// newRelay builds the daemon from a; dry-run posts go to out; mods adjust
+// the options last.
+func (a *app) newRelay(e *cliEnv, out io.Writer, mods ...func(*relay.Options)) (*relay.Relay, error) {
 	cfg := a.cfg
-	return relay.New(relay.Options{
+	o := relay.Options{
 		Store: a.store, Fetcher: a.fetcher, Extractor: a.extractor, Renderer: a.renderer, Publishers: a.pubs,
 		Feeds: cfg.FeedURLs, PollInterval: cfg.PollInterval, FetchTimeout: cfg.FetchTimeout,
 		Backfill: cfg.Backfill, MaxPostsPerPoll: cfg.MaxPostsPerPoll, PostSpacing: cfg.PostSpacing,
@@ -132,5 +133,9 @@ func (a *app) newRelay(e *cliEnv, out io.Writer) (*relay.Relay, error) {
 		DryRun: cfg.EffectiveDryRun(), DryRunOut: out,
 		HTTPAddr: cfg.HTTPAddr, Owner: ownerID(cfg), Lease: cfg.LeaseDuration,
 		Logger: e.Logger,
-	})
+	}
+	for _, m := range mods {
+		m(&o)
+	}
+	return relay.New(o)
 }

@@ -32,6 +32,7 @@ type options struct {
 	spacing   time.Duration
 	idle      time.Duration
 	idlePoll  time.Duration
+	settle    time.Duration
 	keep      bool
 }
 
@@ -146,8 +147,9 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.account, "account", "mastodon", "feeds1000: the fake account the daemon posts to: mastodon, x, bluesky or none (dry run)")
 	fs.IntVar(&o.items, "items", 20, "delay: how many new items are published, one at a time")
 	fs.DurationVar(&o.spacing, "spacing", 3*time.Second, "delay: the wait between one item's last post and the next item (plus up to 1 s at random)")
-	fs.DurationVar(&o.idle, "idle", 60*time.Second, "idle: how long the daemon is left idle before its memory is read")
-	fs.DurationVar(&o.idlePoll, "idle-poll", 5*time.Minute, "idle: POLL_INTERVAL")
+	fs.DurationVar(&o.idle, "idle", 5*time.Minute, "idle: how long the daemon's memory is watched after its first poll")
+	fs.DurationVar(&o.settle, "settle", time.Minute, "idle: the start of -idle that is not judged (start-up, the first release of memory)")
+	fs.DurationVar(&o.idlePoll, "idle-poll", time.Minute, "idle: POLL_INTERVAL")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (binary, ledgers, daemon logs)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -190,9 +192,15 @@ func parseFlags(args []string) (options, error) {
 		if !set["idle"] {
 			o.idle = 5 * time.Second
 		}
+		if !set["settle"] {
+			o.settle = 2 * time.Second
+		}
 	}
 	if o.feeds < 1 || o.items < 1 || o.measure < 2*time.Second || o.idle < time.Second || o.changePct < 0 {
 		return o, errors.New("-feeds and -items must be at least 1, -minutes at least 2 s, -idle at least 1 s, -change-pct 0 or more")
+	}
+	if o.settle < 0 || o.settle >= o.idle {
+		return o, errors.New("-settle must be 0 or more and shorter than -idle")
 	}
 	return o, nil
 }

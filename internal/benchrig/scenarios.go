@@ -390,8 +390,10 @@ func scenarioDelay(ctx context.Context, o options, bin, dir string) error {
 	return d.stop()
 }
 
-// scenarioIdle: one feed, three accounts, the default POLL_INTERVAL; the
-// daemon's memory after a minute of doing nothing.
+// scenarioIdle: one feed, three accounts, a poll a minute that finds nothing
+// new; the daemon's memory over minutes of that. The judged figure is the
+// highest VmRSS once settled (after -settle): reelpost gives memory back
+// when it goes quiet, so a single reading could land just after a release.
 func scenarioIdle(ctx context.Context, o options, bin, dir string) error {
 	hz, err := clockTicks(ctx)
 	if err != nil {
@@ -426,12 +428,26 @@ func scenarioIdle(ctx context.Context, o options, bin, dir string) error {
 	if err := waitUntil(ctx, d, 60*time.Second, 100*time.Millisecond, "the feed's first poll", pollsAtLeast(ctx, d, 1)); err != nil {
 		return err
 	}
-	fmt.Printf("first poll done after %.1f s; now idle for %s (no /metrics scrape meanwhile)...\n", time.Since(started).Seconds(), o.idle)
+	fmt.Printf("first poll done after %.1f s; now idle for %s, judged after %s (no /metrics scrape meanwhile)...\n",
+		time.Since(started).Seconds(), o.idle, o.settle)
 	ss, err := sampleFor(ctx, d, o.idle)
 	if err != nil {
 		return err
 	}
 	st := summarize(ss, hz, o.idle)
+	var settled []sample
+	for _, s := range ss {
+		if s.at.Sub(ss[0].at) >= o.settle {
+			settled = append(settled, s)
+		}
+	}
+	sst := summarize(settled, hz, o.idle)
+	var top sample // the highest settled reading
+	for _, s := range settled {
+		if s.rss > top.rss {
+			top = s
+		}
+	}
 	m, err := d.metrics(ctx)
 	if err != nil {
 		return errors.Join(err, d.died())
@@ -439,8 +455,12 @@ func scenarioIdle(ctx context.Context, o options, bin, dir string) error {
 	fmt.Printf("\nresults, idle daemon, 1 feed, 3 accounts (x, mastodon, bluesky), POLL_INTERVAL=%s:\n", o.idlePoll)
 	tw := newTable()
 	fmt.Fprintln(tw, "figure\tvalue\ttarget")
-	fmt.Fprintf(tw, "VmRSS after %s idle, MiB\t%.1f\t< 20: %s\n", o.idle, st.rssLast, verdict(st.rssLast < 20))
-	fmt.Fprintf(tw, "VmRSS mean / max while idle, MiB\t%.1f / %.1f\t\n", st.rssMean, st.rssMax)
+	// The target is 20 MB: 20,000,000 bytes, 19.07 MiB.
+	fmt.Fprintf(tw, "VmRSS max from %s to %s, MiB (MB)\t%.1f (%.1f)\t< 20 MB: %s\n", o.settle, o.idle, sst.rssMax,
+		float64(top.rss)/1e6, verdict(top.rss < 20e6))
+	fmt.Fprintf(tw, "  RssAnon / RssFile then, MiB\t%.1f / %.1f\t\n", mib(top.anon), mib(top.file))
+	fmt.Fprintf(tw, "VmRSS mean from %s to %s, MiB\t%.1f\t\n", o.settle, o.idle, sst.rssMean)
+	fmt.Fprintf(tw, "VmRSS at the first poll / at the end, MiB\t%.1f / %.1f\t\n", st.rssFirst, st.rssLast)
 	fmt.Fprintf(tw, "VmHWM (start-up included), MiB\t%.1f\t\n", st.hwm)
 	fmt.Fprintf(tw, "RssAnon / RssFile at the end, MiB\t%.1f / %.1f\t\n", st.anonLast, st.fileLast)
 	fmt.Fprintf(tw, "CPU while idle, %% of one core\t%.2f (%.2f s in %.0f s)\t\n", st.cpuMean, st.cpuSeconds, st.duration.Seconds())

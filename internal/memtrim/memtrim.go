@@ -1,0 +1,65 @@
+// Package memtrim gives back the memory an idle daemon holds only because of
+// what it did earlier: the garbage of start-up or of a busy spell, and the
+// pages of its own executable that package initialisation and that spell
+// touched.
+//
+// Why the executable's pages: reelpost is one static Go binary of about
+// 22 MB. Package initialisation (x/text tables, protobuf descriptors for
+// client_golang, pgx's type map, SQLite) and the runtime's stack walks touch
+// code and function tables all over it, and the kernel maps file pages
+// around each fault (64 KiB on Linux by default), so by the first poll some
+// 17 MiB of the binary is resident, though an idle poll loop runs about
+// 2 MiB of it. Those pages count in the process's RSS and in the container's
+// memory use (docker stats, a Kubernetes memory limit). Release unmaps them
+// and marks them cold (madvise), so they leave the RSS and are the first
+// the kernel reclaims; whatever runs later maps its pages again from the
+// file (the page cache), as it did the first time.
+//
+// No library does this (Go's runtime returns heap memory, never the
+// executable's pages), hence this small package.
+package memtrim
+
+import (
+	"fmt"
+	"runtime/debug"
+	"time"
+)
+
+// Result says what a Release did.
+type Result struct {
+	// Before and After are the process's resident set (VmRSS), in bytes, as
+	// the kernel reported it around the release; zero where not known.
+	Before, After int64
+	// Advised is how many bytes of the executable's read-only mappings were
+	// given back (their size; only the resident part was in memory).
+	Advised int64
+	// Took is how long the release took, the garbage collection included.
+	Took time.Duration
+}
+
+func (r Result) String() string {
+	return fmt.Sprintf("RSS %.1f MiB -> %.1f MiB in %s (the executable's %.1f MiB of read-only mappings dropped)",
+		mib(r.Before), mib(r.After), r.Took.Round(10*time.Microsecond), mib(r.Advised))
+}
+
+func mib(n int64) float64 { return float64(n) / (1 << 20) }
+
+// Release collects garbage and returns free heap pages to the operating
+// system (debug.FreeOSMemory), then, where the platform allows it, asks the
+// kernel to drop the executable's read-only mappings from the process's
+// resident set. It is safe at any time (the pages come back on demand) but costs
+// a full GC and later page faults: call it when the program has become idle,
+// not in a loop. The error says why the executable's pages could not be
+// offered back (an old kernel, a sandbox without /proc); the heap part has
+// been done either way.
+func Release() (Result, error) {
+	start := time.Now()
+	var res Result
+	res.Before = rss()
+	debug.FreeOSMemory()
+	n, err := releaseExecutable()
+	res.Advised = n
+	res.After = rss()
+	res.Took = time.Since(start)
+	return res, err
+}

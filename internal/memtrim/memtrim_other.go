@@ -1,0 +1,13 @@
+//go:build !linux
+
+package memtrim
+
+import "errors"
+
+// releaseExecutable: only Linux has MADV_PAGEOUT; elsewhere Release returns
+// heap memory only.
+func releaseExecutable() (int64, error) {
+	return 0, errors.New("memtrim: reclaiming the executable's pages is done on Linux only")
+}
+
+func rss() int64 { return 0 }
