@@ -40,6 +40,14 @@ func MastodonRules(maxChars, urlLen int) Rules {
 	}
 }
 
+// PleromaRules returns the rules of a Pleroma or Akkoma server, which
+// announces its limit as max_toot_chars in /api/v1/instance and measures a
+// status by its grapheme clusters (Elixir's String.length) with every URL as
+// written, not at a reserved length.
+func PleromaRules(maxChars int) Rules {
+	return Rules{Network: Mastodon, Limit: maxChars, Count: textlen.Graphemes}
+}
+
 // mastodonCounter counts as Mastodon does with a URL length of its value.
 // A method value, unlike a closure inlined where MastodonRules is called,
 // has one code pointer, by which the fitter knows it (see countsByLine).

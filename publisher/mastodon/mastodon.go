@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -123,36 +124,93 @@ func (p *Publisher) ID() string { return p.id }
 // Network is publisher.Mastodon.
 func (p *Publisher) Network() publisher.Network { return publisher.Mastodon }
 
-// Rules reads the server's limit from GET /api/v2/instance
-// (configuration.statuses.max_characters and characters_reserved_per_url)
-// once. When the server cannot be asked, Mastodon's defaults (500, 23) stand
-// in with a warning, and the next call asks again.
+// Rules reads the server's limit once:
+//   - GET /api/v2/instance (Mastodon 4, GoToSocial): configuration.statuses
+//     max_characters and characters_reserved_per_url
+//     (https://docs.joinmastodon.org/methods/instance/#v2);
+//   - on servers without it, GET /api/v1/instance: Mastodon 3 announces the
+//     same fields there (https://docs.joinmastodon.org/methods/instance/#v1),
+//     Pleroma and Akkoma announce max_toot_chars and count every character
+//     of a status, URLs as written (publisher.PleromaRules).
+//
+// A server that answers but announces no limit gets Mastodon's defaults
+// (500, 23), remembered like an answer, with one warning. A server that
+// cannot be asked now (unreachable, 5xx) gets the defaults for this call
+// only, with a warning, and the next call asks again.
 func (p *Publisher) Rules(ctx context.Context) (publisher.Rules, error) {
 	p.rulesMu.Lock()
 	defer p.rulesMu.Unlock()
 	if p.rules != nil {
 		return *p.rules, nil
 	}
-	var inst struct {
-		Configuration struct {
-			Statuses struct {
-				MaxCharacters            int `json:"max_characters"`
-				CharactersReservedPerURL int `json:"characters_reserved_per_url"`
-			} `json:"statuses"`
-		} `json:"configuration"`
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.server+"/api/v2/instance", nil)
-	if err == nil {
-		err = p.do(req, false, &inst)
-	}
+	r, ok, err := p.askRules(ctx)
 	if err != nil {
 		p.log.Warn("mastodon instance limits unavailable, assuming 500 characters", "account", p.id, "error", err)
 		return publisher.DefaultRules(publisher.Mastodon), nil
 	}
-	st := inst.Configuration.Statuses
-	r := publisher.MastodonRules(st.MaxCharacters, st.CharactersReservedPerURL) // zeros take the defaults
+	if !ok {
+		p.log.Warn("mastodon server announces no character limit, assuming 500", "account", p.id, "server", p.server)
+		r = publisher.DefaultRules(publisher.Mastodon)
+	}
 	p.rules = &r
 	return r, nil
+}
+
+// askRules asks the instance endpoints in turn (see Rules). ok is false
+// when the server answered without a limit; err is set when it could not
+// be asked (a failure other than "no such endpoint").
+func (p *Publisher) askRules(ctx context.Context) (r publisher.Rules, ok bool, err error) {
+	type statuses struct {
+		MaxCharacters            int `json:"max_characters"`
+		CharactersReservedPerURL int `json:"characters_reserved_per_url"`
+	}
+	var v2 struct {
+		Configuration struct {
+			Statuses statuses `json:"statuses"`
+		} `json:"configuration"`
+	}
+	err = p.get(ctx, "/api/v2/instance", &v2)
+	if st := v2.Configuration.Statuses; err == nil && st.MaxCharacters > 0 {
+		return publisher.MastodonRules(st.MaxCharacters, st.CharactersReservedPerURL), true, nil
+	}
+	if err != nil && !missing(err) {
+		return r, false, err
+	}
+	var v1 struct {
+		MaxTootChars  int `json:"max_toot_chars"`
+		Configuration struct {
+			Statuses statuses `json:"statuses"`
+		} `json:"configuration"`
+	}
+	if err := p.get(ctx, "/api/v1/instance", &v1); err != nil {
+		if missing(err) {
+			return r, false, nil
+		}
+		return r, false, err
+	}
+	if st := v1.Configuration.Statuses; st.MaxCharacters > 0 {
+		return publisher.MastodonRules(st.MaxCharacters, st.CharactersReservedPerURL), true, nil
+	}
+	if v1.MaxTootChars > 0 {
+		return publisher.PleromaRules(v1.MaxTootChars), true, nil
+	}
+	return r, false, nil
+}
+
+// get asks the server's unauthenticated endpoint path for JSON.
+func (p *Publisher) get(ctx context.Context, path string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.server+path, nil)
+	if err != nil {
+		return err
+	}
+	return p.do(req, false, out)
+}
+
+// missing reports an answer saying the server has no such endpoint (404,
+// 410, or another refusal that asking again will not change).
+func missing(err error) bool {
+	var pe *publisher.Error
+	return errors.As(err, &pe) && pe.Kind == publisher.Permanent
 }
 
 // status is the part of a Status entity we read

@@ -6,10 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/reelpost/reelpost/config"
 	"github.com/reelpost/reelpost/internal/fakes/mastodonfake"
@@ -347,4 +352,77 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestRulesOtherServers: servers without /api/v2/instance give their limit
+// through /api/v1/instance, asked once; Pleroma's counts URLs as written; a
+// server announcing none gets Mastodon's defaults, asked and warned once.
+func TestRulesOtherServers(t *testing.T) {
+	t.Parallel()
+	longURL := "https://films.example.org/2014/02/her-review-a-love-story-for-the-age-of-the-operating-system/"
+	text := "Her (2013): sweet, humorous and thought-provoking. " + longURL
+
+	t.Run("mastodon3", func(t *testing.T) {
+		t.Parallel()
+		o := fakeOpts()
+		o.Flavour, o.MaxCharacters, o.URLLength = mastodonfake.FlavourMastodon3, 1000, 30
+		fake := mastodonfake.New(t, o)
+		p := newPublisher(t, fake.URL, pubOpts{})
+		for range 2 {
+			r, err := p.Rules(context.Background())
+			if err != nil || r.Limit != 1000 || r.URLLength != 30 {
+				t.Fatalf("Rules = %+v, %v; want 1000/30 from /api/v1/instance", r, err)
+			}
+		}
+		if got := paths(fake.Requests()); !slices.Equal(got, []string{"/api/v2/instance", "/api/v1/instance"}) {
+			t.Errorf("asked %v, want v2 then v1, once", got)
+		}
+	})
+	t.Run("pleroma", func(t *testing.T) {
+		t.Parallel()
+		o := fakeOpts()
+		o.Flavour, o.MaxCharacters = mastodonfake.FlavourPleroma, 5000
+		fake := mastodonfake.New(t, o)
+		p := newPublisher(t, fake.URL, pubOpts{})
+		r, err := p.Rules(context.Background())
+		if err != nil || r.Limit != 5000 || r.Network != publisher.Mastodon {
+			t.Fatalf("Rules = %+v, %v; want 5000 from max_toot_chars", r, err)
+		}
+		if got, want := r.Count(text), utf8.RuneCountInString(text); got != want {
+			t.Errorf("Count = %d, want %d: Pleroma counts the URL as written", got, want)
+		}
+	})
+	t.Run("no limit announced", func(t *testing.T) {
+		t.Parallel()
+		var asked atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			asked.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(`{"error":"Record not found"}`))
+		}))
+		defer srv.Close()
+		var logs syncBuffer
+		p := newPublisher(t, srv.URL, pubOpts{logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		for range 3 {
+			r, err := p.Rules(context.Background())
+			if err != nil || r.Limit != 500 || r.URLLength != 23 {
+				t.Fatalf("Rules = %+v, %v; want Mastodon's 500/23", r, err)
+			}
+		}
+		if n := asked.Load(); n != 2 {
+			t.Errorf("the server was asked %d times, want 2 (v2, v1, then remembered)", n)
+		}
+		if n := strings.Count(logs.String(), "announces no character limit"); n != 1 {
+			t.Errorf("warned %d times, want once: %q", n, logs.String())
+		}
+	})
+}
+
+func paths(rs []mastodonfake.Request) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Path)
+	}
+	return out
 }

@@ -30,6 +30,10 @@ type Options struct {
 	// MaxCharacters is the status limit (default 500); URLLength what each
 	// URL counts (default 23). Both are announced by GET /api/v2/instance.
 	MaxCharacters, URLLength int
+	// Flavour is the server software, for what the instance endpoints say
+	// and how the limit is counted: FlavourMastodon (the default),
+	// FlavourMastodon3 or FlavourPleroma.
+	Flavour Flavour
 	// IgnoreIdempotency makes the fake behave like GoToSocial, which does not
 	// implement Idempotency-Key
 	// (https://github.com/superseriousbusiness/gotosocial/issues/2723).
@@ -37,6 +41,24 @@ type Options struct {
 	// Now is the fake's clock (default time.Now).
 	Now func() time.Time
 }
+
+// Flavour is a server software speaking the Mastodon API.
+type Flavour string
+
+const (
+	// FlavourMastodon is Mastodon 4: GET /api/v2/instance announces the
+	// limit (https://docs.joinmastodon.org/methods/instance/#v2).
+	FlavourMastodon Flavour = ""
+	// FlavourMastodon3 has no /api/v2/instance (added in Mastodon 4.0); GET
+	// /api/v1/instance announces the same configuration.statuses
+	// (https://docs.joinmastodon.org/methods/instance/#v1).
+	FlavourMastodon3 Flavour = "mastodon3"
+	// FlavourPleroma is Pleroma or Akkoma: no /api/v2/instance, the limit as
+	// max_toot_chars in /api/v1/instance, and a status measured by its
+	// grapheme clusters with URLs as written (Pleroma's
+	// CommonAPI.Utils.validate_character_limit: String.length of the text).
+	FlavourPleroma Flavour = "pleroma"
+)
 
 // Status is an accepted status.
 type Status struct {
@@ -118,8 +140,10 @@ func (s *Server) Host() string {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	path := r.URL.Path
 	switch {
-	case r.Method == http.MethodGet && path == "/api/v2/instance":
+	case r.Method == http.MethodGet && path == "/api/v2/instance" && s.o.Flavour == FlavourMastodon:
 		s.instance(w)
+	case r.Method == http.MethodGet && path == "/api/v1/instance":
+		s.instanceV1(w)
 	case r.Method == http.MethodPost && path == "/api/v1/statuses":
 		if s.authorized(w, r) {
 			s.createStatus(w, r, body)
@@ -190,6 +214,32 @@ func (s *Server) instance(w http.ResponseWriter) {
 	})
 }
 
+// instanceV1 answers GET /api/v1/instance: Mastodon 3's carries
+// configuration.statuses, Pleroma's max_toot_chars; Mastodon 4's still
+// answers (deprecated) with the same configuration.
+func (s *Server) instanceV1(w http.ResponseWriter) {
+	in := map[string]any{"uri": s.Host(), "title": "reelpost test instance"}
+	switch s.o.Flavour {
+	case FlavourPleroma:
+		in["version"] = "2.7.2 (compatible; Pleroma 2.6.1)"
+		in["max_toot_chars"] = s.o.MaxCharacters
+	default:
+		in["version"] = "3.5.3"
+		in["configuration"] = map[string]any{"statuses": map[string]int{
+			"max_characters": s.o.MaxCharacters, "characters_reserved_per_url": s.o.URLLength,
+		}}
+	}
+	recorder.WriteJSON(w, http.StatusOK, in)
+}
+
+// length is what the server counts of a status's text.
+func (s *Server) length(text string) int {
+	if s.o.Flavour == FlavourPleroma {
+		return textlen.Graphemes(text)
+	}
+	return textlen.Mastodon(text, s.o.URLLength)
+}
+
 func (s *Server) account() map[string]any {
 	return map[string]any{
 		"id": AccountID, "username": s.o.Username, "acct": s.o.Username, "display_name": s.o.Username,
@@ -238,7 +288,7 @@ func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, body []byt
 		recorder.WriteJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": "Validation failed: Text can't be blank"})
 		return
 	}
-	if textlen.Mastodon(in.Status, s.o.URLLength) > s.o.MaxCharacters {
+	if s.length(in.Status) > s.o.MaxCharacters {
 		recorder.WriteJSON(w, http.StatusUnprocessableEntity, map[string]string{
 			"error": fmt.Sprintf("Validation failed: Text character limit of %d exceeded", s.o.MaxCharacters)})
 		return

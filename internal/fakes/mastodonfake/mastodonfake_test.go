@@ -190,3 +190,31 @@ func must(b []byte, err error) []byte {
 	}
 	return b
 }
+
+// TestFlavours: the older and other servers' instance answers, and
+// Pleroma's limit counting URLs as written.
+func TestFlavours(t *testing.T) {
+	t.Parallel()
+	m3 := mastodonfake.New(t, mastodonfake.Options{AccessToken: "tok", Username: "films", MaxCharacters: 40,
+		URLLength: 23, Flavour: mastodonfake.FlavourMastodon3})
+	if a := call(t, "GET", m3.URL+"/api/v2/instance", "", "", "", ""); a.status != 404 {
+		t.Errorf("Mastodon 3 /api/v2/instance: %d, want 404", a.status)
+	}
+	if a := call(t, "GET", m3.URL+"/api/v1/instance", "", "", "", ""); !strings.Contains(string(a.body), `"max_characters":40`) {
+		t.Errorf("Mastodon 3 /api/v1/instance: %s, want configuration.statuses.max_characters 40", a.body)
+	}
+
+	pl := mastodonfake.New(t, mastodonfake.Options{AccessToken: "tok", Username: "films", MaxCharacters: 40,
+		Flavour: mastodonfake.FlavourPleroma})
+	if a := call(t, "GET", pl.URL+"/api/v1/instance", "", "", "", ""); !strings.Contains(string(a.body), `"max_toot_chars":40`) {
+		t.Errorf("Pleroma /api/v1/instance: %s, want max_toot_chars 40", a.body)
+	}
+	long := `{"status":"see https://example.com/` + strings.Repeat("a", 20) + `"}` // 44 characters as written
+	if a := call(t, "POST", pl.URL+"/api/v1/statuses", "tok", "", "application/json", long); a.status != 422 {
+		t.Errorf("Pleroma took a 44-character status over its limit of 40: %d %s", a.status, a.body)
+	}
+	short := `{"status":"see https://example.com/` + strings.Repeat("a", 16) + `"}` // 40
+	if a := call(t, "POST", pl.URL+"/api/v1/statuses", "tok", "", "application/json", short); a.status != 200 {
+		t.Errorf("Pleroma refused a status of exactly its limit: %d %s", a.status, a.body)
+	}
+}
