@@ -100,8 +100,9 @@ type Options struct {
 	// Quiet, if set, is called by Run whenever the daemon has had nothing
 	// to do for QuietAfter (no new item recorded, no delivery attempted or
 	// in flight), and again after each further QuietAfter of the same: at
-	// most once per QuietAfter, never while there is work. Polls that find
-	// nothing new do not count as work. reelpost run gives memory back there.
+	// most once per QuietAfter, and not started while a delivery is in
+	// flight (one may start while Quiet runs). Polls that find nothing new
+	// do not count as work. reelpost run gives memory back there.
 	Quiet func()
 	// QuietAfter: DefaultQuietAfter if zero.
 	QuietAfter time.Duration
@@ -347,7 +348,7 @@ func (r *Relay) active(delta int) {
 
 // quietLoop calls Options.Quiet as that option says until ctx is cancelled.
 func (r *Relay) quietLoop(ctx context.Context) {
-	t := time.NewTicker(r.o.QuietAfter / 4)
+	t := time.NewTicker(max(r.o.QuietAfter/4, 10*time.Millisecond))
 	defer t.Stop()
 	for {
 		select {

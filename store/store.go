@@ -145,16 +145,18 @@ const openBusyWait = time.Minute
 func (s *Store) connectSQLite(ctx context.Context) error {
 	wait := 50 * time.Millisecond
 	deadline := time.Now().Add(openBusyWait)
-	for {
+	for warned := false; ; warned = true {
 		err := s.initSQLite(ctx)
 		if err == nil || !busy(err) || time.Now().After(deadline) {
 			return err
 		}
-		s.log.Warn("the ledger is busy: another process is opening or recovering it; waiting", "error", err)
+		if !warned {
+			s.log.Warn("the ledger is busy: another process is opening or recovering it; waiting", "error", err)
+		}
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
-			return ctx.Err()
+			return fmt.Errorf("%w (waiting for the ledger: %w)", ctx.Err(), err)
 		}
 		wait = min(2*wait, time.Second)
 	}
@@ -176,7 +178,7 @@ func (s *Store) initSQLite(ctx context.Context) error {
 	if err := s.db.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode); err != nil {
 		return err
 	}
-	if !strings.EqualFold(mode, "wal") {
+	if !strings.EqualFold(mode, "wal") && !strings.EqualFold(mode, "memory") {
 		// A file system without shared memory (some network ones): it works,
 		// but CLI commands wait for the daemon's writes.
 		s.log.Warn("the ledger could not be switched to WAL: put DATABASE_URL on a local disk",

@@ -21,8 +21,9 @@ SIGTERM or SIGINT stops it cleanly: in-flight posts finish (at most 30s),
 leases are released, and it exits 0.`
 
 func cmdRun(ctx context.Context, e *cliEnv, args []string) error {
+	trim := &memtrim.Trimmer{MinGrowth: releaseMinGrowth}
 	a, r, err := daemon(ctx, e, "run", runSummary, args, func(o *relay.Options) {
-		o.Quiet = func() { releaseMemory(e.Logger) }
+		o.Quiet = func() { releaseMemory(e.Logger, trim) }
 	})
 	if err != nil {
 		return err
@@ -32,20 +33,28 @@ func cmdRun(ctx context.Context, e *cliEnv, args []string) error {
 	return r.Run(ctx)
 }
 
-// releaseMemory is what the daemon does once it has gone quiet (after
-// start-up, and after each busy spell: relay.Options.Quiet): collect the
-// garbage and give back the memory only the busy part needed, the free heap
-// and the executable's pages touched by package initialisation and the posts
-// (internal/memtrim). An idle daemon then holds about 9 MiB instead of 23
-// (BENCHMARKS.md). The pages come back from the file when used again.
-func releaseMemory(log *slog.Logger) {
-	res, err := memtrim.Release()
-	if err != nil {
-		// An old kernel or a sandbox: the heap was still returned.
-		log.Debug("memory released, the heap only", "result", res.String(), "reason", err)
+// releaseMinGrowth is how much the resident set must have grown since the
+// last release for the next one to be worth its GC and page faults.
+const releaseMinGrowth = 2 << 20
+
+// releaseMemory is what the daemon does while it is quiet (relay.Options.Quiet:
+// after 30 s with nothing to do, and every 30 s while that lasts, if memory
+// grew meanwhile): collect the garbage and give back the memory only busier
+// moments needed, the free heap and the executable's pages touched by
+// package initialisation, posts and polls (internal/memtrim). An idle daemon
+// then stays between 8 and 17 MiB instead of 23 (BENCHMARKS.md). The pages
+// come back from the file when used again.
+func releaseMemory(log *slog.Logger, trim *memtrim.Trimmer) {
+	res, done, err := trim.Release()
+	switch {
+	case !done:
 		return
+	case err != nil:
+		// A sandbox without /proc, say: the heap was still returned.
+		log.Debug("memory released, the heap only", "result", res.String(), "reason", err)
+	default:
+		log.Debug("memory released", "result", res.String())
 	}
-	log.Debug("memory released", "result", res.String())
 }
 
 // daemon parses a daemon command's (flag-less) command line and builds the

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/reelpost/reelpost/internal/memtrim"
 )
 
 // TestReleaseMemoryLogs: what the daemon does when it goes quiet is visible
@@ -13,7 +15,7 @@ import (
 // only the heap).
 func TestReleaseMemoryLogs(t *testing.T) {
 	var buf bytes.Buffer
-	releaseMemory(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	releaseMemory(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), &memtrim.Trimmer{})
 	out := buf.String()
 	t.Log(out)
 	if !strings.Contains(out, "memory released") || !strings.Contains(out, "RSS ") {

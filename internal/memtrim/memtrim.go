@@ -10,10 +10,11 @@
 // around each fault (64 KiB on Linux by default), so by the first poll some
 // 17 MiB of the binary is resident, though an idle poll loop runs about
 // 2 MiB of it. Those pages count in the process's RSS and in the container's
-// memory use (docker stats, a Kubernetes memory limit). Release unmaps them
-// and marks them cold (madvise), so they leave the RSS and are the first
-// the kernel reclaims; whatever runs later maps its pages again from the
-// file (the page cache), as it did the first time.
+// working set (memory use minus inactive file pages, as docker stats and
+// the kubelet report it). Release marks them cold and drops them from the
+// page tables (madvise), so they leave the RSS and the working set and are
+// the first the kernel reclaims; whatever runs later maps its pages again
+// from the file (the page cache), as it did the first time.
 //
 // No library does this (Go's runtime returns heap memory, never the
 // executable's pages), hence this small package.
@@ -22,6 +23,7 @@ package memtrim
 import (
 	"fmt"
 	"runtime/debug"
+	"sync"
 	"time"
 )
 
@@ -49,9 +51,9 @@ func mib(n int64) float64 { return float64(n) / (1 << 20) }
 // kernel to drop the executable's read-only mappings from the process's
 // resident set. It is safe at any time (the pages come back on demand) but costs
 // a full GC and later page faults: call it when the program has become idle,
-// not in a loop. The error says why the executable's pages could not be
-// offered back (an old kernel, a sandbox without /proc); the heap part has
-// been done either way.
+// not in a tight loop (Trimmer spaces calls out). The error says why the
+// executable's pages could not be given back (a sandbox without /proc, an
+// executable with text relocations); the heap part has been done either way.
 func Release() (Result, error) {
 	start := time.Now()
 	var res Result
@@ -62,4 +64,28 @@ func Release() (Result, error) {
 	res.After = rss()
 	res.Took = time.Since(start)
 	return res, err
+}
+
+// Trimmer calls Release only when the resident set has grown by MinGrowth
+// bytes or more since its last release (or where the size is not known), so
+// a program whose idle work keeps the same pages resident is not made to run
+// a full GC and fault those pages back in at every call.
+type Trimmer struct {
+	MinGrowth int64
+
+	mu    sync.Mutex
+	after int64 // VmRSS after the last release; 0 before the first
+}
+
+// Release releases memory as the package's Release does, or does nothing
+// and reports done false when the resident set has not grown enough.
+func (t *Trimmer) Release() (res Result, done bool, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if now := rss(); t.after > 0 && now > 0 && now-t.after < t.MinGrowth {
+		return Result{Before: now, After: now}, false, nil
+	}
+	res, err = Release()
+	t.after = res.After
+	return res, true, err
 }

@@ -16,28 +16,40 @@ func TestParseSmaps(t *testing.T) {
 Size:               9996 kB
 Rss:                8392 kB
 Anonymous:             0 kB
+AnonHugePages:       512 kB
+Swap:                  0 kB
 VmFlags: rd ex mr mw me dw
 00dc4000-01897000 r--p 009c4000 fd:01 1234567                            /usr/local/bin/reelpost
 Rss:                8136 kB
 Anonymous:            12 kB
+Swap:                  0 kB
+00e00000-00e10000 r--p 00a00000 fd:01 1234567                            /usr/local/bin/reelpost
+Anonymous:             0 kB
+Swap:                 64 kB
 01897000-01a18000 rw-p 01497000 fd:01 1234567                            /usr/local/bin/reelpost
 Anonymous:           700 kB
+Swap:                  0 kB
 01a18000-03a67000 rw-p 00000000 00:00 0
+Anonymous:             0 kB
 7f5d9de1c000-7f5d9de24000 rw-s 00000000 00:2a 99                         /data/reel post.db-shm
 Anonymous:             0 kB
+Swap:                  0 kB
 7f00-7e00 r--p 00000000 00:00 0
 garbage
 7ffc6aea6000-7ffc6aec7000 rw-p 00000000 00:00 0                          [stack]
 Anonymous:           x kB
+Swap:                  0 kB
 `)
 	got := parseSmaps(in)
+	dev := unix.Mkdev(0xfd, 1)
 	want := []mapping{
-		{0x400000, 0xdc4000, false, unix.Mkdev(0xfd, 1), 1234567, "/usr/local/bin/reelpost", 0},
-		{0xdc4000, 0x1897000, false, unix.Mkdev(0xfd, 1), 1234567, "/usr/local/bin/reelpost", 12},
-		{0x1897000, 0x1a18000, true, unix.Mkdev(0xfd, 1), 1234567, "/usr/local/bin/reelpost", 700},
-		{0x1a18000, 0x3a67000, true, 0, 0, "", 1}, // no Anonymous line: assumed private
-		{0x7f5d9de1c000, 0x7f5d9de24000, true, unix.Mkdev(0, 0x2a), 99, "/data/reel post.db-shm", 0},
-		{0x7ffc6aea6000, 0x7ffc6aec7000, true, 0, 0, "[stack]", 1}, // unreadable: assumed private
+		{0x400000, 0xdc4000, false, dev, 1234567, 0, "/usr/local/bin/reelpost", 0},
+		{0xdc4000, 0x1897000, false, dev, 1234567, 0x9c4000, "/usr/local/bin/reelpost", 12},
+		{0xe00000, 0xe10000, false, dev, 1234567, 0xa00000, "/usr/local/bin/reelpost", 64}, // swapped out
+		{0x1897000, 0x1a18000, true, dev, 1234567, 0x1497000, "/usr/local/bin/reelpost", 700},
+		{0x1a18000, 0x3a67000, true, 0, 0, 0, "", -1}, // no Swap line: unknown
+		{0x7f5d9de1c000, 0x7f5d9de24000, true, unix.Mkdev(0, 0x2a), 99, 0, "/data/reel post.db-shm", 0},
+		{0x7ffc6aea6000, 0x7ffc6aec7000, true, 0, 0, 0, "[stack]", -1}, // unreadable: unknown
 	}
 	if len(got) != len(want) {
 		t.Fatalf("parsed %d mappings, want %d: %+v", len(got), len(want), got)
@@ -47,6 +59,32 @@ Anonymous:           x kB
 			t.Errorf("mapping %d = %+v, want %+v", i, got[i], want[i])
 		}
 	}
+}
+
+// TestLoaderWrittenPartsAreKept: a mapping over any byte of a PT_GNU_RELRO
+// segment (data the dynamic loader relocated in place) is not dropped.
+func TestLoaderWrittenPartsAreKept(t *testing.T) {
+	relro := []fileRange{{off: 0x9c4000, end: 0x9c8000}}
+	for _, tc := range []struct {
+		m    mapping
+		want bool
+	}{
+		{mapping{start: 0x400000, end: 0xdc4000, offset: 0}, false},         // code, before it
+		{mapping{start: 0xdc4000, end: 0xdc5000, offset: 0x9c3000}, false},  // ends where it starts
+		{mapping{start: 0xdc4000, end: 0xdc6000, offset: 0x9c3000}, true},   // runs into it
+		{mapping{start: 0xdc4000, end: 0xdc5000, offset: 0x9c7000}, true},   // inside
+		{mapping{start: 0xdc4000, end: 0xdcf000, offset: 0x9c8000}, false},  // after it
+		{mapping{start: 0x1000000, end: 0x2000000, offset: 0x9c0000}, true}, // covers it
+	} {
+		if got := tc.m.overlaps(relro); got != tc.want {
+			t.Errorf("%+v overlaps %v = %v, want %v", tc.m, relro, got, tc.want)
+		}
+	}
+	rs, err := loaderWritten()
+	if err != nil {
+		t.Fatalf("this test binary's ELF headers: %v", err)
+	}
+	t.Logf("this test binary's loader-written ranges: %v", rs)
 }
 
 // TestDropUnmapsFilePages: a read-only private mapping of a file, every
@@ -105,7 +143,7 @@ func TestReleaseFindsTheExecutable(t *testing.T) {
 	}
 	var code, writable bool
 	for _, m := range ms {
-		code = code || (!m.writable && m.anonymous == 0)
+		code = code || (!m.writable && m.private == 0)
 		writable = writable || m.writable
 	}
 	if !code || !writable {
@@ -125,6 +163,22 @@ func TestReleaseFindsTheExecutable(t *testing.T) {
 	// each, so the count comes back partly; it cannot come back whole.
 	if after >= before {
 		t.Fatalf("the executable's resident pages went from %d kB to %d kB: nothing dropped", before, after)
+	}
+}
+
+// TestTrimmerSkipsWhenNothingGrew: a second release with the resident set
+// barely changed is skipped; with no minimum it is done again.
+func TestTrimmerSkipsWhenNothingGrew(t *testing.T) {
+	tr := &Trimmer{MinGrowth: 1 << 40}
+	if _, done, err := tr.Release(); !done || err != nil {
+		t.Fatalf("first release: done %v, %v", done, err)
+	}
+	if res, done, _ := tr.Release(); done {
+		t.Fatalf("second release done with the resident set grown by %d bytes of a 1 TiB minimum", res.Before-tr.after)
+	}
+	tr.MinGrowth = 0
+	if _, done, err := tr.Release(); !done || err != nil {
+		t.Fatalf("release without a minimum: done %v, %v", done, err)
 	}
 }
 

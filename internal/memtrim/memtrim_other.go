@@ -4,8 +4,9 @@ package memtrim
 
 import "errors"
 
-// releaseExecutable: only Linux has MADV_PAGEOUT; elsewhere Release returns
-// heap memory only.
+// releaseExecutable: the executable's pages are dropped on Linux only
+// (through /proc/self/smaps and madvise); elsewhere Release returns heap
+// memory only.
 func releaseExecutable() (int64, error) {
 	return 0, errors.New("memtrim: reclaiming the executable's pages is done on Linux only")
 }

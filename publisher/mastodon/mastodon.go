@@ -125,18 +125,25 @@ func (p *Publisher) ID() string { return p.id }
 func (p *Publisher) Network() publisher.Network { return publisher.Mastodon }
 
 // Rules reads the server's limit once:
-//   - GET /api/v2/instance (Mastodon 4, GoToSocial): configuration.statuses
-//     max_characters and characters_reserved_per_url
+//   - GET /api/v2/instance (Mastodon 4, GoToSocial, current Pleroma and
+//     Akkoma): configuration.statuses max_characters and
+//     characters_reserved_per_url
 //     (https://docs.joinmastodon.org/methods/instance/#v2);
-//   - on servers without it, GET /api/v1/instance: Mastodon 3 announces the
-//     same fields there (https://docs.joinmastodon.org/methods/instance/#v1),
-//     Pleroma and Akkoma announce max_toot_chars and count every character
-//     of a status, URLs as written (publisher.PleromaRules).
+//   - on servers without it (404), GET /api/v1/instance: Mastodon 3
+//     announces the same fields there
+//     (https://docs.joinmastodon.org/methods/instance/#v1), older Pleroma
+//     max_toot_chars.
 //
-// A server that answers but announces no limit gets Mastodon's defaults
-// (500, 23), remembered like an answer, with one warning. A server that
-// cannot be asked now (unreachable, 5xx) gets the defaults for this call
-// only, with a warning, and the next call asks again.
+// Pleroma and Akkoma (known by their version string, or by max_toot_chars)
+// count every character of a status, links as written
+// (publisher.PleromaRules), whichever endpoint answered. The token is sent:
+// a server in limited federation mode answers only signed-in clients.
+//
+// A server without either endpoint, or announcing no limit, gets Mastodon's
+// defaults (500, 23), remembered like an answer, with one warning. A server
+// that cannot be asked now (unreachable, 5xx, or refusing the request) gets
+// the defaults for this call only, with a warning, and the next call asks
+// again.
 func (p *Publisher) Rules(ctx context.Context) (publisher.Rules, error) {
 	p.rulesMu.Lock()
 	defer p.rulesMu.Unlock()
@@ -156,61 +163,74 @@ func (p *Publisher) Rules(ctx context.Context) (publisher.Rules, error) {
 	return r, nil
 }
 
+// instanceInfo is the part of an Instance entity, v1 or v2, that says how
+// statuses are measured.
+type instanceInfo struct {
+	Version       string `json:"version"`
+	MaxTootChars  int    `json:"max_toot_chars"` // Pleroma, Akkoma (v1)
+	Configuration struct {
+		Statuses struct {
+			MaxCharacters            int `json:"max_characters"`
+			CharactersReservedPerURL int `json:"characters_reserved_per_url"`
+		} `json:"statuses"`
+	} `json:"configuration"`
+}
+
+// rules returns what in says, ok false when it announces no limit.
+func (in instanceInfo) rules() (publisher.Rules, bool) {
+	limit := in.Configuration.Statuses.MaxCharacters
+	if limit <= 0 {
+		limit = in.MaxTootChars
+	}
+	if limit <= 0 {
+		return publisher.Rules{}, false
+	}
+	if in.MaxTootChars > 0 || strings.Contains(in.Version, "Pleroma") || strings.Contains(in.Version, "Akkoma") {
+		return publisher.PleromaRules(limit), true
+	}
+	return publisher.MastodonRules(limit, in.Configuration.Statuses.CharactersReservedPerURL), true
+}
+
 // askRules asks the instance endpoints in turn (see Rules). ok is false
-// when the server answered without a limit; err is set when it could not
-// be asked (a failure other than "no such endpoint").
+// when the server has neither or announces no limit; err is set when it
+// could not be asked.
 func (p *Publisher) askRules(ctx context.Context) (r publisher.Rules, ok bool, err error) {
-	type statuses struct {
-		MaxCharacters            int `json:"max_characters"`
-		CharactersReservedPerURL int `json:"characters_reserved_per_url"`
-	}
-	var v2 struct {
-		Configuration struct {
-			Statuses statuses `json:"statuses"`
-		} `json:"configuration"`
-	}
-	err = p.get(ctx, "/api/v2/instance", &v2)
-	if st := v2.Configuration.Statuses; err == nil && st.MaxCharacters > 0 {
-		return publisher.MastodonRules(st.MaxCharacters, st.CharactersReservedPerURL), true, nil
-	}
-	if err != nil && !missing(err) {
-		return r, false, err
-	}
-	var v1 struct {
-		MaxTootChars  int `json:"max_toot_chars"`
-		Configuration struct {
-			Statuses statuses `json:"statuses"`
-		} `json:"configuration"`
-	}
-	if err := p.get(ctx, "/api/v1/instance", &v1); err != nil {
+	for _, path := range []string{"/api/v2/instance", "/api/v1/instance"} {
+		var in instanceInfo
+		err := p.get(ctx, path, &in)
 		if missing(err) {
-			return r, false, nil
+			continue
 		}
-		return r, false, err
-	}
-	if st := v1.Configuration.Statuses; st.MaxCharacters > 0 {
-		return publisher.MastodonRules(st.MaxCharacters, st.CharactersReservedPerURL), true, nil
-	}
-	if v1.MaxTootChars > 0 {
-		return publisher.PleromaRules(v1.MaxTootChars), true, nil
+		if err != nil {
+			return r, false, err
+		}
+		if r, ok := in.rules(); ok {
+			return r, true, nil
+		}
 	}
 	return r, false, nil
 }
 
-// get asks the server's unauthenticated endpoint path for JSON.
+// get asks the server's endpoint path for JSON, with the token.
 func (p *Publisher) get(ctx context.Context, path string, out any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.server+path, nil)
 	if err != nil {
 		return err
 	}
-	return p.do(req, false, out)
+	return p.do(req, true, out)
 }
 
-// missing reports an answer saying the server has no such endpoint (404,
-// 410, or another refusal that asking again will not change).
+// missing reports an answer saying the server has no such endpoint.
 func missing(err error) bool {
 	var pe *publisher.Error
-	return errors.As(err, &pe) && pe.Kind == publisher.Permanent
+	if !errors.As(err, &pe) {
+		return false
+	}
+	switch pe.Status {
+	case http.StatusNotFound, http.StatusGone, http.StatusMethodNotAllowed, http.StatusNotImplemented:
+		return true
+	}
+	return false
 }
 
 // status is the part of a Status entity we read

@@ -374,22 +374,50 @@ func TestRulesOtherServers(t *testing.T) {
 				t.Fatalf("Rules = %+v, %v; want 1000/30 from /api/v1/instance", r, err)
 			}
 		}
-		if got := paths(fake.Requests()); !slices.Equal(got, []string{"/api/v2/instance", "/api/v1/instance"}) {
+		rs := fake.Requests()
+		if got := paths(rs); !slices.Equal(got, []string{"/api/v2/instance", "/api/v1/instance"}) {
 			t.Errorf("asked %v, want v2 then v1, once", got)
 		}
-	})
-	t.Run("pleroma", func(t *testing.T) {
-		t.Parallel()
-		o := fakeOpts()
-		o.Flavour, o.MaxCharacters = mastodonfake.FlavourPleroma, 5000
-		fake := mastodonfake.New(t, o)
-		p := newPublisher(t, fake.URL, pubOpts{})
-		r, err := p.Rules(context.Background())
-		if err != nil || r.Limit != 5000 || r.Network != publisher.Mastodon {
-			t.Fatalf("Rules = %+v, %v; want 5000 from max_toot_chars", r, err)
+		for _, r := range rs {
+			if r.Header.Get("Authorization") != "Bearer "+token {
+				t.Errorf("%s asked without the token (limited federation mode needs it)", r.Path)
+			}
 		}
-		if got, want := r.Count(text), utf8.RuneCountInString(text); got != want {
-			t.Errorf("Count = %d, want %d: Pleroma counts the URL as written", got, want)
+	})
+	for _, flavour := range []mastodonfake.Flavour{mastodonfake.FlavourPleroma, mastodonfake.FlavourPleromaOld} {
+		t.Run(string(flavour), func(t *testing.T) {
+			t.Parallel()
+			o := fakeOpts()
+			o.Flavour, o.MaxCharacters = flavour, 5000
+			fake := mastodonfake.New(t, o)
+			p := newPublisher(t, fake.URL, pubOpts{})
+			r, err := p.Rules(context.Background())
+			if err != nil || r.Limit != 5000 || r.Network != publisher.Mastodon {
+				t.Fatalf("Rules = %+v, %v; want 5000", r, err)
+			}
+			if got, want := r.Count(text), utf8.RuneCountInString(text); got != want {
+				t.Errorf("Count = %d, want %d: Pleroma counts the URL as written", got, want)
+			}
+		})
+	}
+	t.Run("refused", func(t *testing.T) {
+		t.Parallel()
+		var asked atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			asked.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`{"error":"This API requires an authenticated user"}`))
+		}))
+		defer srv.Close()
+		p := newPublisher(t, srv.URL, pubOpts{})
+		for range 2 {
+			if r, err := p.Rules(context.Background()); err != nil || r.Limit != 500 {
+				t.Fatalf("Rules = %+v, %v; want Mastodon's 500 for now", r, err)
+			}
+		}
+		if n := asked.Load(); n != 2 {
+			t.Errorf("the server was asked %d times, want 2: a refusal is not remembered as an answer", n)
 		}
 	})
 	t.Run("no limit announced", func(t *testing.T) {

@@ -53,12 +53,19 @@ const (
 	// /api/v1/instance announces the same configuration.statuses
 	// (https://docs.joinmastodon.org/methods/instance/#v1).
 	FlavourMastodon3 Flavour = "mastodon3"
-	// FlavourPleroma is Pleroma or Akkoma: no /api/v2/instance, the limit as
-	// max_toot_chars in /api/v1/instance, and a status measured by its
-	// grapheme clusters with URLs as written (Pleroma's
-	// CommonAPI.Utils.validate_character_limit: String.length of the text).
+	// FlavourPleroma is current Pleroma or Akkoma: /api/v2/instance with
+	// configuration.statuses.max_characters and no URL reservation, its
+	// version naming Pleroma; /api/v1/instance with max_toot_chars too; a
+	// status measured by its grapheme clusters with URLs as written
+	// (Pleroma's CommonAPI.Utils.validate_character_limit: String.length).
 	FlavourPleroma Flavour = "pleroma"
+	// FlavourPleromaOld is a Pleroma from before /api/v2/instance: only
+	// max_toot_chars in /api/v1/instance.
+	FlavourPleromaOld Flavour = "pleroma-old"
 )
+
+// pleromaVersion is how Pleroma describes itself in the instance entity.
+const pleromaVersion = "2.7.2 (compatible; Pleroma 2.6.1)"
 
 // Status is an accepted status.
 type Status struct {
@@ -140,7 +147,7 @@ func (s *Server) Host() string {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	path := r.URL.Path
 	switch {
-	case r.Method == http.MethodGet && path == "/api/v2/instance" && s.o.Flavour == FlavourMastodon:
+	case r.Method == http.MethodGet && path == "/api/v2/instance" && (s.o.Flavour == FlavourMastodon || s.o.Flavour == FlavourPleroma):
 		s.instance(w)
 	case r.Method == http.MethodGet && path == "/api/v1/instance":
 		s.instanceV1(w)
@@ -200,17 +207,18 @@ func (s *Server) fail(w http.ResponseWriter, f Fault) bool {
 // (https://docs.joinmastodon.org/methods/instance/#v2): configuration.statuses
 // carries max_characters and characters_reserved_per_url.
 func (s *Server) instance(w http.ResponseWriter) {
+	statuses := map[string]int{"max_characters": s.o.MaxCharacters, "max_media_attachments": 4}
+	version := "4.3.0"
+	if s.o.Flavour == FlavourPleroma {
+		version = pleromaVersion
+	} else {
+		statuses["characters_reserved_per_url"] = s.o.URLLength
+	}
 	recorder.WriteJSON(w, http.StatusOK, map[string]any{
-		"domain":  s.Host(),
-		"title":   "reelpost test instance",
-		"version": "4.3.0",
-		"configuration": map[string]any{
-			"statuses": map[string]int{
-				"max_characters":              s.o.MaxCharacters,
-				"max_media_attachments":       4,
-				"characters_reserved_per_url": s.o.URLLength,
-			},
-		},
+		"domain":        s.Host(),
+		"title":         "reelpost test instance",
+		"version":       version,
+		"configuration": map[string]any{"statuses": statuses},
 	})
 }
 
@@ -221,7 +229,11 @@ func (s *Server) instanceV1(w http.ResponseWriter) {
 	in := map[string]any{"uri": s.Host(), "title": "reelpost test instance"}
 	switch s.o.Flavour {
 	case FlavourPleroma:
-		in["version"] = "2.7.2 (compatible; Pleroma 2.6.1)"
+		in["version"] = pleromaVersion
+		in["max_toot_chars"] = s.o.MaxCharacters
+		in["configuration"] = map[string]any{"statuses": map[string]int{"max_characters": s.o.MaxCharacters}}
+	case FlavourPleromaOld:
+		in["version"] = "2.7.2 (compatible; Pleroma 2.2.2)"
 		in["max_toot_chars"] = s.o.MaxCharacters
 	default:
 		in["version"] = "3.5.3"
@@ -234,7 +246,7 @@ func (s *Server) instanceV1(w http.ResponseWriter) {
 
 // length is what the server counts of a status's text.
 func (s *Server) length(text string) int {
-	if s.o.Flavour == FlavourPleroma {
+	if s.o.Flavour == FlavourPleroma || s.o.Flavour == FlavourPleromaOld {
 		return textlen.Graphemes(text)
 	}
 	return textlen.Mastodon(text, s.o.URLLength)

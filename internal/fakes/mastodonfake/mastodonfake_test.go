@@ -204,8 +204,17 @@ func TestFlavours(t *testing.T) {
 		t.Errorf("Mastodon 3 /api/v1/instance: %s, want configuration.statuses.max_characters 40", a.body)
 	}
 
+	old := mastodonfake.New(t, mastodonfake.Options{AccessToken: "tok", Username: "films", MaxCharacters: 40,
+		Flavour: mastodonfake.FlavourPleromaOld})
+	if a := call(t, "GET", old.URL+"/api/v2/instance", "", "", "", ""); a.status != 404 {
+		t.Errorf("old Pleroma /api/v2/instance: %d, want 404", a.status)
+	}
 	pl := mastodonfake.New(t, mastodonfake.Options{AccessToken: "tok", Username: "films", MaxCharacters: 40,
 		Flavour: mastodonfake.FlavourPleroma})
+	if a := call(t, "GET", pl.URL+"/api/v2/instance", "", "", "", ""); !strings.Contains(field(t, a.body, "version"), "Pleroma") ||
+		strings.Contains(string(a.body), "characters_reserved_per_url") {
+		t.Errorf("Pleroma /api/v2/instance: %s, want its version naming Pleroma and no URL reservation", a.body)
+	}
 	if a := call(t, "GET", pl.URL+"/api/v1/instance", "", "", "", ""); !strings.Contains(string(a.body), `"max_toot_chars":40`) {
 		t.Errorf("Pleroma /api/v1/instance: %s, want max_toot_chars 40", a.body)
 	}
