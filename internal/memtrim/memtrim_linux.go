@@ -66,9 +66,9 @@ func releaseExecutable() (int64, error) {
 	return advised, errors.Join(errs...)
 }
 
-// drop marks the pages of [start, end) cold and unmaps them. COLD comes
-// first: once unmapped, the pages can no longer be named. A kernel before
-// 5.4 refuses COLD; DONTNEED still does the most.
+// drop marks the pages of [start, end) cold and drops them from the page
+// tables. COLD comes first: once dropped, the pages can no longer be named.
+// A kernel before 5.4 refuses COLD; DONTNEED still does the most.
 func drop(start, end uintptr) error {
 	_, _, _ = unix.Syscall(unix.SYS_MADVISE, start, end-start, unix.MADV_COLD)
 	if _, _, e := unix.Syscall(unix.SYS_MADVISE, start, end-start, unix.MADV_DONTNEED); e != 0 {
