@@ -402,14 +402,7 @@ func TestRulesOtherServers(t *testing.T) {
 	}
 	t.Run("refused", func(t *testing.T) {
 		t.Parallel()
-		var asked atomic.Int32
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			asked.Add(1)
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusUnauthorized)
-			_, _ = w.Write([]byte(`{"error":"This API requires an authenticated user"}`))
-		}))
-		defer srv.Close()
+		srv, asked := answering(t, http.StatusUnauthorized, `{"error":"This API requires an authenticated user"}`)
 		p := newPublisher(t, srv.URL, pubOpts{})
 		for range 2 {
 			if r, err := p.Rules(context.Background()); err != nil || r.Limit != 500 {
@@ -422,14 +415,7 @@ func TestRulesOtherServers(t *testing.T) {
 	})
 	t.Run("no limit announced", func(t *testing.T) {
 		t.Parallel()
-		var asked atomic.Int32
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			asked.Add(1)
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = w.Write([]byte(`{"error":"Record not found"}`))
-		}))
-		defer srv.Close()
+		srv, asked := answering(t, http.StatusNotFound, `{"error":"Record not found"}`)
 		var logs syncBuffer
 		p := newPublisher(t, srv.URL, pubOpts{logger: slog.New(slog.NewTextHandler(&logs, nil))})
 		for range 3 {
@@ -445,6 +431,20 @@ func TestRulesOtherServers(t *testing.T) {
 			t.Errorf("warned %d times, want once: %q", n, logs.String())
 		}
 	})
+}
+
+// answering is a server giving every request the same JSON answer, and how
+// many it got.
+func answering(t *testing.T, status int, body string) (*httptest.Server, *atomic.Int32) {
+	var asked atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &asked
 }
 
 func paths(rs []mastodonfake.Request) []string {
