@@ -49,7 +49,7 @@ type Config struct {
 	LogLevel  string `env:"LOG_LEVEL" envDefault:"info" help:"debug, info, warn or error."`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json" help:"json or text."`
 	// InstanceID names this process in delivery leases; default host name and pid.
-	InstanceID string `env:"INSTANCE_ID" help:"Names this replica in delivery leases (default: host name and process id)."`
+	InstanceID string `env:"INSTANCE_ID" help:"Names this replica in delivery leases (default: host name and process id), followed by a random suffix of each process."`
 
 	X        []XAccount        `env:"-"`
 	Mastodon []MastodonAccount `env:"-"`

@@ -52,6 +52,16 @@ func placeLinksShown(text string, known []string, short bool, display func(strin
 		return text, nil
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].Start < spans[j].Start })
+	// A span stretched to the review's URL may now cover the next URL the
+	// recogniser found (a review link holding a second "https://" after a
+	// parenthesis, say): that one is part of the link, not a link of its own.
+	kept := spans[:1]
+	for _, s := range spans[1:] {
+		if s.Start >= kept[len(kept)-1].End {
+			kept = append(kept, s)
+		}
+	}
+	spans = kept
 	links := make([]Link, 0, len(spans))
 	if !short {
 		for _, s := range spans {

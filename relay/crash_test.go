@@ -14,16 +14,20 @@ import (
 	"github.com/reelpost/reelpost/store"
 )
 
-// crashAfterPublish makes the post, then ends the goroutine that made it
-// before it can record anything, the ledger connection gone with it: what
-// a process killed between publishing and recording leaves behind.
+// crashAfterPublish makes the post, waits until every account's post is
+// made (posted, the WaitGroup), then ends the goroutine that made it before
+// it can record anything, the ledger connection gone with it: what a
+// process killed between publishing and recording leaves behind.
 type crashAfterPublish struct {
 	publisher.Publisher
-	crash func()
+	posted *sync.WaitGroup
+	crash  func()
 }
 
 func (c crashAfterPublish) Publish(ctx context.Context, p publisher.Post) (publisher.Receipt, error) {
 	rc, err := c.Publisher.Publish(ctx, p)
+	c.posted.Done()
+	c.posted.Wait()
 	c.crash()
 	runtime.Goexit()
 	return rc, err
@@ -55,9 +59,13 @@ func TestCrashBetweenPostAndRecord(t *testing.T) {
 				deadStore := openStore(t, e.dsn, e.clk.Now)
 				var once sync.Once
 				crash := func() { once.Do(func() { _ = deadStore.Close() }) }
-				var doomed []publisher.Publisher
+				var (
+					doomed []publisher.Publisher
+					posted sync.WaitGroup
+				)
+				posted.Add(len(e.nets.pubs))
 				for _, p := range e.nets.pubs {
-					doomed = append(doomed, crashAfterPublish{Publisher: p, crash: crash})
+					doomed = append(doomed, crashAfterPublish{Publisher: p, posted: &posted, crash: crash})
 				}
 				fs.add(reviews(2, 1, base)...)
 				e.clk.Add(6 * time.Minute)

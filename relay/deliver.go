@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -121,10 +122,19 @@ func (r *Relay) deliverClaimed(ctx context.Context, ds []store.Delivery) []Deliv
 
 // deliver makes one attempt at d and records the outcome. It returns a
 // DeliveryFailure when d failed for good.
-func (r *Relay) deliver(ctx context.Context, d store.Delivery) *DeliveryFailure {
+func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *DeliveryFailure) {
 	r.active(1)
 	defer r.active(-1)
 	log := r.log.With("delivery_id", d.ID, "account", d.Account, "item_key", d.Item.Key, "attempt", d.Attempts)
+	defer func() {
+		if v := recover(); v != nil {
+			// A bug met by one review (in rendering, in a client) costs that
+			// delivery, not the daemon: otherwise every replica would crash
+			// on it in turn, and no account would post again.
+			log.Error("delivery failed on an internal error", "panic", v, "stack", string(debug.Stack()))
+			failure = r.fail(ctx, log, d, networkOf(d.Account), fmt.Sprintf("internal error: %v", v))
+		}
+	}()
 	p, ok := r.pubs[d.Account]
 	if !ok {
 		// Another replica's account, or one removed from the configuration:
@@ -153,11 +163,29 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) *DeliveryFailure 
 	post.Key = d.Key
 	post.CreatedAt = d.CreatedAt
 
+	// The lease dates from the claim of the batch: a delivery that waited
+	// behind slower ones may have lost it to another replica, and then what
+	// d says (attempts, unknown) is stale. Renew it before looking or
+	// posting, and keep it renewed until the network answers; if it is
+	// lost, another process owns the delivery now, so stop.
+	if err := r.o.Store.Extend(actx, d.ID, r.o.Owner, r.o.Lease); err != nil {
+		if errors.Is(err, store.ErrLeaseLost) {
+			log.Warn("lease lost before posting: left to its new owner")
+		} else {
+			log.Warn("renew lease before posting: left for a later attempt", "error", err)
+		}
+		return nil
+	}
+	pctx, pcancel := context.WithCancelCause(actx)
+	defer pcancel(nil)
+	stopExtend := r.keepLease(pctx, pcancel, d)
+	defer stopExtend()
+
 	// An earlier attempt may have reached the network (a lease that expired
 	// mid-post, a timeout after sending): look for the post first where the
 	// network lets us read our own posts.
 	if f, ok := p.(publisher.Finder); ok && (d.Unknown || d.Attempts > 1) {
-		rc, found, err := f.Find(actx, post)
+		rc, found, err := f.Find(pctx, post)
 		if err != nil {
 			// Nothing was sent; the delivery stays unknown until a lookup or
 			// a post settles it.
@@ -169,11 +197,6 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) *DeliveryFailure 
 		}
 	}
 
-	// Keep the lease while a slow network answers; if it is lost, another
-	// process owns the delivery now, so stop.
-	pctx, pcancel := context.WithCancelCause(actx)
-	defer pcancel(nil)
-	stopExtend := r.keepLease(pctx, pcancel, d)
 	start := time.Now()
 	rc, err := p.Publish(pctx, post)
 	stopExtend()
@@ -185,7 +208,8 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) *DeliveryFailure 
 	return r.outcome(ctx, log, d, network, rc, err, true)
 }
 
-// keepLease extends d's lease every third of the lease until stopped.
+// keepLease extends d's lease every third of the lease until stopped (stop
+// may be called more than once).
 func (r *Relay) keepLease(ctx context.Context, cancel context.CancelCauseFunc, d store.Delivery) (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -209,7 +233,8 @@ func (r *Relay) keepLease(ctx context.Context, cancel context.CancelCauseFunc, d
 			}
 		}
 	})
-	return func() { close(done); wg.Wait() }
+	var once sync.Once
+	return func() { once.Do(func() { close(done); wg.Wait() }) }
 }
 
 // outcome records the result of an attempt. published says that err came
@@ -228,6 +253,14 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 	unknown := d.Unknown || published && (pe == nil || pe.Sent)
 	switch publisher.KindOf(err) {
 	case publisher.Duplicate:
+		if d.Seq > 0 && !d.Unknown && d.Attempts <= 1 {
+			// A repost's first attempt: no earlier attempt of it can have
+			// landed, so the network refused it for the text of an earlier
+			// post (a second repost with the same template). Nothing new
+			// appeared; say so rather than record a post that is not there.
+			return r.fail(ctx, log, d, network, "refused as a duplicate of an earlier post with the same text: "+
+				"this account already shows this repost text (REPOST_TEMPLATE); "+err.Error())
+		}
 		// The network holds this exact post already: a previous attempt
 		// landed although its answer did not reach us.
 		log.Info("network reports the post exists already: recorded as posted", "error", err)

@@ -360,9 +360,12 @@ func (s *Store) MarkFailed(ctx context.Context, id int64, owner string, lastErr 
 // and gives back the attempt their claim counted: for a graceful shutdown,
 // after the in-flight posts finished, so that another replica (or the next
 // start) takes them at once instead of waiting for the lease to expire.
+// They are marked unknown: one may have been posted and its outcome not
+// recorded (the database failed at that moment), so the next attempt looks
+// for the post before making it.
 func (s *Store) Release(ctx context.Context, owner string) (int, error) {
 	res, err := s.exec(ctx, `UPDATE deliveries SET state = 'pending', lease_owner = '', lease_expires = NULL,
-		attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, updated_at = $2
+		attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, unknown = TRUE, updated_at = $2
 		WHERE state = 'posting' AND lease_owner = $1`, owner, s.ts(s.now()))
 	if err != nil {
 		return 0, fmt.Errorf("release deliveries of %s: %w", owner, err)

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/reelpost/reelpost/config"
@@ -72,18 +75,29 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*s
 	return st, nil
 }
 
-// ownerID names this process in delivery leases: INSTANCE_ID, else host name
-// and process id (unique among replicas, new after a restart).
+// ownerID names this process in delivery leases: INSTANCE_ID, else host
+// name and process id, followed by processSuffix.
 func ownerID(cfg *config.Config) string {
-	if cfg.InstanceID != "" {
-		return cfg.InstanceID
+	name := cfg.InstanceID
+	if name == "" {
+		host, err := os.Hostname()
+		if err != nil || host == "" {
+			host = "reelpost"
+		}
+		name = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
-	host, err := os.Hostname()
-	if err != nil || host == "" {
-		host = "reelpost"
-	}
-	return fmt.Sprintf("%s-%d", host, os.Getpid())
+	return name + "/" + processSuffix()
 }
+
+// processSuffix is random, one per process: a daemon restarted in the same
+// container (same host name, pid 1), or a CLI command run beside the daemon
+// with its INSTANCE_ID, must never release or settle leases the other
+// process holds.
+var processSuffix = sync.OnceValue(func() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail (Go 1.24)
+	return hex.EncodeToString(b[:])
+})
 
 // app is everything a ledger-using command works with.
 type app struct {

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -9,13 +12,32 @@ import (
 
 func TestOwnerID(t *testing.T) {
 	t.Parallel()
-	if got := ownerID(&config.Config{InstanceID: "replica-a"}); got != "replica-a" {
-		t.Fatalf("owner with INSTANCE_ID = %q", got)
+	got := ownerID(&config.Config{InstanceID: "replica-a"})
+	if !strings.HasPrefix(got, "replica-a/") || len(got) <= len("replica-a/") {
+		t.Fatalf("owner with INSTANCE_ID = %q, want replica-a/ and this process's suffix", got)
 	}
 	a, b := ownerID(&config.Config{}), ownerID(&config.Config{})
 	if a == "" || a != b {
 		t.Fatalf("default owner = %q then %q: want one stable, non-empty name per process", a, b)
 	}
+	if !strings.HasSuffix(a, got[len("replica-a"):]) {
+		t.Fatalf("owners %q and %q of one process end differently", a, got)
+	}
+	// Another process (a CLI command beside the daemon, a restart in the
+	// same container) with the same INSTANCE_ID gets another name.
+	out, err := exec.Command(os.Args[0], "-test.run=^TestOwnerIDHelper$").CombinedOutput()
+	if err != nil {
+		t.Fatalf("helper process: %v\n%s", err, out)
+	}
+	other := strings.TrimSpace(strings.TrimPrefix(strings.Split(string(out), "\n")[0], "owner "))
+	if !strings.HasPrefix(other, "replica-a/") || other == got {
+		t.Fatalf("another process with INSTANCE_ID=replica-a is named %q, this one %q: want distinct names", other, got)
+	}
+}
+
+// TestOwnerIDHelper prints this process's owner name for TestOwnerID.
+func TestOwnerIDHelper(t *testing.T) {
+	fmt.Println("owner", ownerID(&config.Config{InstanceID: "replica-a"}))
 }
 
 func TestBuildPublishersNamesTheAccount(t *testing.T) {
