@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+	"golang.org/x/text/language"
 )
 
 // Config is the whole configuration. The env tags are the user-facing
@@ -330,6 +331,15 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxAttempts < 1 {
 		bad("MAX_ATTEMPTS: expected 1 or more")
+	}
+	if c.Language != "" {
+		// Bluesky refuses a record whose langs is not BCP 47 ("en_US"), so
+		// every post would fail; x/text reads the common spellings.
+		if tag, err := language.Parse(c.Language); err != nil {
+			bad("POST_LANGUAGE: %q is not a language tag: expected one such as en, fr or pt-BR", c.Language)
+		} else {
+			c.Language = tag.String()
+		}
 	}
 	if c.DatabaseURL == "" {
 		bad("DATABASE_URL: empty: expected a SQLite file path or postgres://...")

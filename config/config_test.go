@@ -33,6 +33,20 @@ func TestLoadDefaults(t *testing.T) {
 	}
 }
 
+// TestPostLanguageSpellings: the spellings people write are sent as BCP 47
+// (Bluesky refuses "en_US" in a record's langs).
+func TestPostLanguageSpellings(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"en": "en", "en_US": "en-US", "pt-br": "pt-BR", "FR": "fr"} {
+		c, err := Load(map[string]string{"POST_LANGUAGE": in})
+		if err != nil {
+			t.Errorf("POST_LANGUAGE=%s: %v", in, err)
+		} else if c.Language != want {
+			t.Errorf("POST_LANGUAGE=%s: sent as %q, want %q", in, c.Language, want)
+		}
+	}
+}
+
 func TestLoadErrorsNameTheVariable(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -42,6 +56,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 	}{
 		{"bad duration", map[string]string{"POLL_INTERVAL": "banana"}, []string{"POLL_INTERVAL", "duration"}},
 		{"too short", map[string]string{"POLL_INTERVAL": "10ms"}, []string{"POLL_INTERVAL", "at least 1s"}},
+		{"bad language", map[string]string{"POST_LANGUAGE": "english please"}, []string{"POST_LANGUAGE", "language tag"}},
 		{"short lease", map[string]string{"LEASE_DURATION": "500ms"}, []string{"LEASE_DURATION", "at least 1s"}},
 		{"bad bool", map[string]string{"DRY_RUN": "perhaps"}, []string{"DRY_RUN", "true or false"}},
 		{"bad int", map[string]string{"BACKFILL": "many"}, []string{"BACKFILL", "whole number"}},
