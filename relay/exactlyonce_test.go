@@ -227,3 +227,41 @@ func TestSecondIdenticalRepostOnXFails(t *testing.T) {
 		t.Errorf("X holds %d posts, want the one repost", n)
 	}
 }
+
+// TestEmptyFirstSight: a feed that lists nothing at its first poll (a CMS
+// serving an empty stub for a while, a blog not yet started) has not been
+// seen yet. When it comes back with its history, the history is not posted;
+// a review published after it was last seen empty is (a new blog's first).
+func TestEmptyFirstSight(t *testing.T) {
+	t.Parallel()
+	t.Run("history comes back", func(t *testing.T) {
+		t.Parallel()
+		fs := newFeedServer(t)
+		e := newEnv(t, sqliteLedger, fs)
+		e.once(e.relay())
+		fs.set(reviews(1, 6, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))...)
+		e.clk.Add(6 * time.Minute)
+		e.once(e.relay())
+		e.clk.Add(time.Hour)
+		e.once(e.relay())
+		if c := e.nets.counts(); c != [3]int{} {
+			t.Fatalf("posts = %v: the feed's history was posted", c)
+		}
+		fs.add(reviews(7, 1, e.clk.Now())...)
+		e.clk.Add(6 * time.Minute)
+		e.once(e.relay())
+		e.wantPosts(1)
+	})
+	t.Run("a new blog's first review", func(t *testing.T) {
+		t.Parallel()
+		fs := newFeedServer(t)
+		e := newEnv(t, sqliteLedger, fs)
+		e.once(e.relay())
+		e.clk.Add(2 * time.Hour)
+		e.once(e.relay())
+		fs.set(reviews(1, 1, e.clk.Now())...)
+		e.clk.Add(6 * time.Minute)
+		e.once(e.relay())
+		e.wantPosts(1)
+	})
+}

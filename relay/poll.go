@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -253,7 +254,9 @@ func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState) (string
 	}
 	st.ETag, st.LastModified = resp.Validators.ETag, resp.Validators.LastModified
 	st.BodyHash = hash
-	st.Initialized = true
+	// A feed that listed nothing has not been seen yet: its first sight is
+	// its first poll that lists items (see record).
+	st.Initialized = st.Initialized || len(reviews) > 0
 	if due {
 		return "new", nil
 	}
@@ -304,6 +307,17 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []feed.
 		}
 	}
 	backfill := news[len(news)-min(max(r.o.Backfill, 0), len(news)):]
+	if !st.Initialized && !st.LastSuccess.IsZero() {
+		// The feed was polled before and listed nothing (a new blog, a CMS
+		// serving an empty stub for a while): what it lists now is history,
+		// except the reviews published since it was last seen empty, which
+		// are news (a new blog's first review). An hour of margin for clocks
+		// and caches; an undated review counts as history.
+		since := st.LastSuccess.Add(-time.Hour)
+		backfill = slices.DeleteFunc(slices.Clone(news), func(i int) bool {
+			return !slices.Contains(backfill, i) && !reviews[i].Published.After(since)
+		})
+	}
 	now := r.now()
 	newsAt, backfillAt := r.floodGuard(news, now), r.floodGuard(backfill, now)
 

@@ -5,8 +5,10 @@
 //
 // What the ledger records, in short:
 //   - The first sight of a feed records its existing items as skipped
-//     (BACKFILL=N: the newest N reviews are pending instead). Which poll is
-//     the first sight is decided in the recording transaction
+//     (BACKFILL=N: the newest N reviews are pending instead). A poll that
+//     lists nothing is no sight: the first that lists items is, and then
+//     the reviews published since the feed was last seen empty are news.
+//     Which poll is the first sight is decided in the recording transaction
 //     (store.RecordFirstSight), so replicas racing it agree: one records
 //     history, the others news.
 //   - Later, every new review is recorded with one pending delivery per
