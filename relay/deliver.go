@@ -61,7 +61,7 @@ func (r *Relay) deliverDue(ctx, hard context.Context) []DeliveryFailure {
 	)
 	for ctx.Err() == nil {
 		ds, err := r.o.Store.Claim(ctx, store.ClaimOptions{
-			Owner: r.o.Owner, Lease: r.o.Lease, Limit: claimBatch, Spacing: r.o.PostSpacing,
+			Owner: r.o.Owner, Lease: r.o.Lease, Limit: claimBatch, Spacing: r.o.PostSpacing, Accounts: r.order,
 		})
 		if err != nil {
 			if ctx.Err() == nil {

@@ -682,6 +682,39 @@ func runConformance(t *testing.T, newDSN func(t *testing.T) string) {
 		}
 	})
 
+	t.Run("claim only the accounts asked for", func(t *testing.T) {
+		t.Parallel()
+		for _, spacing := range []time.Duration{0, time.Minute} {
+			clk := newClock()
+			s := open(t, Options{Now: clk.Now})
+			record(t, s, mainFeed, numbered(mainFeed, 2), threeAccounts)
+			want := threeAccounts[1]
+			got := claim(t, s, ClaimOptions{Owner: "m", Lease: time.Hour, Accounts: []string{want}, Spacing: spacing})
+			if len(got) == 0 {
+				t.Fatalf("spacing %s: nothing claimed for %s", spacing, want)
+			}
+			for _, d := range got {
+				if d.Account != want {
+					t.Errorf("spacing %s: claimed %s's delivery %d, asked for %s only", spacing, d.Account, d.ID, want)
+				}
+			}
+			// The others' deliveries are untouched: due, no attempt spent.
+			others := 0
+			for _, d := range claim(t, s, ClaimOptions{Owner: "all", Lease: time.Hour}) {
+				if d.Account == want {
+					continue // with spacing, the second of its two was left due
+				}
+				others++
+				if d.Attempts != 1 || d.Unknown {
+					t.Errorf("spacing %s: then claimed %+v, want the other accounts' deliveries on their first attempt", spacing, d)
+				}
+			}
+			if others != 4 {
+				t.Errorf("spacing %s: %d other deliveries claimed, want 4", spacing, others)
+			}
+		}
+	})
+
 	t.Run("release hands claims back", func(t *testing.T) {
 		t.Parallel()
 		clk := newClock()

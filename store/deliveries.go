@@ -24,6 +24,26 @@ type ClaimOptions struct {
 	// account, counted from the account's last claim and its last post;
 	// with Spacing set, each call claims at most one delivery per account.
 	Spacing time.Duration
+	// Accounts, when set, limits Claim to the deliveries of these accounts:
+	// a replica claims only what it can post, and leaves another replica's
+	// account (or one added to the configuration of replicas not restarted
+	// yet) to a process that has it, without spending its attempts.
+	Accounts []string
+}
+
+// accountIn is " AND d.account IN ($n, $n+1, ...)" for accounts, with its
+// arguments, or nothing when accounts is empty.
+func accountIn(accounts []string, n int) (string, []any) {
+	if len(accounts) == 0 {
+		return "", nil
+	}
+	marks := make([]string, len(accounts))
+	args := make([]any, len(accounts))
+	for i, a := range accounts {
+		marks[i] = fmt.Sprintf("$%d", n+i)
+		args[i] = a
+	}
+	return " AND d.account IN (" + strings.Join(marks, ", ") + ")", args
 }
 
 // DeliveryFilter narrows Deliveries; zero fields match everything.
@@ -100,7 +120,9 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 	// A read first: an idle tick takes no write lock, so it never makes a
 	// CLI command on the same SQLite file wait. The transaction checks again.
 	var anyDue bool
-	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries d WHERE `+due+`)`, s.ts(s.now())).Scan(&anyDue); err != nil {
+	in, inArgs := accountIn(o.Accounts, 2)
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries d WHERE `+due+in+`)`,
+		append([]any{s.ts(s.now())}, inArgs...)...).Scan(&anyDue); err != nil {
 		return nil, fmt.Errorf("claim deliveries for %s: %w", o.Owner, err)
 	}
 	if !anyDue {
@@ -115,8 +137,9 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 		if o.Spacing > 0 {
 			ids, accounts, err = s.spacedDue(ctx, tx, now, o, lock)
 		} else {
-			ids, err = queryIDs(ctx, tx, `SELECT d.id FROM deliveries d WHERE `+due+`
-				ORDER BY d.next_attempt, d.id LIMIT $2`+lock, s.ts(now), o.Limit)
+			in, inArgs := accountIn(o.Accounts, 3)
+			ids, err = queryIDs(ctx, tx, `SELECT d.id FROM deliveries d WHERE `+due+in+`
+				ORDER BY d.next_attempt, d.id LIMIT $2`+lock, append([]any{s.ts(now), o.Limit}, inArgs...)...)
 		}
 		if err != nil || len(ids) == 0 {
 			claimed = nil
@@ -244,6 +267,9 @@ func (s *Store) spacedDue(ctx context.Context, tx *sql.Tx, now time.Time, o Clai
 		if err := rows.Scan(&acct, tm(&lastClaim), tm(&lastPost)); err != nil {
 			rows.Close()
 			return nil, nil, err
+		}
+		if len(o.Accounts) > 0 && !slices.Contains(o.Accounts, acct) {
+			continue
 		}
 		if !lastClaim.After(now.Add(-o.Spacing)) && !lastPost.After(now.Add(-o.Spacing)) {
 			eligible = append(eligible, acct)
