@@ -36,7 +36,7 @@ type Config struct {
 	Backfill        int           `env:"BACKFILL" help:"On the first sight of a feed, post its newest N items instead of recording them all as already seen."`
 	MaxPostsPerPoll int           `env:"MAX_POSTS_PER_POLL" envDefault:"3" help:"Flood guard: the most new items taken from one feed in one poll; the rest wait for later polls, oldest first."`
 	PostSpacing     time.Duration `env:"POST_SPACING" help:"The least time between two posts on one account (Go duration)."`
-	MaxAttempts     int           `env:"MAX_ATTEMPTS" envDefault:"8" help:"Attempts at one delivery before it is marked failed (transient errors and rate limits)."`
+	MaxAttempts     int           `env:"MAX_ATTEMPTS" envDefault:"8" help:"Attempts at one delivery before it is marked failed (transient errors; a rate limit waits for its reset and spends no attempt)."`
 	LeaseDuration   time.Duration `env:"LEASE_DURATION" envDefault:"2m" help:"How long a claimed delivery stays one replica's without renewal; after a crash its posts resume (checked first against the network) once this has passed."`
 	Language        string        `env:"POST_LANGUAGE" envDefault:"en" help:"Language of the posts (BCP 47), sent to Mastodon and Bluesky."`
 

@@ -140,7 +140,7 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 		// Another replica's account, or one removed from the configuration:
 		// leave it for a process that has it, and look again in a while.
 		log.Warn("delivery for an account not configured here: left pending")
-		r.retry(ctx, log, d, r.now().Add(jitter(retryCap)), "account not configured in "+r.o.Owner, d.Unknown)
+		r.wait(ctx, log, d, r.now().Add(jitter(retryCap)), "account not configured in "+r.o.Owner, d.Unknown)
 		return nil
 	}
 	network := string(p.Network())
@@ -269,6 +269,9 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 	case publisher.Permanent:
 		return r.fail(ctx, log, d, network, err.Error())
 	case publisher.RateLimited:
+		// The network asks to wait: not a failure, and not an attempt
+		// spent; the delivery waits for the reset however long the limit
+		// lasts (X's daily cap with a backlog, say).
 		next := time.Time{}
 		if pe != nil {
 			next = pe.RetryAfter
@@ -276,10 +279,7 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 		if now := r.now(); !next.After(now) {
 			next = now.Add(retryDelay(d.Attempts))
 		}
-		if d.Attempts >= r.o.MaxAttempts {
-			return r.fail(ctx, log, d, network, fmt.Sprintf("%d attempts (MAX_ATTEMPTS), last: %v", d.Attempts, err))
-		}
-		r.retry(ctx, log, d, next, err.Error(), unknown)
+		r.wait(ctx, log, d, next, err.Error(), unknown)
 		r.metrics.deliveries.WithLabelValues(network, "rate_limited").Inc()
 		return nil
 	default: // Transient
@@ -318,6 +318,17 @@ func (r *Relay) posted(ctx context.Context, log *slog.Logger, d store.Delivery, 
 		r.metrics.postDelay.WithLabelValues(network).Observe(r.now().Sub(since).Seconds())
 	}
 	log.Info("posted", "post_id", rc.ID, "post_url", rc.URL)
+}
+
+// wait puts d back until next without spending an attempt (store.MarkWait).
+func (r *Relay) wait(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, unknown bool) {
+	rctx, cancel := recordCtx(ctx)
+	defer cancel()
+	if err := r.o.Store.MarkWait(rctx, d.ID, r.o.Owner, next, reason, unknown); err != nil {
+		log.Error("record wait", "error", err)
+		return
+	}
+	log.Warn("post attempt must wait", "next_attempt", next, "outcome_unknown", unknown, "error", reason)
 }
 
 func (r *Relay) retry(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, unknown bool) {

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reelpost/reelpost/internal/fakes/blueskyfake"
 	"github.com/reelpost/reelpost/internal/fakes/mastodonfake"
+	"github.com/reelpost/reelpost/internal/fakes/xfake"
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/relay"
 	"github.com/reelpost/reelpost/store"
@@ -264,4 +266,31 @@ func TestEmptyFirstSight(t *testing.T) {
 		e.once(e.relay())
 		e.wantPosts(1)
 	})
+}
+
+// TestRateLimitSpendsNoAttempt: a network asking again and again to wait
+// (X's daily cap with a backlog, say) delays a post but never fails it,
+// however small MAX_ATTEMPTS is.
+func TestRateLimitSpendsNoAttempt(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	fs := newFeedServer(t, reviews(1, 1, base)...)
+	e := newEnv(t, sqliteLedger, fs)
+	r := e.relay(func(o *relay.Options) { o.MaxAttempts = 2 })
+	e.once(r)
+	fs.add(reviews(2, 1, base)...)
+	e.nets.x.FailNext(xfake.Fault429, 5)
+	e.nets.m.FailNext(mastodonfake.Fault429, 5)
+	e.nets.b.FailNext(blueskyfake.Fault429, 5)
+	e.clk.Add(6 * time.Minute)
+	for i := 0; i < 10 && e.states()[store.Posted] < 3; i++ {
+		if err := r.Once(context.Background()); err != nil {
+			t.Fatalf("cycle %d: %v (a rate limit failed a delivery)", i, err)
+		}
+		e.clk.Add(2 * time.Hour) // past the announced reset
+	}
+	e.wantPosts(1)
+	if s := e.states(); s[store.Posted] != 3 || s[store.Failed] != 0 {
+		t.Fatalf("ledger = %v, want 3 posted", s)
+	}
 }

@@ -682,6 +682,26 @@ func runConformance(t *testing.T, newDSN func(t *testing.T) string) {
 		}
 	})
 
+	t.Run("waiting spends no attempt", func(t *testing.T) {
+		t.Parallel()
+		clk := newClock()
+		s := open(t, Options{Now: clk.Now})
+		record(t, s, mainFeed, numbered(mainFeed, 1), threeAccounts[:1])
+		for round := 1; round <= 3; round++ {
+			ds := claim(t, s, ClaimOptions{Owner: "w", Lease: time.Hour})
+			if len(ds) != 1 || ds[0].Attempts != 1 {
+				t.Fatalf("round %d: claimed %+v, want the delivery on its first attempt", round, ds)
+			}
+			if ds[0].Unknown != (round > 1) {
+				t.Fatalf("round %d: unknown %v, want it kept once set", round, ds[0].Unknown)
+			}
+			if err := s.MarkWait(ctx, ds[0].ID, "w", clk.Now().Add(time.Minute), "rate-limited", round == 1); err != nil {
+				t.Fatal(err)
+			}
+			clk.Advance(time.Minute)
+		}
+	})
+
 	t.Run("claim only the accounts asked for", func(t *testing.T) {
 		t.Parallel()
 		for _, spacing := range []time.Duration{0, time.Minute} {

@@ -368,6 +368,17 @@ func (s *Store) MarkRetry(ctx context.Context, id int64, owner string, next time
 		lease_owner = '', lease_expires = NULL`, s.tsNonNull(next), lastErr)
 }
 
+// MarkWait puts the delivery back to pending, due at next, and gives back
+// the attempt its claim counted: the network asked to wait (a rate limit),
+// which is no failure, so waiting never uses up MAX_ATTEMPTS. unknown keeps
+// (or sets) the outcome-unknown flag. ErrLeaseLost if owner no longer holds
+// it.
+func (s *Store) MarkWait(ctx context.Context, id int64, owner string, next time.Time, lastErr string, unknown bool) error {
+	return s.settle(ctx, "mark wait", id, owner, `state = 'pending', next_attempt = $4, last_error = $5,
+		lease_owner = '', lease_expires = NULL, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,
+		unknown = (unknown OR $6)`, s.tsNonNull(next), lastErr, unknown)
+}
+
 // MarkUnknown is MarkRetry after an attempt whose outcome is unknown (a
 // timeout after sending): the delivery comes back from Claim with Unknown
 // set, so that the relay looks for the post before posting again.
