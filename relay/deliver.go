@@ -140,7 +140,7 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 		// Another replica's account, or one removed from the configuration:
 		// leave it for a process that has it, and look again in a while.
 		log.Warn("delivery for an account not configured here: left pending")
-		r.wait(ctx, log, d, r.now().Add(jitter(retryCap)), "account not configured in "+r.o.Owner, d.Unknown)
+		r.retry(ctx, log, d, r.now().Add(jitter(retryCap)), "account not configured in "+r.o.Owner, d.Unknown, true)
 		return nil
 	}
 	network := string(p.Network())
@@ -279,14 +279,14 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 		if now := r.now(); !next.After(now) {
 			next = now.Add(retryDelay(d.Attempts))
 		}
-		r.wait(ctx, log, d, next, err.Error(), unknown)
+		r.retry(ctx, log, d, next, err.Error(), unknown, true)
 		r.metrics.deliveries.WithLabelValues(network, "rate_limited").Inc()
 		return nil
 	default: // Transient
 		if d.Attempts >= r.o.MaxAttempts {
 			return r.fail(ctx, log, d, network, fmt.Sprintf("%d attempts (MAX_ATTEMPTS), last: %v", d.Attempts, err))
 		}
-		r.retry(ctx, log, d, r.now().Add(retryDelay(d.Attempts)), err.Error(), unknown)
+		r.retry(ctx, log, d, r.now().Add(retryDelay(d.Attempts)), err.Error(), unknown, false)
 		r.metrics.deliveries.WithLabelValues(network, "retry").Inc()
 		return nil
 	}
@@ -320,29 +320,27 @@ func (r *Relay) posted(ctx context.Context, log *slog.Logger, d store.Delivery, 
 	log.Info("posted", "post_id", rc.ID, "post_url", rc.URL)
 }
 
-// wait puts d back until next without spending an attempt (store.MarkWait).
-func (r *Relay) wait(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, unknown bool) {
+// retry returns d to pending, due at next, after an attempt that failed
+// (it counts toward MaxAttempts) or, with wait, one the network asked to
+// postpone (a rate limit: store.MarkWait gives the attempt back).
+func (r *Relay) retry(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, unknown, wait bool) {
 	rctx, cancel := recordCtx(ctx)
 	defer cancel()
-	if err := r.o.Store.MarkWait(rctx, d.ID, r.o.Owner, next, reason, unknown); err != nil {
-		log.Error("record wait", "error", err)
-		return
+	var err error
+	switch {
+	case wait:
+		err = r.o.Store.MarkWait(rctx, d.ID, r.o.Owner, next, reason, unknown)
+	case unknown:
+		err = r.o.Store.MarkUnknown(rctx, d.ID, r.o.Owner, next, reason)
+	default:
+		err = r.o.Store.MarkRetry(rctx, d.ID, r.o.Owner, next, reason)
 	}
-	log.Warn("post attempt must wait", "next_attempt", next, "outcome_unknown", unknown, "error", reason)
-}
-
-func (r *Relay) retry(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, unknown bool) {
-	rctx, cancel := recordCtx(ctx)
-	defer cancel()
-	mark := r.o.Store.MarkRetry
-	if unknown {
-		mark = r.o.Store.MarkUnknown
-	}
-	if err := mark(rctx, d.ID, r.o.Owner, next, reason); err != nil {
+	if err != nil {
 		log.Error("record retry", "error", err)
 		return
 	}
-	log.Warn("post attempt failed: will retry", "next_attempt", next, "outcome_unknown", unknown, "error", reason)
+	log.Warn("post attempt put back: will retry", "next_attempt", next, "outcome_unknown", unknown,
+		"attempt_spent", !wait, "error", reason)
 }
 
 func (r *Relay) fail(ctx context.Context, log *slog.Logger, d store.Delivery, network, reason string) *DeliveryFailure {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,44 +14,6 @@ import (
 	"github.com/reelpost/reelpost/relay"
 	"github.com/reelpost/reelpost/store"
 )
-
-// firstHeld holds the first Publish until released (keeping the wrapped
-// publisher's Find), so a test can act while a post is in flight.
-type firstHeld struct {
-	publisher.Publisher
-	once    sync.Once
-	started chan struct{}
-	release chan struct{}
-}
-
-func holdFirst(p publisher.Publisher) *firstHeld {
-	return &firstHeld{Publisher: p, started: make(chan struct{}), release: make(chan struct{})}
-}
-
-func (h *firstHeld) Publish(ctx context.Context, p publisher.Post) (publisher.Receipt, error) {
-	first := false
-	h.once.Do(func() { first = true })
-	if first {
-		close(h.started)
-		<-h.release
-	}
-	return h.Publisher.Publish(context.WithoutCancel(ctx), p)
-}
-
-func (h *firstHeld) Find(ctx context.Context, p publisher.Post) (publisher.Receipt, bool, error) {
-	return h.Publisher.(publisher.Finder).Find(ctx, p)
-}
-
-// mastodonOf is the env's Mastodon publisher.
-func mastodonOf(t *testing.T, e *env) publisher.Publisher {
-	for _, p := range e.nets.pubs {
-		if p.Network() == publisher.Mastodon {
-			return p
-		}
-	}
-	t.Fatal("no Mastodon publisher")
-	return nil
-}
 
 // wantEachStatusOnce fails the test if a status was made twice.
 func wantEachStatusOnce(t *testing.T, e *env) {

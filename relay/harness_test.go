@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -427,4 +428,52 @@ func (e *env) wantPosts(n int) {
 			seen[s] = true
 		}
 	}
+}
+
+// heldPublisher holds its first Publish until release is closed (or the
+// attempt's context ends), so a test can act while a post is in flight;
+// inside says whether a Publish is running. It keeps the wrapped
+// publisher's Find.
+type heldPublisher struct {
+	publisher.Publisher
+	once    sync.Once
+	inside  atomic.Bool
+	started chan struct{} // closed when the first Publish begins
+	release chan struct{}
+}
+
+func holdFirst(p publisher.Publisher) *heldPublisher {
+	return &heldPublisher{Publisher: p, started: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (h *heldPublisher) Publish(ctx context.Context, p publisher.Post) (publisher.Receipt, error) {
+	h.inside.Store(true)
+	defer h.inside.Store(false)
+	first := false
+	h.once.Do(func() { first = true })
+	if first {
+		close(h.started)
+		select {
+		case <-h.release:
+		case <-ctx.Done():
+			return publisher.Receipt{}, ctx.Err()
+		}
+	}
+	return h.Publisher.Publish(context.WithoutCancel(ctx), p)
+}
+
+func (h *heldPublisher) Find(ctx context.Context, p publisher.Post) (publisher.Receipt, bool, error) {
+	return h.Publisher.(publisher.Finder).Find(ctx, p)
+}
+
+// mastodonOf is the env's Mastodon publisher.
+func mastodonOf(t *testing.T, e *env) publisher.Publisher {
+	t.Helper()
+	for _, p := range e.nets.pubs {
+		if p.Network() == publisher.Mastodon {
+			return p
+		}
+	}
+	t.Fatal("no Mastodon publisher")
+	return nil
 }

@@ -10,27 +10,6 @@ import (
 	"github.com/reelpost/reelpost/relay"
 )
 
-// gatedPublisher holds each Publish until released, so a test can look at
-// the daemon while a post is in flight.
-type gatedPublisher struct {
-	publisher.Publisher
-	inside  atomic.Bool
-	entered chan struct{}
-	release chan struct{}
-}
-
-func (g *gatedPublisher) Publish(ctx context.Context, p publisher.Post) (publisher.Receipt, error) {
-	g.inside.Store(true)
-	defer g.inside.Store(false)
-	g.entered <- struct{}{}
-	select {
-	case <-g.release:
-	case <-ctx.Done():
-		return publisher.Receipt{}, ctx.Err()
-	}
-	return g.Publisher.Publish(ctx, p)
-}
-
 // TestQuietOnlyWhileIdle: the hook where reelpost run gives memory back is
 // called while the daemon has nothing to do, again and again at its pace,
 // never while a post is in flight, and again once the post is done.
@@ -41,7 +20,7 @@ func TestQuietOnlyWhileIdle(t *testing.T) {
 	fs := newFeedServer(t, reviews(1, 1, base)...)
 	e := newEnv(t, sqliteLedger, fs)
 	e.st = openStore(t, e.dsn, time.Now)
-	gate := &gatedPublisher{Publisher: e.nets.pubs[1], entered: make(chan struct{}, 1), release: make(chan struct{})}
+	gate := holdFirst(mastodonOf(t, e))
 	var (
 		calls    atomic.Int32
 		violated atomic.Bool
@@ -76,7 +55,7 @@ func TestQuietOnlyWhileIdle(t *testing.T) {
 
 	fs.add(reviews(2, 1, base)...)
 	select {
-	case <-gate.entered:
+	case <-gate.started:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the new review was not published")
 	}

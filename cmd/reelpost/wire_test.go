@@ -25,7 +25,9 @@ func TestOwnerID(t *testing.T) {
 	}
 	// Another process (a CLI command beside the daemon, a restart in the
 	// same container) with the same INSTANCE_ID gets another name.
-	out, err := exec.Command(os.Args[0], "-test.run=^TestOwnerIDHelper$").CombinedOutput()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestOwnerIDHelper$")
+	cmd.Env = append(os.Environ(), "REELPOST_OWNER_HELPER=1")
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("helper process: %v\n%s", err, out)
 	}
@@ -35,8 +37,12 @@ func TestOwnerID(t *testing.T) {
 	}
 }
 
-// TestOwnerIDHelper prints this process's owner name for TestOwnerID.
+// TestOwnerIDHelper is not a test: run by TestOwnerID as another process,
+// it prints that process's owner name.
 func TestOwnerIDHelper(t *testing.T) {
+	if os.Getenv("REELPOST_OWNER_HELPER") != "1" {
+		t.Skip("run by TestOwnerID as its second process")
+	}
 	fmt.Println("owner", ownerID(&config.Config{InstanceID: "replica-a"}))
 }
 
