@@ -263,34 +263,65 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
+// oneFeed is what the delay and idle scenarios run: one feed, the trap
+// proxy, the three fake networks, and a daemon polling every poll.
+type oneFeed struct {
+	fs   *feedServer
+	trap *trapProxy
+	tb   *programTB
+	nets *networks
+	d    *daemon
+}
+
+func startOneFeed(bin, dir, poll string) (w *oneFeed, err error) {
+	w = &oneFeed{tb: &programTB{}}
+	defer func() {
+		if err != nil {
+			w.close()
+		}
+	}()
+	if w.fs, err = newFeedServer(1); err != nil {
+		return nil, err
+	}
+	if w.trap, err = newTrapProxy(); err != nil {
+		return nil, err
+	}
+	w.nets = startNetworks(w.tb, "x", "mastodon", "bluesky")
+	env := baseEnv(dir, w.trap)
+	env["FEED_URLS"] = w.fs.urls()[0]
+	env["POLL_INTERVAL"] = poll
+	maps.Copy(env, w.nets.env())
+	printEnv(env)
+	if w.d, err = startDaemon(bin, dir, env); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// close stops what startOneFeed started, the daemon first (the scenario's
+// own stop, which reports, normally came before).
+func (w *oneFeed) close() {
+	if w.d != nil {
+		_ = w.d.stop()
+	}
+	w.tb.cleanup()
+	if w.trap != nil {
+		w.trap.close()
+	}
+	if w.fs != nil {
+		w.fs.close()
+	}
+}
+
 // scenarioDelay: one feed, three accounts, POLL_INTERVAL=1s; the time from
 // an item's appearance in the feed to its post at each fake.
 func scenarioDelay(ctx context.Context, o options, bin, dir string) error {
-	fs, err := newFeedServer(1)
+	w, err := startOneFeed(bin, dir, "1s")
 	if err != nil {
 		return err
 	}
-	defer fs.close()
-	trap, err := newTrapProxy()
-	if err != nil {
-		return err
-	}
-	defer trap.close()
-	tb := &programTB{}
-	defer tb.cleanup()
-	nets := startNetworks(tb, "x", "mastodon", "bluesky")
-
-	env := baseEnv(dir, trap)
-	env["FEED_URLS"] = fs.urls()[0]
-	env["POLL_INTERVAL"] = "1s"
-	maps.Copy(env, nets.env())
-	printEnv(env)
-
-	d, err := startDaemon(bin, dir, env)
-	if err != nil {
-		return err
-	}
-	defer d.stop() //nolint:errcheck // the success path stops it and reports
+	defer w.close()
+	fs, trap, nets, d := w.fs, w.trap, w.nets, w.d
 	// Two polls: the first sight is recorded (its items skipped) and saved.
 	if err := waitUntil(ctx, d, 30*time.Second, 100*time.Millisecond, "the feed's first sight", pollsAtLeast(ctx, d, 2)); err != nil {
 		return err
@@ -399,31 +430,12 @@ func scenarioIdle(ctx context.Context, o options, bin, dir string) error {
 	if err != nil {
 		return err
 	}
-	fs, err := newFeedServer(1)
+	w, err := startOneFeed(bin, dir, o.idlePoll.String())
 	if err != nil {
 		return err
 	}
-	defer fs.close()
-	trap, err := newTrapProxy()
-	if err != nil {
-		return err
-	}
-	defer trap.close()
-	tb := &programTB{}
-	defer tb.cleanup()
-	nets := startNetworks(tb, "x", "mastodon", "bluesky")
-
-	env := baseEnv(dir, trap)
-	env["FEED_URLS"] = fs.urls()[0]
-	env["POLL_INTERVAL"] = o.idlePoll.String()
-	maps.Copy(env, nets.env())
-	printEnv(env)
-
-	d, err := startDaemon(bin, dir, env)
-	if err != nil {
-		return err
-	}
-	defer d.stop() //nolint:errcheck // the success path stops it and reports
+	defer w.close()
+	trap, nets, d := w.trap, w.nets, w.d
 	started := time.Now()
 	if err := waitUntil(ctx, d, 60*time.Second, 100*time.Millisecond, "the feed's first poll", pollsAtLeast(ctx, d, 1)); err != nil {
 		return err
