@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/reelpost/reelpost/internal/testutil"
 )
 
 // pageServer is a fake blog: the review page with an ETag (answering 304 to
@@ -59,24 +61,7 @@ func (s *pageServer) log() []string {
 	return append([]string(nil), s.requests...)
 }
 
-// syncBuffer is a log destination safe for the page workers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
+// testutil.SyncBuffer is a log destination safe for the page workers.
 // thinFeed is the Wix-like thin fixture pointing at srv, with the item's
 // path and description replaced when given.
 func thinFeed(t *testing.T, srv *pageServer, path, desc string) []byte {
@@ -193,7 +178,7 @@ func TestExtractPageWithoutArticle(t *testing.T) {
 func TestExtractKeepsFeedDataWhenPageFails(t *testing.T) {
 	t.Parallel()
 	srv := newPageServer(t)
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	e := NewExtractor(ExtractOptions{Pages: NewFetcher(FetchOptions{}), FetchPages: true,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	f, err := Parse(srv.URL, thinFeed(t, srv, "/post/broken", ""), "")

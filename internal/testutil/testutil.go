@@ -1,6 +1,7 @@
-// Package testutil finds what tests need from outside the repository: the
-// project's shared fixtures (../shared) and the PostgreSQL server. Each
-// helper skips with a message when the thing is absent, except in CI
+// Package testutil holds what several packages' tests share: finding what
+// they need from outside the repository (the project's shared fixtures in
+// ../shared, the PostgreSQL server) and a concurrency-safe buffer. The
+// finders skip with a message when the thing is absent, except in CI
 // (REELPOST_REQUIRE_SHARED, REELPOST_REQUIRE_POSTGRES or CI set), where an
 // absent thing fails the test, so a CI run cannot pass by skipping.
 package testutil

@@ -18,6 +18,7 @@ import (
 	"github.com/reelpost/reelpost/config"
 	"github.com/reelpost/reelpost/internal/fakes/blueskyfake"
 	"github.com/reelpost/reelpost/internal/httpclient"
+	"github.com/reelpost/reelpost/internal/testutil"
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/publisher/bluesky"
 )
@@ -26,28 +27,10 @@ const password = "s3cret-app-pass-wxyz"
 
 var acct = blueskyfake.Account{Handle: "films.test", DID: "did:plc:filmsfake", AppPassword: password}
 
-// logBuf collects log lines from concurrent goroutines.
-type logBuf struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 type env struct {
 	pds  *blueskyfake.Server
 	pub  *bluesky.Publisher
-	logs *logBuf
+	logs *testutil.SyncBuffer
 	img  *httptest.Server
 }
 
@@ -76,7 +59,7 @@ func setup(t *testing.T, pass string, timeout time.Duration) *env {
 		}
 	}))
 	t.Cleanup(img.Close)
-	logs := &logBuf{}
+	logs := &testutil.SyncBuffer{}
 	pub, err := bluesky.New(config.BlueskyAccount{Handle: acct.Handle, AppPassword: config.Secret(pass), PDSURL: pds.URL()},
 		bluesky.Options{
 			Client:      httpclient.New(httpclient.Options{Timeout: timeout}),

@@ -1,7 +1,6 @@
 package mastodon_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,6 +17,7 @@ import (
 	"github.com/reelpost/reelpost/config"
 	"github.com/reelpost/reelpost/internal/fakes/mastodonfake"
 	"github.com/reelpost/reelpost/internal/httpclient"
+	"github.com/reelpost/reelpost/internal/testutil"
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/publisher/mastodon"
 )
@@ -193,7 +192,7 @@ func TestRules(t *testing.T) {
 	o.MaxCharacters = 1000
 	o.URLLength = 30
 	fake := mastodonfake.New(t, o)
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	p := newPublisher(t, fake.URL, pubOpts{logger: slog.New(slog.NewTextHandler(&logs, nil))})
 
 	fake.FailNext(mastodonfake.Fault500, 1)
@@ -336,24 +335,7 @@ func TestNewRejects(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
+// testutil.SyncBuffer is a bytes.Buffer safe for the logger and the test to share.
 // TestRulesOtherServers: servers without /api/v2/instance give their limit
 // through /api/v1/instance, asked once; Pleroma's counts URLs as written; a
 // server announcing none gets Mastodon's defaults, asked and warned once.
@@ -416,7 +398,7 @@ func TestRulesOtherServers(t *testing.T) {
 	t.Run("no limit announced", func(t *testing.T) {
 		t.Parallel()
 		srv, asked := answering(t, http.StatusNotFound, `{"error":"Record not found"}`)
-		var logs syncBuffer
+		var logs testutil.SyncBuffer
 		p := newPublisher(t, srv.URL, pubOpts{logger: slog.New(slog.NewTextHandler(&logs, nil))})
 		for range 3 {
 			r, err := p.Rules(context.Background())
