@@ -40,19 +40,6 @@ func (c *clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-func TestSQLite(t *testing.T) {
-	t.Parallel()
-	runConformance(t, func(t *testing.T) string {
-		return "sqlite://" + filepath.Join(t.TempDir(), "ledger.db")
-	})
-}
-
-func TestPostgres(t *testing.T) {
-	t.Parallel()
-	base := postgresURL(t)
-	runConformance(t, func(t *testing.T) string { return freshSchema(t, base) })
-}
-
 // postgresURL is the test server's URL; without one the PostgreSQL tests
 // skip, except in CI, which must never skip them silently.
 func postgresURL(t testing.TB) string {
