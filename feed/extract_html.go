@@ -361,7 +361,7 @@ func normRune(r rune) rune {
 	switch r {
 	case ' ', '\t', '\n', '\r', '\f', '\v', '\u00a0', '\u2002', '\u2003', '\u2009', '\u200a', '\u202f', '\u3000', '\u2028', '\u2029':
 		return ' '
-	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', 0:
+	case '\u200b', '\u2060', '\ufeff', '\u00ad', 0: // not ZWNJ/ZWJ (U+200C/D): they join emoji and Persian or Indic letters
 		return -1
 	case '‘', '’', '‚', '′':
 		return '\''
