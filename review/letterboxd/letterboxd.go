@@ -4,20 +4,20 @@
 // blog heuristic cannot see.
 //
 // The format, as public captures and parsers of member feeds show it:
-//   - zoetrope69/letterboxd test/fixtures/rss-sample.xml and diary-sample.xml
-//     (review, watch and list GUIDs; "<p><em>This review may contain spoilers.</em></p>";
-//     the " (contains spoilers)" title suffix; lists as <ul>/<ol> with a
-//     "...plus N more." paragraph; the older http://letterboxd.com namespace) and
-//     src/letterboxd.ts (the ★/½ title ratings; "Watched on " marks an entry without text);
-//   - the capture in the post "Letterboxd, Eleventy and RSS - a Perfect Trio"
-//     (nickcotton): namespaces letterboxd="https://letterboxd.com" and
-//     tmdb="https://themoviedb.org", letterboxd:watchedDate/rewatch/filmTitle/filmYear,
-//     tmdb:movieId, the poster as <p><img src="https://a.ltrbxd.com/..."/></p> and
-//     "<p>Watched on Wednesday March 20, 2024.</p>" for a watch-only entry;
-//   - a feed item quoted by fleker's Obsidian Letterboxd plugin (src/main.ts comment):
-//     tmdb:tvId instead of tmdb:movieId for a TV show;
-//   - notes verified against a live feed in giuliazobrist's site plan: memberRating
-//     0.5..5.0 and absent when unrated, memberLike and rewatch as Yes/No.
+//   - GiuliaZobrist/GiuliaZobrist.github.io tests/fixtures/rss.xml, a live feed snapshot:
+//     namespaces letterboxd="https://letterboxd.com" and tmdb="https://themoviedb.org",
+//     letterboxd:watchedDate/rewatch/filmTitle/filmYear/memberRating/memberLike, tmdb:movieId,
+//     the poster as <p><img src="https://a.ltrbxd.com/..."/></p>, then the review paragraphs
+//     or "<p>Watched on Saturday October 4, 2025.</p>"; PLAN.md there notes memberRating is
+//     absent when unrated and TV shows carry tmdb:tvId;
+//   - zoetrope69/letterboxd test/fixtures/rss-sample.xml and diary-sample.xml (the
+//     " (contains spoilers)" title suffix with "<p><em>This review may contain
+//     spoilers.</em></p>"; lists as <ul>/<ol> with a "...plus N more." paragraph; the older
+//     http://letterboxd.com namespace and titles as the only carrier of film and stars) and
+//     src/letterboxd.ts (the ½..★★★★★ rendering);
+//   - nickcotton/nickcotton.com src/_posts/2024-03-21-letterboxd-eleventy-and-rss-a-perfect-trio.md
+//     (a letterboxd-watch item beside a letterboxd-list item);
+//   - Fleker/letterboxd-for-obsidian main.ts (a letterboxd-review item with tmdb:tvId).
 package letterboxd
 
 import (
