@@ -54,21 +54,11 @@ func NormalizeLink(raw string) string {
 	return u.String()
 }
 
-// hasLangParam reports whether a link carries a ?lang= language variant.
-func hasLangParam(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	_, ok := u.Query()["lang"]
-	return ok
-}
-
-// resolveURL makes ref absolute against base. Protocol-relative references
+// ResolveURL makes ref absolute against base. Protocol-relative references
 // become https; a reference that cannot be resolved is returned as it was when
 // it is already absolute, else "". Schemeless host names such as
 // "www.example.com/x" (Wix writes those) are taken as https.
-func resolveURL(base *url.URL, ref string) string {
+func ResolveURL(base *url.URL, ref string) string {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return ""
@@ -95,8 +85,8 @@ func resolveURL(base *url.URL, ref string) string {
 	return base.ResolveReference(r).String()
 }
 
-// parseBase parses s as an absolute http(s) URL, or returns nil.
-func parseBase(s string) *url.URL {
+// ParseBase parses s as an absolute http(s) URL, or returns nil.
+func ParseBase(s string) *url.URL {
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "//") {
 		s = "https:" + s

@@ -30,7 +30,7 @@ func TestNormalizeLink(t *testing.T) {
 
 func TestResolveURL(t *testing.T) {
 	t.Parallel()
-	base := parseBase("https://blog.example.com/2014/02/her-review/")
+	base := ParseBase("https://blog.example.com/2014/02/her-review/")
 	tests := []struct{ ref, want string }{
 		{"/wp-content/a.jpg", "https://blog.example.com/wp-content/a.jpg"},
 		{"docs/a.png", "https://blog.example.com/2014/02/her-review/docs/a.png"},
@@ -43,8 +43,8 @@ func TestResolveURL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.ref, func(t *testing.T) {
 			t.Parallel()
-			if got := resolveURL(base, tt.ref); got != tt.want {
-				t.Errorf("resolveURL(%q) = %q, want %q", tt.ref, got, tt.want)
+			if got := ResolveURL(base, tt.ref); got != tt.want {
+				t.Errorf("ResolveURL(%q) = %q, want %q", tt.ref, got, tt.want)
 			}
 		})
 	}

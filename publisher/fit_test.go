@@ -10,8 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/publisher/textlen"
+	"github.com/reelpost/reelpost/review"
 )
 
 // runeRules counts code points, so a test can set a limit by hand.
@@ -31,7 +31,7 @@ func mustRenderer(t testing.TB, tm Templates) *Renderer {
 func TestFitCutsSummaryAtSentenceThenWord(t *testing.T) {
 	t.Parallel()
 	r := mustRenderer(t, Templates{X: "{{.Title}}\n{{.Summary}}\n{{.Link}}"})
-	rv := feed.Review{
+	rv := review.Review{
 		Title: "Her",
 		Link:  "https://example-films.blog/reviews/her",
 		Summary: "A tender, strange and very funny love story about a lonely man and the voice in his computer that never once condescends. " +
@@ -193,7 +193,7 @@ func TestFitTooLongOnlyWhenTheURLsDoNotFit(t *testing.T) {
 func TestFitKeepsURLsInSummaryWhole(t *testing.T) {
 	t.Parallel()
 	r := mustRenderer(t, Templates{X: "{{.Summary}}"})
-	rv := feed.Review{Summary: "Read the long interview with the director at https://example.com/interviews/spike-jonze-on-her-and-loneliness right after you see the film tonight."}
+	rv := review.Review{Summary: "Read the long interview with the director at https://example.com/interviews/spike-jonze-on-her-and-loneliness right after you see the film tonight."}
 	for limit := utf8.RuneCountInString(rv.Summary); limit > 20; limit-- {
 		p, err := r.Render(runeRules(limit), rv, RenderOptions{})
 		if err != nil {
@@ -211,7 +211,7 @@ func TestFitKeepsURLsInSummaryWhole(t *testing.T) {
 func TestFitCutsCJKBetweenCharacters(t *testing.T) {
 	t.Parallel()
 	r := mustRenderer(t, Templates{X: "{{.Summary}}"})
-	rv := feed.Review{Summary: strings.Repeat("映像は息をのむほど美しく音楽も素晴らしい", 10) + "。"}
+	rv := review.Review{Summary: strings.Repeat("映像は息をのむほど美しく音楽も素晴らしい", 10) + "。"}
 	p, err := r.Render(runeRules(50), rv, RenderOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -303,9 +303,9 @@ func TestTidy(t *testing.T) {
 // fuzzReview builds a review from fuzzed parts, with the shapes that break
 // fitting: long titles, emoji, CJK, right-to-left text, combining marks and
 // URLs with non-ASCII paths.
-func fuzzReview(title, summary, genre, path string, n uint8) feed.Review {
+func fuzzReview(title, summary, genre, path string, n uint8) review.Review {
 	reps := int(n%8) + 1
-	return feed.Review{
+	return review.Review{
 		Title:          strings.Repeat(title+" ", reps),
 		Summary:        strings.Repeat(summary+" ", reps),
 		Link:           "https://example-films.blog/reviews/" + url.PathEscape(path),
@@ -341,7 +341,7 @@ func FuzzFit(f *testing.F) {
 	})
 }
 
-func checkPost(t *testing.T, rules Rules, rv feed.Review, p Post) {
+func checkPost(t *testing.T, rules Rules, rv review.Review, p Post) {
 	t.Helper()
 	if !utf8.ValidString(p.Text) {
 		t.Fatalf("%s: invalid UTF-8: %q", rules.Network, p.Text)
@@ -412,7 +412,7 @@ func BenchmarkRender(b *testing.B) {
 	r := mustRenderer(b, Templates{})
 	for _, c := range []struct {
 		name   string
-		review feed.Review
+		review review.Review
 	}{{"her", herReview()}, {"long", longReview()}} {
 		for _, n := range Networks {
 			rules := DefaultRules(n)

@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/review"
 )
 
 // Templates are the post templates from the configuration; an empty one
@@ -189,7 +189,7 @@ func (r *Renderer) parse(name, text string) (*template.Template, error) {
 
 // try executes tmpl against the sample review and fits it within rules, so
 // that a template that fails does so at start-up.
-func (r *Renderer) try(tmpl *template.Template, sample feed.Review, rules Rules, repost bool) error {
+func (r *Renderer) try(tmpl *template.Template, sample review.Review, rules Rules, repost bool) error {
 	name := tmpl.Name()
 	// Both branches of {{if .Repost}} must execute, for either kind of post.
 	for _, rp := range []bool{repost, true} {
@@ -224,8 +224,8 @@ func execute(tmpl *template.Template, data *TemplateData) (string, error) {
 
 // sampleReview has every field a template may use, so that executing a
 // template against it reaches every branch that depends on a field's presence.
-func sampleReview() feed.Review {
-	return feed.Review{
+func sampleReview() review.Review {
+	return review.Review{
 		Key: "sample", Link: "https://example.com/reviews/sample", Title: "Sample Film",
 		Author: "A. Critic", Published: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		Categories: []string{"Reviews"}, Image: "https://example.com/sample.jpg",
@@ -240,7 +240,7 @@ func sampleReview() feed.Review {
 // newTemplateData prepares a review's fields for a template: single-line
 // fields with their white space collapsed, URLs made safe to recognise,
 // lists joined, hashtags made.
-func newTemplateData(rv feed.Review, repost bool) TemplateData {
+func newTemplateData(rv review.Review, repost bool) TemplateData {
 	d := TemplateData{
 		Title:          oneLine(rv.Title),
 		Summary:        oneLine(rv.Summary),
@@ -370,7 +370,7 @@ func validYouTubeID(id string) bool {
 
 // Render renders rv for the network of rules and fits it within rules'
 // limit. The caller sets Key and CreatedAt.
-func (r *Renderer) Render(rules Rules, rv feed.Review, o RenderOptions) (Post, error) {
+func (r *Renderer) Render(rules Rules, rv review.Review, o RenderOptions) (Post, error) {
 	tmpl := r.networks[rules.Network]
 	if o.Repost && r.repost != nil {
 		tmpl = r.repost
@@ -407,7 +407,7 @@ const maxCardDescription = 300
 // makeCard builds the link card: the review page (else the trailer), its
 // title and summary, and the review's picture or else the trailer's
 // thumbnail.
-func makeCard(d TemplateData, rv feed.Review) *Card {
+func makeCard(d TemplateData, rv review.Review) *Card {
 	c := &Card{URL: d.Link, Title: d.Title, Description: cutAtWord(d.Summary, maxCardDescription)}
 	if c.URL == "" {
 		c.URL = d.TrailerURL

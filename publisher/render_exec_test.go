@@ -4,7 +4,7 @@ import (
 	"testing"
 	"text/template"
 
-	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/review"
 )
 
 // TestPlainTemplateMatchesTextTemplate runs every template the plain
@@ -22,7 +22,7 @@ func TestPlainTemplateMatchesTextTemplate(t *testing.T) {
 		{"lists as conditions", "{{with .Tags}}tagged{{end}}{{if not .SeeAlso}} alone{{end}}{{if .Cast}}{{with .Author}} {{.}}{{end}}{{end}}"},
 		{"comments and trims", "{{/* a comment */}}{{- .Title -}}   \n  {{.TrailerID}} {{.Link}} {{.TrailerURL}} {{.Hashtags}}"},
 	}
-	reviews := map[string]feed.Review{"her": herReview(), "long": longReview(), "emoji-cjk": emojiCJKReview(), "sample": sampleReview(), "empty": {Title: "T"}}
+	reviews := map[string]review.Review{"her": herReview(), "long": longReview(), "emoji-cjk": emojiCJKReview(), "sample": sampleReview(), "empty": {Title: "T"}}
 	for _, tt := range templates {
 		tmpl := template.Must(template.New(tt.name).Funcs(templateFuncs).Parse(tt.text))
 		plain := compilePlain(tmpl)

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/review"
 )
 
 // TestReviewLinkHoldingAnotherURL: a review link with a second "https://"
@@ -20,7 +20,7 @@ func TestReviewLinkHoldingAnotherURL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rv := feed.Review{Key: "k", Title: "Her", Link: link, Summary: "Sweet, humorous and thought-provoking.",
+		rv := review.Review{Key: "k", Title: "Her", Link: link, Summary: "Sweet, humorous and thought-provoking.",
 			Published: time.Now(), IsReview: true}
 		p, err := r.Render(DefaultRules(Bluesky), rv, RenderOptions{})
 		if err != nil {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/review"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -18,8 +18,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // herReview is the review of "Her" as reelpost extracts it from
 // ../shared/fixtures/reviews/her.txt, built by hand so the test needs no
 // fixtures.
-func herReview() feed.Review {
-	return feed.Review{
+func herReview() review.Review {
+	return review.Review{
 		Key:            "https://example-films.blog/reviews/her",
 		Link:           "https://example-films.blog/reviews/her",
 		Title:          "Her",
@@ -39,7 +39,7 @@ func herReview() feed.Review {
 }
 
 // longReview has a title and summary far beyond every network's limit.
-func longReview() feed.Review {
+func longReview() review.Review {
 	rv := herReview()
 	rv.Title = "The Extraordinarily Long and Winding Tale of a Lonely Letter Writer Who Falls for the Voice in His Computer, Told in Several Parts"
 	rv.Link = "https://example-films.blog/reviews/2026/11/the-extraordinarily-long-and-winding-tale"
@@ -54,8 +54,8 @@ func longReview() feed.Review {
 }
 
 // emojiCJKReview mixes Japanese, emoji and a non-ASCII URL path.
-func emojiCJKReview() feed.Review {
-	return feed.Review{
+func emojiCJKReview() review.Review {
+	return review.Review{
 		Link:           "https://example-films.blog/レビュー/千と千尋",
 		Title:          "千と千尋の神隠し 🐉",
 		TrailerID:      "ByXuk9QqQkk",
@@ -70,7 +70,7 @@ func emojiCJKReview() feed.Review {
 
 type goldenCase struct {
 	name   string
-	review feed.Review
+	review review.Review
 	opts   RenderOptions
 }
 
@@ -218,7 +218,7 @@ func TestRenderCard(t *testing.T) {
 	nothing.Link, nothing.TrailerID, nothing.TrailerURL = "", "", ""
 	tests := []struct {
 		name     string
-		review   feed.Review
+		review   review.Review
 		wantURL  string
 		wantImg  string
 		wantNone bool
@@ -347,7 +347,7 @@ func TestRenderCleansFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rv := feed.Review{
+	rv := review.Review{
 		Title:   "Am\u0065\u0301lie\n\x00 (2001)",
 		Summary: "Bad \xff byte.",
 		Link:    "https://例え.jp/パス?q=日本 語",

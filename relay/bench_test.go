@@ -12,6 +12,7 @@ import (
 	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/relay"
+	"github.com/reelpost/reelpost/review"
 )
 
 // BenchmarkPollNotModified measures one poll cycle over 100 feeds that
@@ -45,7 +46,7 @@ func BenchmarkPollNotModified(b *testing.B) {
 	}
 	r, err := relay.New(relay.Options{
 		Store: st, Fetcher: fetcher, Renderer: renderer,
-		Extractor: feed.NewExtractor(feed.ExtractOptions{Pages: fetcher, Categories: []string{"review"}}),
+		Extractor: review.NewExtractor(review.ExtractOptions{Pages: fetcher, Categories: []string{"review"}}),
 		Feeds:     urls, PollInterval: time.Minute, Owner: "bench", Now: clk.Now,
 	})
 	if err != nil {

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
 
@@ -145,7 +145,7 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 	}
 	network := string(p.Network())
 
-	var rv feed.Review
+	var rv review.Review
 	if err := json.Unmarshal(d.Item.Payload, &rv); err != nil {
 		return r.fail(ctx, log, d, network, fmt.Sprintf("decode item %s: %v", d.Item.Key, err))
 	}

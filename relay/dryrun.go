@@ -7,8 +7,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/review"
 )
 
 // Target is one place a dry-run post is rendered for: a configured account,
@@ -28,13 +28,13 @@ type DryRunPost struct {
 
 // Render renders rv for every configured account, or for every network with
 // its default rules when no account is configured: what a dry run shows.
-func (r *Relay) Render(ctx context.Context, rv feed.Review, repost bool) []DryRunPost {
+func (r *Relay) Render(ctx context.Context, rv review.Review, repost bool) []DryRunPost {
 	return RenderAll(ctx, r.o.Renderer, r.o.Publishers, rv, publisher.RenderOptions{Repost: repost, Lang: r.o.Language})
 }
 
 // RenderAll renders rv for each publisher, or for every network's default
 // rules when pubs is empty.
-func RenderAll(ctx context.Context, rd *publisher.Renderer, pubs []publisher.Publisher, rv feed.Review, o publisher.RenderOptions) []DryRunPost {
+func RenderAll(ctx context.Context, rd *publisher.Renderer, pubs []publisher.Publisher, rv review.Review, o publisher.RenderOptions) []DryRunPost {
 	var targets []Target
 	var out []DryRunPost
 	if len(pubs) == 0 {
@@ -58,7 +58,7 @@ func RenderAll(ctx context.Context, rd *publisher.Renderer, pubs []publisher.Pub
 }
 
 // PrintPosts writes dry-run posts for a person.
-func PrintPosts(w io.Writer, rv feed.Review, posts []DryRunPost, at time.Time) {
+func PrintPosts(w io.Writer, rv review.Review, posts []DryRunPost, at time.Time) {
 	fmt.Fprintf(w, "=== dry run: %q (%s)", rv.Title, rv.Link)
 	if !at.IsZero() {
 		fmt.Fprintf(w, ", due %s", at.UTC().Format(time.RFC3339))
@@ -74,7 +74,7 @@ func PrintPosts(w io.Writer, rv feed.Review, posts []DryRunPost, at time.Time) {
 }
 
 // dryRun shows the posts a new review would make instead of sending them.
-func (r *Relay) dryRun(ctx context.Context, rv feed.Review, at time.Time) {
+func (r *Relay) dryRun(ctx context.Context, rv review.Review, at time.Time) {
 	posts := r.Render(ctx, rv, false)
 	// The text goes to the log at info level unless it is printed for a
 	// person as well.

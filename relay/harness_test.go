@@ -29,6 +29,7 @@ import (
 	"github.com/reelpost/reelpost/publisher/mastodon"
 	"github.com/reelpost/reelpost/publisher/x"
 	"github.com/reelpost/reelpost/relay"
+	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // schema set-up for the PostgreSQL runs
@@ -360,7 +361,7 @@ func (e *env) options() relay.Options {
 	return relay.Options{
 		Store:   e.st,
 		Fetcher: fetcher,
-		Extractor: feed.NewExtractor(feed.ExtractOptions{Pages: fetcher, FetchPages: false,
+		Extractor: review.NewExtractor(review.ExtractOptions{Pages: fetcher, FetchPages: false,
 			Categories: []string{"review"}, Logger: testLogger(e.t)}),
 		Renderer:        renderer,
 		Publishers:      e.nets.pubs,

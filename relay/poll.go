@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
 
@@ -266,7 +267,7 @@ func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState) (string
 // record records the reviews, and the deliveries of those not yet in the
 // ledger, in one store.RecordItems call. It reports whether deliveries due now were
 // recorded.
-func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []feed.Review) (bool, error) {
+func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []review.Review) (bool, error) {
 	if len(reviews) == 0 {
 		return false, nil
 	}

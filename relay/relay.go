@@ -41,6 +41,7 @@ import (
 
 	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
 
@@ -63,7 +64,7 @@ const (
 type Options struct {
 	Store      *store.Store
 	Fetcher    *feed.Fetcher
-	Extractor  *feed.Extractor
+	Extractor  *review.Extractor
 	Renderer   *publisher.Renderer
 	Publishers []publisher.Publisher
 

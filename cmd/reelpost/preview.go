@@ -13,6 +13,7 @@ import (
 	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/relay"
+	"github.com/reelpost/reelpost/review"
 )
 
 const previewSummary = `Fetch the feeds (the arguments, else FEED_URLS), and show what reelpost
@@ -63,7 +64,7 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 		return &exitError{code: exitConfig, err: err}
 	}
 	fetcher := feed.NewFetcher(feed.FetchOptions{Timeout: cfg.FetchTimeout, MaxBytes: cfg.MaxFeedBytes})
-	extractor := feed.NewExtractor(feed.ExtractOptions{
+	extractor := review.NewExtractor(review.ExtractOptions{
 		Pages: fetcher, FetchPages: cfg.FetchPages, Categories: cfg.FeedCategories, Logger: e.Logger,
 	})
 
@@ -100,7 +101,7 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 }
 
 // loadReviews fetches, parses and extracts one feed, unconditionally.
-func loadReviews(ctx context.Context, f *feed.Fetcher, x *feed.Extractor, url string) ([]feed.Review, error) {
+func loadReviews(ctx context.Context, f *feed.Fetcher, x *review.Extractor, url string) ([]review.Review, error) {
 	resp, err := f.Fetch(ctx, url, feed.Validators{})
 	if err != nil {
 		return nil, err
@@ -133,7 +134,7 @@ type previewFacet struct {
 
 // renderAll renders rv for every configured account, or for every network
 // with its default rules when none is configured, as the daemon would.
-func renderAll(ctx context.Context, r *publisher.Renderer, pubs []publisher.Publisher, rv feed.Review, lang string) []previewPost {
+func renderAll(ctx context.Context, r *publisher.Renderer, pubs []publisher.Publisher, rv review.Review, lang string) []previewPost {
 	rendered := relay.RenderAll(ctx, r, pubs, rv, publisher.RenderOptions{Lang: lang})
 	out := make([]previewPost, 0, len(rendered))
 	for _, d := range rendered {
@@ -195,7 +196,7 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func writePreviewJSON(w io.Writer, rv feed.Review, posts []previewPost) error {
+func writePreviewJSON(w io.Writer, rv review.Review, posts []previewPost) error {
 	o := previewJSON{
 		Key: rv.Key, GUID: rv.GUID, Link: rv.Link, Title: rv.Title, Author: rv.Author,
 		Categories: nonNil(rv.Categories), Image: rv.Image, TrailerID: rv.TrailerID, TrailerURL: rv.TrailerURL,
@@ -216,7 +217,7 @@ func writePreviewJSON(w io.Writer, rv feed.Review, posts []previewPost) error {
 	return err
 }
 
-func writePreviewText(w io.Writer, rv feed.Review, posts []previewPost) {
+func writePreviewText(w io.Writer, rv review.Review, posts []previewPost) {
 	title := rv.Title
 	if title == "" {
 		title = "(untitled)"

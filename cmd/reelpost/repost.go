@@ -13,6 +13,7 @@ import (
 	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/relay"
+	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
 
@@ -157,16 +158,16 @@ func choosePublishers(all []publisher.Publisher, names []string) ([]publisher.Pu
 
 // findReview finds ref in the ledger (by GUID, link, key), else in the
 // configured feeds. An item found only in a feed comes back with ID 0.
-func findReview(ctx context.Context, e *cliEnv, a *app, ref string) (feed.Review, store.Item, error) {
+func findReview(ctx context.Context, e *cliEnv, a *app, ref string) (review.Review, store.Item, error) {
 	for _, q := range uniq(ref, feed.NormalizeLink(ref)) {
 		it, ok, err := a.store.FindItem(ctx, q)
 		if err != nil {
-			return feed.Review{}, store.Item{}, err
+			return review.Review{}, store.Item{}, err
 		}
 		if ok {
-			var rv feed.Review
+			var rv review.Review
 			if err := json.Unmarshal(it.Payload, &rv); err != nil {
-				return feed.Review{}, store.Item{}, fmt.Errorf("item %s: recorded review unreadable: %w", ref, err)
+				return review.Review{}, store.Item{}, fmt.Errorf("item %s: recorded review unreadable: %w", ref, err)
 			}
 			return rv, it, nil
 		}
@@ -193,7 +194,7 @@ func findReview(ctx context.Context, e *cliEnv, a *app, ref string) (feed.Review
 	if len(unreadable) > 0 {
 		msg += fmt.Sprintf(" (unreadable now: %s)", strings.Join(unreadable, ", "))
 	}
-	return feed.Review{}, store.Item{}, &exitError{code: exitFailure, err: errors.New(msg)}
+	return review.Review{}, store.Item{}, &exitError{code: exitFailure, err: errors.New(msg)}
 }
 
 func uniq(xs ...string) []string {
@@ -208,7 +209,7 @@ func uniq(xs ...string) []string {
 
 // recordFound records a review found in a feed, its automatic deliveries
 // skipped, and returns the recorded item.
-func recordFound(ctx context.Context, a *app, rv feed.Review) (store.Item, error) {
+func recordFound(ctx context.Context, a *app, rv review.Review) (store.Item, error) {
 	payload, err := json.Marshal(rv)
 	if err != nil {
 		return store.Item{}, fmt.Errorf("encode item %s: %w", rv.Key, err)

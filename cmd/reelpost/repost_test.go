@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
 
@@ -127,7 +128,7 @@ func (w *cliWorld) recordPending(k int) {
 		w.t.Fatalf("ledger accounts = %v, %v; want the three configured", accounts, err)
 	}
 	ti := testReviews(k, 1)[0]
-	rv := feed.Review{Key: ti.GUID, GUID: ti.GUID, Link: ti.Link, NormLink: feed.NormalizeLink(ti.Link), FeedURL: w.feed.URL(),
+	rv := review.Review{Key: ti.GUID, GUID: ti.GUID, Link: ti.Link, NormLink: feed.NormalizeLink(ti.Link), FeedURL: w.feed.URL(),
 		Title: ti.Title, Published: ti.Published, IsReview: true}
 	payload, err := json.Marshal(rv)
 	if err != nil {

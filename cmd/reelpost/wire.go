@@ -20,6 +20,7 @@ import (
 	"github.com/reelpost/reelpost/publisher/mastodon"
 	"github.com/reelpost/reelpost/publisher/x"
 	"github.com/reelpost/reelpost/relay"
+	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
 
@@ -104,7 +105,7 @@ type app struct {
 	cfg       *config.Config
 	store     *store.Store
 	fetcher   *feed.Fetcher
-	extractor *feed.Extractor
+	extractor *review.Extractor
 	renderer  *publisher.Renderer
 	pubs      []publisher.Publisher
 }
@@ -125,7 +126,7 @@ func buildApp(ctx context.Context, e *cliEnv) (*app, error) {
 		return nil, &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", err)}
 	}
 	fetcher := feed.NewFetcher(feed.FetchOptions{Timeout: cfg.FetchTimeout, MaxBytes: cfg.MaxFeedBytes})
-	extractor := feed.NewExtractor(feed.ExtractOptions{
+	extractor := review.NewExtractor(review.ExtractOptions{
 		Pages: fetcher, FetchPages: cfg.FetchPages, Categories: cfg.FeedCategories, Logger: e.Logger,
 	})
 	st, err := openStore(ctx, cfg, e.Logger)

@@ -1,4 +1,4 @@
-package feed
+package review
 
 import (
 	"bytes"
@@ -8,10 +8,13 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/internal/testutil"
 )
 
 // BenchmarkParseExtract is Parse plus FromItem for every item (no pages) of
-// the 1,000-item, ~5 MB benchFeed; compare BenchmarkGofeedOnly and
+// the 1,000-item, ~5 MB testutil.BenchFeed; compare BenchmarkGofeedOnly and
 // BenchmarkParse on the same bytes. It also reports
 //
 //   - peak-heap/feed: the highest heap in use during one parse and
@@ -24,9 +27,9 @@ import (
 //     does not count (target: at most
 //     0.5, i.e. extraction adds at most 50% to gofeed's time).
 func BenchmarkParseExtract(b *testing.B) {
-	body := benchFeed(b, 1000)
+	body := testutil.BenchFeed(b, 1000)
 	run := func() int {
-		f, err := Parse("bench", body, "application/rss+xml; charset=UTF-8")
+		f, err := feed.Parse("bench", body, "application/rss+xml; charset=UTF-8")
 		if err != nil || len(f.Items) != 1000 {
 			b.Fatalf("Parse: %v", err)
 		}
@@ -83,11 +86,11 @@ func extractGofeedRatio(b *testing.B, body []byte, rounds int) float64 {
 	return float64(bestExtract) / float64(bestParse)
 }
 
-// BenchmarkExtractOnly is FromItem over the already parsed benchFeed: the
+// BenchmarkExtractOnly is FromItem over the already parsed testutil.BenchFeed: the
 // extraction's own cost.
 func BenchmarkExtractOnly(b *testing.B) {
-	body := benchFeed(b, 1000)
-	f, err := Parse("bench", body, "application/rss+xml; charset=UTF-8")
+	body := testutil.BenchFeed(b, 1000)
+	f, err := feed.Parse("bench", body, "application/rss+xml; charset=UTF-8")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package feed
+package review
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/internal/testutil"
 )
 
@@ -83,11 +84,11 @@ func thinFeed(t *testing.T, srv *pageServer, path, desc string) []byte {
 func TestExtractCompletesThinItemFromPage(t *testing.T) {
 	t.Parallel()
 	srv := newPageServer(t)
-	e := NewExtractor(ExtractOptions{Pages: NewFetcher(FetchOptions{}), FetchPages: true})
+	e := NewExtractor(ExtractOptions{Pages: feed.NewFetcher(feed.FetchOptions{}), FetchPages: true})
 	feedURL := srv.URL + "/blog-feed.xml"
 	extract := func(body []byte) Review {
 		t.Helper()
-		f, err := Parse(feedURL, body, "application/rss+xml")
+		f, err := feed.Parse(feedURL, body, "application/rss+xml")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +100,7 @@ func TestExtractCompletesThinItemFromPage(t *testing.T) {
 	}
 
 	// The feed alone has no trailer and a truncated description.
-	f, err := Parse(feedURL, thinFeed(t, srv, "", ""), "")
+	f, err := feed.Parse(feedURL, thinFeed(t, srv, "", ""), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,8 +161,8 @@ func TestExtractCompletesThinItemFromPage(t *testing.T) {
 func TestExtractPageWithoutArticle(t *testing.T) {
 	t.Parallel()
 	srv := newPageServer(t)
-	e := NewExtractor(ExtractOptions{Pages: NewFetcher(FetchOptions{}), FetchPages: true})
-	f, err := Parse(srv.URL, thinFeed(t, srv, "/post/no-article", ""), "")
+	e := NewExtractor(ExtractOptions{Pages: feed.NewFetcher(feed.FetchOptions{}), FetchPages: true})
+	f, err := feed.Parse(srv.URL, thinFeed(t, srv, "/post/no-article", ""), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,9 +180,9 @@ func TestExtractKeepsFeedDataWhenPageFails(t *testing.T) {
 	t.Parallel()
 	srv := newPageServer(t)
 	var logs testutil.SyncBuffer
-	e := NewExtractor(ExtractOptions{Pages: NewFetcher(FetchOptions{}), FetchPages: true,
+	e := NewExtractor(ExtractOptions{Pages: feed.NewFetcher(feed.FetchOptions{}), FetchPages: true,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	f, err := Parse(srv.URL, thinFeed(t, srv, "/post/broken", ""), "")
+	f, err := feed.Parse(srv.URL, thinFeed(t, srv, "/post/broken", ""), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,7 @@ func TestExtractKeepsFeedDataWhenPageFails(t *testing.T) {
 
 func TestExtractWithoutPageFetching(t *testing.T) {
 	t.Parallel()
-	pages := NewFetcher(FetchOptions{})
+	pages := feed.NewFetcher(feed.FetchOptions{})
 	tests := []struct {
 		name     string
 		opts     ExtractOptions
@@ -219,7 +220,7 @@ func TestExtractWithoutPageFetching(t *testing.T) {
 			if tt.category != "" {
 				body = bytes.Replace(body, []byte("<pubDate>"), []byte("<category>"+tt.category+"</category><pubDate>"), 1)
 			}
-			f, err := Parse(srv.URL, body, "")
+			f, err := feed.Parse(srv.URL, body, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -238,11 +239,11 @@ func TestExtractCategoriesFromPage(t *testing.T) {
 	// A thin item without categories is fetched: its page's article:tag
 	// may match FEED_CATEGORIES.
 	srv := newPageServer(t)
-	f, err := Parse(srv.URL, thinFeed(t, srv, "", ""), "")
+	f, err := feed.Parse(srv.URL, thinFeed(t, srv, "", ""), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := NewExtractor(ExtractOptions{Pages: NewFetcher(FetchOptions{}), FetchPages: true, Categories: []string{"film reviews"}}).Extract(t.Context(), srv.URL, f)
+	got := NewExtractor(ExtractOptions{Pages: feed.NewFetcher(feed.FetchOptions{}), FetchPages: true, Categories: []string{"film reviews"}}).Extract(t.Context(), srv.URL, f)
 	if len(got) != 1 || !got[0].PageFetched || !got[0].IsReview {
 		t.Fatalf("got %+v, want a review by the page's tag", got)
 	}

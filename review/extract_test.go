@@ -1,4 +1,4 @@
-package feed
+package review
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/reelpost/reelpost/feed"
 )
 
 const (
@@ -28,7 +30,7 @@ func parseFixture(t *testing.T, name, contentType string) *gofeed.Feed {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := Parse(herFeedURL, body, contentType)
+	f, err := feed.Parse(herFeedURL, body, contentType)
 	if err != nil {
 		t.Fatalf("parse %s: %v", name, err)
 	}
@@ -225,7 +227,7 @@ func TestExtractLargeFeedOldestFirst(t *testing.T) {
 		b.WriteString(herItemXML(t, i, start.Add(time.Duration(i)*time.Hour)))
 	}
 	b.WriteString(`</channel></rss>`)
-	f, err := Parse(herFeedURL, b.Bytes(), "application/rss+xml")
+	f, err := feed.Parse(herFeedURL, b.Bytes(), "application/rss+xml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package feed
+package review
 
 import (
 	"net/url"
@@ -9,6 +9,8 @@ import (
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
 	"golang.org/x/net/html"
+
+	"github.com/reelpost/reelpost/feed"
 )
 
 // notPictureMarkers are URL fragments of images that are not the review's
@@ -84,7 +86,7 @@ func pickContentImage(attrs []html.Attribute, base *url.URL) string {
 			}
 		}
 	}
-	u := resolveURL(base, src)
+	u := feed.ResolveURL(base, src)
 	if !isPicture(u) {
 		return ""
 	}
@@ -167,7 +169,7 @@ func chooseImage(it *gofeed.Item, base *url.URL, contentImage string) string {
 		cands = append(cands, it.ITunesExt.Image)
 	}
 	for _, c := range cands {
-		if u := resolveURL(base, c); isPicture(u) {
+		if u := feed.ResolveURL(base, c); isPicture(u) {
 			return upsizeBlogger(u)
 		}
 	}
@@ -179,7 +181,7 @@ func chooseImage(it *gofeed.Item, base *url.URL, contentImage string) string {
 		rest = append(rest, it.Image.URL) // gofeed's own pick: JSON Feed image, say
 	}
 	for _, c := range append(rest, small...) {
-		if u := resolveURL(base, c); isPicture(u) {
+		if u := feed.ResolveURL(base, c); isPicture(u) {
 			return upsizeBlogger(u)
 		}
 	}

@@ -1,4 +1,4 @@
-package feed
+package review
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/internal/testutil"
 )
 
@@ -17,7 +18,7 @@ import (
 var realFeedYTRe = regexp.MustCompile("(?m)^\\| `([^`]+)` \\|.*YT id in (\\d+)")
 
 // TestExtractRealFeeds runs Parse and extraction over every feed of
-// ../shared/fixtures/feeds-real: each parses or fails with a *ParseError,
+// ../shared/fixtures/feeds-real: each parses or fails with a *feed.ParseError,
 // nothing panics, every string is valid UTF-8, trailers are well-formed, and
 // the feeds the README notes YouTube ids in give at least that many trailers
 // (every one does: no file needs an exception, playlist embeds included,
@@ -53,11 +54,11 @@ func TestExtractRealFeeds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, err := Parse(name, body, "")
+			f, err := feed.Parse(name, body, "")
 			if err != nil {
-				var pe *ParseError
+				var pe *feed.ParseError
 				if !errors.As(err, &pe) || pe.URL != name {
-					t.Fatalf("error %v is not a *ParseError naming %s", err, name)
+					t.Fatalf("error %v is not a *feed.ParseError naming %s", err, name)
 				}
 				return
 			}
@@ -111,7 +112,7 @@ func TestExtractRealFeedCases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := Parse(name, body, "")
+		f, err := feed.Parse(name, body, "")
 		if err != nil {
 			t.Fatal(err)
 		}

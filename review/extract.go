@@ -1,4 +1,4 @@
-package feed
+package review
 
 import (
 	"cmp"
@@ -14,6 +14,8 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
+
+	"github.com/reelpost/reelpost/feed"
 )
 
 // ExtractOptions configure an Extractor.
@@ -81,15 +83,10 @@ func (e *Extractor) Extract(ctx context.Context, feedURL string, f *gofeed.Feed)
 	if f == nil {
 		return nil
 	}
-	items := make([]*item, 0, len(f.Items))
-	base := feedBase(feedURL, f)
-	for i, it := range f.Items {
-		if it == nil {
-			continue
-		}
-		x := extractItem(feedURL, base, it)
-		x.order = i
-		items = append(items, x)
+	fitems := feed.Items(feedURL, f)
+	items := make([]*item, len(fitems))
+	for i, it := range fitems {
+		items[i] = extractItem(it)
 	}
 	if e.opts.FetchPages && e.opts.Pages != nil {
 		e.completePages(ctx, feedURL, items)
@@ -110,7 +107,7 @@ func FromItem(feedURL string, f *gofeed.Feed, it *gofeed.Item) Review {
 	if it == nil {
 		return Review{FeedURL: feedURL}
 	}
-	x := extractItem(feedURL, feedBase(feedURL, f), it)
+	x := extractItem(feed.Item{Item: it, FeedURL: feedURL, Base: feed.Base(feedURL, f)})
 	x.IsReview, x.ReviewReason = classify(x.classifyInput(), nil)
 	sanitize(&x.Review)
 	return x.Review
@@ -121,24 +118,12 @@ func (x *item) classifyInput() classifyInput {
 		rating: x.Rating, trailer: x.TrailerID, evaluative: x.evaluative}
 }
 
-// feedBase returns the base for the feed's own links: its link, else the
-// feed URL. Extract works it out once for all the feed's items.
-func feedBase(feedURL string, f *gofeed.Feed) *url.URL {
-	feedBase := parseBase(feedURL)
-	if f != nil && f.Link != "" {
-		if u := parseBase(resolveURL(feedBase, f.Link)); u != nil {
-			return u
-		}
-	}
-	return feedBase
-}
-
-// extractItem reads one item; base resolves its relative links (see
-// feedBase).
-func extractItem(feedURL string, base *url.URL, it *gofeed.Item) *item {
-	x := &item{src: it}
+// extractItem reads one item.
+func extractItem(fi feed.Item) *item {
+	it, base := fi.Item, fi.Base
+	x := &item{src: it, order: fi.Index}
 	r := &x.Review
-	r.FeedURL = feedURL
+	r.FeedURL = fi.FeedURL
 
 	link := extValue(it.Extensions, "feedburner", "origLink") // the real page behind feedproxy
 	if link == "" {
@@ -147,12 +132,12 @@ func extractItem(feedURL string, base *url.URL, it *gofeed.Item) *item {
 	if link == "" && len(it.Links) > 0 {
 		link = it.Links[0]
 	}
-	r.Link = resolveURL(base, link)
+	r.Link = feed.ResolveURL(base, link)
 	if r.Link == "" && isHTTPURL(it.GUID) {
 		r.Link = strings.TrimSpace(it.GUID) // a permalink GUID is the page
 	}
-	r.NormLink = NormalizeLink(r.Link)
-	itemBase := parseBase(r.Link)
+	r.NormLink = feed.NormalizeLink(r.Link)
+	itemBase := feed.ParseBase(r.Link)
 	if itemBase == nil {
 		itemBase = base
 	}
@@ -468,6 +453,16 @@ func merge(items []*item) []Review {
 		sorted[i] = out[j]
 	}
 	return sorted
+}
+
+// hasLangParam reports whether a link carries a ?lang= language variant.
+func hasLangParam(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	_, ok := u.Query()["lang"]
+	return ok
 }
 
 func better(a, b *item) bool {

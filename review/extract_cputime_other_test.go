@@ -1,6 +1,6 @@
 //go:build !unix
 
-package feed
+package review
 
 import "time"
 

@@ -1,4 +1,4 @@
-package feed
+package review
 
 import (
 	"bytes"
@@ -13,12 +13,14 @@ import (
 	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/reelpost/reelpost/feed"
 )
 
 // PageFetcher fetches a review page with a conditional GET. *Fetcher
 // satisfies it.
 type PageFetcher interface {
-	Fetch(ctx context.Context, rawURL string, prev Validators) (*Response, error)
+	Fetch(ctx context.Context, rawURL string, prev feed.Validators) (*feed.Response, error)
 }
 
 const (
@@ -33,7 +35,7 @@ const (
 
 // pageEntry is a fetched page as kept between polls.
 type pageEntry struct {
-	validators Validators
+	validators feed.Validators
 	// itemPrint is the fingerprint of the feed item when the page was last
 	// fetched or revalidated: while the item is unchanged, so is the page
 	// it points to, and no request is made.
@@ -173,7 +175,7 @@ func (e *Extractor) page(ctx context.Context, feedURL string, x *item, fp [32]by
 	if cached != nil && cached.itemPrint == fp {
 		return cached
 	}
-	var prev Validators
+	var prev feed.Validators
 	if cached != nil {
 		prev = cached.validators
 	}
@@ -190,7 +192,7 @@ func (e *Extractor) page(ctx context.Context, feedURL string, x *item, fp [32]by
 		return nil
 	}
 	body := resp.Body
-	if dec, err := Decode(body, resp.ContentType); err == nil {
+	if dec, err := feed.Decode(body, resp.ContentType); err == nil {
 		body = dec
 	} else {
 		e.log.Warn("review page charset not decoded, reading it as UTF-8",
@@ -212,7 +214,7 @@ func parsePage(body []byte, pageURL string) *pageData {
 	if err != nil {
 		return d
 	}
-	base := parseBase(pageURL)
+	base := feed.ParseBase(pageURL)
 	var article *html.Node
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
@@ -261,7 +263,7 @@ func (d *pageData) meta(n *html.Node, base *url.URL) {
 	switch key {
 	case "og:image", "og:image:secure_url", "og:image:url", "twitter:image":
 		if d.ogImage == "" {
-			if u := resolveURL(base, val); isPicture(u) {
+			if u := feed.ResolveURL(base, val); isPicture(u) {
 				d.ogImage = u
 			}
 		}
@@ -332,7 +334,7 @@ func (l *ldData) walk(v any, base *url.URL, depth int) {
 		}
 		if l.image == "" {
 			for _, s := range ldStrings(t["image"]) {
-				if u := resolveURL(base, s); isPicture(u) {
+				if u := feed.ResolveURL(base, s); isPicture(u) {
 					l.image = u
 					break
 				}

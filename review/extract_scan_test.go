@@ -1,4 +1,4 @@
-package feed
+package review
 
 import (
 	"net/url"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/internal/testutil"
 )
 
@@ -116,7 +117,7 @@ func TestScanHTMLAgreesOnRealFeeds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := Parse(name, raw, "")
+		f, err := feed.Parse(name, raw, "")
 		if err != nil {
 			continue // TestExtractRealFeeds checks the errors
 		}
@@ -126,7 +127,7 @@ func TestScanHTMLAgreesOnRealFeeds(t *testing.T) {
 					continue
 				}
 				bodies++
-				scan, tok, scanned := walkBoth(body, parseBase(it.Link))
+				scan, tok, scanned := walkBoth(body, feed.ParseBase(it.Link))
 				if !scanned {
 					continue
 				}
