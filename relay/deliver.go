@@ -2,7 +2,6 @@ package relay
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -145,8 +144,8 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 	}
 	network := string(p.Network())
 
-	var rv review.Review
-	if err := json.Unmarshal(d.Item.Payload, &rv); err != nil {
+	rv, err := review.Decode(d.Item.Payload)
+	if err != nil {
 		return r.fail(ctx, log, d, network, fmt.Sprintf("decode item %s: %v", d.Item.Key, err))
 	}
 	actx, cancel := context.WithTimeout(ctx, publishTimeout)

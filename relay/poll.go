@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -273,16 +272,9 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []revie
 	}
 	items := make([]store.NewItem, len(reviews))
 	for i, rv := range reviews {
-		if rv.FeedURL == "" {
-			rv.FeedURL = st.URL
-		}
-		payload, err := json.Marshal(rv)
-		if err != nil {
-			return false, fmt.Errorf("encode item %s of %s: %w", rv.Key, st.URL, err)
-		}
-		items[i] = store.NewItem{
-			FeedURL: st.URL, Key: rv.Key, GUID: rv.GUID, NormLink: rv.NormLink,
-			Title: rv.Title, Published: rv.Published, Payload: payload, State: store.Skipped,
+		var err error
+		if items[i], err = ledgerItem(st.URL, rv); err != nil {
+			return false, err
 		}
 	}
 	known, err := r.o.Store.Known(ctx, st.URL, items)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -76,11 +75,15 @@ func cmdRepost(ctx context.Context, e *cliEnv, args []string) error {
 		return nil
 	}
 
+	r, err := a.newRelay(e, e.Stdout)
+	if err != nil {
+		return err
+	}
 	if item.ID == 0 {
 		// Found in a feed, not yet in the ledger: record it (its automatic
 		// deliveries skipped, this repost standing for them) so that the
 		// repost has an item to belong to.
-		if item, err = recordFound(ctx, a, rv); err != nil {
+		if item, err = r.RecordFound(ctx, rv); err != nil {
 			return err
 		}
 	}
@@ -91,10 +94,6 @@ func cmdRepost(ctx context.Context, e *cliEnv, args []string) error {
 			return fmt.Errorf("repost %s to %s: %w", ref, p.ID(), err)
 		}
 		ids = append(ids, d.ID)
-	}
-	r, err := a.newRelay(e, e.Stdout)
-	if err != nil {
-		return err
 	}
 	var ce *relay.CycleError
 	if err := r.DeliverIDs(ctx, ids); err != nil && !errors.As(err, &ce) {
@@ -165,8 +164,8 @@ func findReview(ctx context.Context, e *cliEnv, a *app, ref string) (review.Revi
 			return review.Review{}, store.Item{}, err
 		}
 		if ok {
-			var rv review.Review
-			if err := json.Unmarshal(it.Payload, &rv); err != nil {
+			rv, err := review.Decode(it.Payload)
+			if err != nil {
 				return review.Review{}, store.Item{}, fmt.Errorf("item %s: recorded review unreadable: %w", ref, err)
 			}
 			return rv, it, nil
@@ -205,35 +204,6 @@ func uniq(xs ...string) []string {
 		}
 	}
 	return out
-}
-
-// recordFound records a review found in a feed, its automatic deliveries
-// skipped, and returns the recorded item.
-func recordFound(ctx context.Context, a *app, rv review.Review) (store.Item, error) {
-	payload, err := json.Marshal(rv)
-	if err != nil {
-		return store.Item{}, fmt.Errorf("encode item %s: %w", rv.Key, err)
-	}
-	var accounts []string
-	for _, p := range a.pubs {
-		accounts = append(accounts, p.ID())
-	}
-	if _, err := a.store.RecordItems(ctx, rv.FeedURL, []store.NewItem{{
-		FeedURL: rv.FeedURL, Key: rv.Key, GUID: rv.GUID, NormLink: rv.NormLink, Title: rv.Title,
-		Published: rv.Published, Payload: payload, State: store.Skipped,
-	}}, accounts); err != nil {
-		return store.Item{}, fmt.Errorf("record item %s: %w", rv.Key, err)
-	}
-	for _, q := range uniq(rv.Key, rv.NormLink, rv.GUID) {
-		it, ok, err := a.store.FindItem(ctx, q)
-		if err != nil {
-			return store.Item{}, err
-		}
-		if ok {
-			return it, nil
-		}
-	}
-	return store.Item{}, fmt.Errorf("item %s: recorded but not found again", rv.Key)
 }
 
 // reportReposts waits (at most wait) until each repost delivery is settled,

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -130,7 +129,7 @@ func (w *cliWorld) recordPending(k int) {
 	ti := testReviews(k, 1)[0]
 	rv := review.Review{Key: ti.GUID, GUID: ti.GUID, Link: ti.Link, NormLink: feed.NormalizeLink(ti.Link), FeedURL: w.feed.URL(),
 		Title: ti.Title, Published: ti.Published, IsReview: true}
-	payload, err := json.Marshal(rv)
+	payload, err := review.Encode(rv)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
 
@@ -164,11 +165,8 @@ func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string,
 // itemLink is the review's link from the recorded payload, else its
 // normalised link.
 func itemLink(it store.Item) string {
-	var p struct {
-		Link string `json:"link"`
-	}
-	if json.Unmarshal(it.Payload, &p) == nil && p.Link != "" {
-		return p.Link
+	if rv, err := review.Decode(it.Payload); err == nil && rv.Link != "" {
+		return rv.Link
 	}
 	return it.NormLink
 }
