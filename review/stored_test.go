@@ -17,8 +17,8 @@ func storedHer() Review {
 		Image: "https://films.example/her.jpg", TrailerID: "WzV6mXIOVl4", TrailerURL: "https://www.youtube.com/watch?v=WzV6mXIOVl4",
 		Genres: []string{"Drama", "Romance"}, Cast: []string{"Joaquin Phoenix", "Scarlett Johansson"},
 		Director: "Spike Jonze", Writer: "Spike Jonze", RuntimeMinutes: 126, Rating: "4/5", SeeAlso: []string{"Lost in Translation"},
-		Summary: "It’s sweet, humorous and thought-provoking.",
-		Text:    "Theodore writes letters for other people. It’s sweet, humorous and thought-provoking.",
+		Summary:  "It’s sweet, humorous and thought-provoking.",
+		Text:     "Theodore writes letters for other people. It’s sweet, humorous and thought-provoking.",
 		IsReview: true, ReviewReason: "metadata block", PageFetched: true,
 		Duplicates: []string{"https://films.example/2014/02/her-critique/?lang=fr"}}
 }
@@ -42,7 +42,7 @@ func TestDecodeStoredReviews(t *testing.T) {
 			// Written by json.Marshal(feed.Review) before Encode existed.
 			name:    "unversioned payload of earlier releases",
 			payload: `{"key":"https://films.example/?p=2014","guid":"https://films.example/?p=2014","link":"https://films.example/2014/02/her-review/?lang=en","norm_link":"https://films.example/2014/02/her-review","feed_url":"https://films.example/feed/","title":"Her (2013) – review","author":"Ana Critic","published":"2014-02-14T09:30:00Z","categories":["Reviews","Drama"],"image":"https://films.example/her.jpg","trailer_id":"WzV6mXIOVl4","trailer_url":"https://www.youtube.com/watch?v=WzV6mXIOVl4","genres":["Drama","Romance"],"cast":["Joaquin Phoenix","Scarlett Johansson"],"director":"Spike Jonze","writer":"Spike Jonze","runtime_minutes":126,"rating":"4/5","see_also":["Lost in Translation"],"summary":"It’s sweet, humorous and thought-provoking.","text":"Theodore writes letters for other people. It’s sweet, humorous and thought-provoking.","is_review":true,"review_reason":"metadata block","page_fetched":true,"duplicates":["https://films.example/2014/02/her-critique/?lang=fr"]}`,
-			want: storedHer(),
+			want:    storedHer(),
 		},
 		{
 			name:    "unversioned payload with only the required fields",
