@@ -30,7 +30,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -41,6 +40,7 @@ import (
 
 	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/publisher/preview"
 	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
@@ -81,8 +81,10 @@ type Options struct {
 	// DryRun prints posts instead of sending them (see the package comment
 	// for what the ledger records then).
 	DryRun bool
-	// DryRunOut receives the dry-run posts, for a person; nil: only logged.
-	DryRunOut io.Writer
+	// ShowDryRun, if set, is given each review a dry run would post, with
+	// its posts and when they would be due, to show a person; calls come
+	// one at a time. nil: the posts are only logged.
+	ShowDryRun func(rv review.Review, posts []preview.Post, due time.Time)
 
 	// HTTPAddr is the health and metrics listener for Run; empty: none.
 	HTTPAddr string
@@ -126,7 +128,7 @@ type Relay struct {
 
 	wake chan struct{}
 
-	outMu     sync.Mutex // DryRunOut
+	showMu    sync.Mutex // ShowDryRun
 	mu        sync.Mutex
 	lastCycle time.Time // last completed poll of any feed, or a scheduler pass with nothing due
 	failing   map[string]store.FeedState

@@ -1,21 +1,24 @@
 package relay_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/reelpost/reelpost/internal/fakes/blueskyfake"
 	"github.com/reelpost/reelpost/internal/fakes/mastodonfake"
 	"github.com/reelpost/reelpost/internal/fakes/xfake"
+	"github.com/reelpost/reelpost/publisher/preview"
 	"github.com/reelpost/reelpost/relay"
+	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
 
@@ -262,20 +265,45 @@ func TestFailingFeedDoesNotStopOthers(t *testing.T) {
 	}
 }
 
+// shownPosts records what a dry run shows a person: a line per post,
+// "title -> account [network]: text".
+type shownPosts struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (s *shownPosts) show(rv review.Review, posts []preview.Post, _ time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range posts {
+		line := fmt.Sprintf("%s -> %s [%s]: %s", rv.Title, p.Target.Account, p.Target.Network, p.Post.Text)
+		if p.Err != nil {
+			line = fmt.Sprintf("%s -> %s: cannot render: %v", rv.Title, p.Target.Account, p.Err)
+		}
+		s.lines = append(s.lines, line)
+	}
+}
+
+func (s *shownPosts) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Join(s.lines, "\n")
+}
+
 func TestDryRunPostsNothing(t *testing.T) {
 	t.Parallel()
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	fs := newFeedServer(t, reviews(1, 2, base)...)
 	e := newEnv(t, sqliteLedger, fs)
-	var out bytes.Buffer
-	dry := e.relay(func(o *relay.Options) { o.DryRun = true; o.DryRunOut = &out })
+	var out shownPosts
+	dry := e.relay(func(o *relay.Options) { o.DryRun = true; o.ShowDryRun = out.show })
 	e.once(dry)
 	fs.add(reviews(3, 1, base)...)
 	e.clk.Add(6 * time.Minute)
 	e.once(dry)
 	e.wantPosts(0)
 	for _, acct := range dry.Accounts() {
-		if !strings.Contains(out.String(), "--- "+acct) {
+		if !strings.Contains(out.String(), "-> "+acct+" [") {
 			t.Errorf("dry-run output shows no post for %s:\n%s", acct, out.String())
 		}
 	}
@@ -297,8 +325,8 @@ func TestDryRunWithoutAccountsShowsEveryNetwork(t *testing.T) {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	fs := newFeedServer(t, reviews(1, 2, base)...)
 	e := newEnv(t, sqliteLedger, fs)
-	var out bytes.Buffer
-	r := e.relay(func(o *relay.Options) { o.DryRun = true; o.DryRunOut = &out; o.Publishers = nil; o.Backfill = 1 })
+	var out shownPosts
+	r := e.relay(func(o *relay.Options) { o.DryRun = true; o.ShowDryRun = out.show; o.Publishers = nil; o.Backfill = 1 })
 	e.once(r)
 	for _, n := range []string{"[x]", "[mastodon]", "[bluesky]"} {
 		if strings.Count(out.String(), n) != 1 {

@@ -12,7 +12,7 @@ import (
 	"github.com/reelpost/reelpost/config"
 	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/publisher"
-	"github.com/reelpost/reelpost/relay"
+	"github.com/reelpost/reelpost/publisher/preview"
 	"github.com/reelpost/reelpost/review"
 )
 
@@ -135,7 +135,7 @@ type previewFacet struct {
 // renderAll renders rv for every configured account, or for every network
 // with its default rules when none is configured, as the daemon would.
 func renderAll(ctx context.Context, r *publisher.Renderer, pubs []publisher.Publisher, rv review.Review, lang string) []previewPost {
-	rendered := relay.RenderAll(ctx, r, pubs, rv, publisher.RenderOptions{Lang: lang})
+	rendered := preview.Render(ctx, r, pubs, rv, publisher.RenderOptions{Lang: lang})
 	out := make([]previewPost, 0, len(rendered))
 	for _, d := range rendered {
 		pp := previewPost{Network: d.Target.Network, Account: d.Target.Account, Limit: d.Target.Rules.Limit}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/publisher/preview"
 	"github.com/reelpost/reelpost/relay"
 	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
@@ -64,8 +65,8 @@ func cmdRepost(ctx context.Context, e *cliEnv, args []string) error {
 	}
 
 	if *dryRun || a.cfg.EffectiveDryRun() {
-		posts := relay.RenderAll(ctx, a.renderer, pubs, rv, publisher.RenderOptions{Repost: true, Lang: a.cfg.Language})
-		relay.PrintPosts(e.Stdout, rv, posts, time.Time{})
+		posts := preview.Render(ctx, a.renderer, pubs, rv, publisher.RenderOptions{Repost: true, Lang: a.cfg.Language})
+		printPosts(e.Stdout, rv, posts, time.Time{})
 		fmt.Fprintln(e.Stdout, "dry run: nothing posted, nothing recorded")
 		for _, p := range posts {
 			if p.Err != nil {

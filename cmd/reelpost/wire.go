@@ -18,6 +18,7 @@ import (
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/publisher/bluesky"
 	"github.com/reelpost/reelpost/publisher/mastodon"
+	"github.com/reelpost/reelpost/publisher/preview"
 	"github.com/reelpost/reelpost/publisher/x"
 	"github.com/reelpost/reelpost/relay"
 	"github.com/reelpost/reelpost/review"
@@ -145,8 +146,9 @@ func (a *app) newRelay(e *cliEnv, out io.Writer, mods ...func(*relay.Options)) (
 		Feeds: cfg.FeedURLs, PollInterval: cfg.PollInterval, FetchTimeout: cfg.FetchTimeout,
 		Backfill: cfg.Backfill, MaxPostsPerPoll: cfg.MaxPostsPerPoll, PostSpacing: cfg.PostSpacing,
 		MaxAttempts: cfg.MaxAttempts, Language: cfg.Language,
-		DryRun: cfg.EffectiveDryRun(), DryRunOut: out,
-		HTTPAddr: cfg.HTTPAddr, Owner: ownerID(cfg), Lease: cfg.LeaseDuration,
+		DryRun:     cfg.EffectiveDryRun(),
+		ShowDryRun: func(rv review.Review, posts []preview.Post, due time.Time) { printPosts(out, rv, posts, due) },
+		HTTPAddr:   cfg.HTTPAddr, Owner: ownerID(cfg), Lease: cfg.LeaseDuration,
 		Logger: e.Logger,
 	}
 	for _, m := range mods {
