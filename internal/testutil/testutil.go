@@ -1,6 +1,7 @@
 // Package testutil holds what several packages' tests share: finding what
 // they need from outside the repository (the project's shared fixtures in
-// ../shared, the PostgreSQL server) and a concurrency-safe buffer. The
+// ../shared, the PostgreSQL server), a concurrency-safe buffer and the
+// benchmark feed of the parse and extraction benchmarks. The
 // finders skip with a message when the thing is absent, except in CI
 // (REELPOST_REQUIRE_SHARED, REELPOST_REQUIRE_POSTGRES or CI set), where an
 // absent thing fails the test, so a CI run cannot pass by skipping.
