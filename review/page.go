@@ -17,7 +17,7 @@ import (
 	"github.com/reelpost/reelpost/feed"
 )
 
-// PageFetcher fetches a review page with a conditional GET. *Fetcher
+// PageFetcher fetches a review page with a conditional GET. *feed.Fetcher
 // satisfies it.
 type PageFetcher interface {
 	Fetch(ctx context.Context, rawURL string, prev feed.Validators) (*feed.Response, error)

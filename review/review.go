@@ -4,7 +4,7 @@ import "time"
 
 // Review is what reelpost understood of one feed item: the fields a post is
 // rendered from and the identity the ledger keys deliveries on. It is stored in
-// the ledger as JSON, so a pending delivery can be rendered after a restart
+// the ledger (Encode, Decode), so a pending delivery can be rendered after a restart
 // without the feed.
 type Review struct {
 	// Key is the item's stable identity within its feed: the GUID; without one,
