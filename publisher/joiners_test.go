@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/review"
 )
 
 // family is 👩‍👩‍👧‍👦: four emoji joined by ZWJ (U+200D) into one.
@@ -21,8 +21,8 @@ const family = "\U0001F469\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466"
 func TestFamilyEmojiCountsAsEachNetworkDoes(t *testing.T) {
 	t.Parallel()
 	r := mustRenderer(t, Templates{Default: "{{.Title}}\n{{.Summary}}\n{{.Link}}"})
-	review := func(s string) feed.Review {
-		return feed.Review{Title: "Her", Link: "https://example-films.blog/reviews/her",
+	withSummary := func(s string) review.Review {
+		return review.Review{Title: "Her", Link: "https://example-films.blog/reviews/her",
 			Summary: "A film for the whole family " + s + " to watch together."}
 	}
 	tests := []struct {
@@ -37,11 +37,11 @@ func TestFamilyEmojiCountsAsEachNetworkDoes(t *testing.T) {
 		t.Run(string(tt.network), func(t *testing.T) {
 			t.Parallel()
 			rules := DefaultRules(tt.network)
-			with, err := r.Render(rules, review(family), RenderOptions{})
+			with, err := r.Render(rules, withSummary(family), RenderOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			without, err := r.Render(rules, review("x"), RenderOptions{})
+			without, err := r.Render(rules, withSummary("x"), RenderOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,7 +61,7 @@ func TestFamilyEmojiCountsAsEachNetworkDoes(t *testing.T) {
 func TestFitNeverSplitsFamilyEmoji(t *testing.T) {
 	t.Parallel()
 	r := mustRenderer(t, Templates{Default: "{{.Title}}\n{{.Summary}}\n{{.Link}}"})
-	rv := feed.Review{
+	rv := review.Review{
 		Title:   strings.Repeat(family+" ", 40) + "Her",
 		Link:    "https://example-films.blog/reviews/her",
 		Summary: strings.Repeat("The family "+family+" watched it twice and loved it. ", 12),
