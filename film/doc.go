@@ -1,0 +1,33 @@
+// Package film knows films: it asks The Movie Database (TMDB, API v3) which
+// film a review is about, and picks that film's official trailer, so that a
+// post never carries a trailer for the wrong film.
+//
+// The TMDB client is our own, small one rather than
+// github.com/cyruzin/golang-tmdb: that module is not served by the Go module
+// proxy this project builds from (it answers 403), and we need five GET
+// calls, TMDB's error bodies, Retry-After and a key that never reaches an
+// error or a log line, which a page of code does.
+//
+// TMDB facts relied on, with where they are documented:
+//   - a v3 API key goes in the api_key query parameter, a v4 API Read Access
+//     Token as "Authorization: Bearer"; both give the same access to v3
+//     (https://developer.themoviedb.org/docs/authentication-application);
+//   - errors are a JSON body {"status_code":N,"status_message":"...",
+//     "success":false}: 7 (401) invalid key, 34 (404) not found, 25 (429)
+//     over the rate limit (https://developer.themoviedb.org/docs/errors);
+//   - a 429 carries Retry-After
+//     (https://developers.themoviedb.org/3/getting-started/request-rate-limiting,
+//     quoted in https://github.com/streamaserver/streama/issues/311);
+//   - append_to_response=videos,credits adds both to the details in one
+//     request, each sub-request still honouring its own parameters
+//     (https://developer.themoviedb.org/docs/append-to-response);
+//   - videos come filtered to the language= parameter unless
+//     include_video_language lists the languages wanted, "null" for none
+//     (added July 2021 with the official and published_at fields, as quoted
+//     in https://github.com/lordmike/tmdblib/issues/413);
+//   - /3/find/{id}?external_source=imdb_id answers movie_results and
+//     tv_results (https://developer.themoviedb.org/docs/finding-data);
+//   - GET /3/authentication validates either credential, answering
+//     {"success":true,"status_code":1}
+//     (https://developer.themoviedb.org/reference/authentication-validate-key).
+package film

@@ -1,0 +1,548 @@
+// Package tmdbfake is a recording stand-in for The Movie Database's API v3
+// (https://developer.themoviedb.org/docs) on 127.0.0.1, for tests: it checks
+// both forms of credential, answers search, movie and TV details (with
+// append_to_response), videos, credits and find-by-IMDb-id from a small
+// catalogue as TMDB does, with TMDB's error bodies, and can be told to fail.
+package tmdbfake
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/reelpost/reelpost/internal/fakes/recorder"
+)
+
+// The credentials a fake accepts unless Options name others: a v3 API key
+// (32 hex characters, sent as ?api_key=) and a v4 API Read Access Token (a
+// JWT, sent as Authorization: Bearer).
+const (
+	APIKey      = "0123456789abcdef0123456789abcdef"
+	AccessToken = "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJyZWVscG9zdC10ZXN0Iiwic2NvcGVzIjpbImFwaV9yZWFkIl19.c2lnbmF0dXJlLW5vdC1jaGVja2Vk"
+)
+
+// Options configure a fake. Zero values take the defaults.
+type Options struct {
+	// APIKey and AccessToken are the credentials accepted (default the
+	// package's constants).
+	APIKey, AccessToken string
+	// RetryAfter is what Fault429 and Fault503 announce (default 10s).
+	RetryAfter time.Duration
+	// Empty starts the fake without the default catalogue.
+	Empty bool
+}
+
+// Request is one request the fake received.
+type Request = recorder.Request
+
+// Fault is a failure the fake can be told to produce.
+type Fault = recorder.Fault
+
+// The faults, and TMDB's answers to them: Fault429 is a 429 with
+// Retry-After and status_code 25, Fault500 a 500 with status_code 11,
+// Fault503 a 503 with Retry-After and status_code 9; FaultHang never
+// answers, FaultReset resets the connection.
+const (
+	Fault429, Fault500, Fault503 = recorder.Fault429, recorder.Fault500, recorder.Fault503
+	FaultHang, FaultReset        = recorder.FaultHang, recorder.FaultReset
+)
+
+// Video is a video attached to a film or show, as TMDB lists it.
+type Video struct {
+	// Key is the video's id on its site (11 characters on YouTube).
+	Key, Name string
+	// Site is "YouTube" or "Vimeo".
+	Site string
+	// Type is Trailer, Teaser, Clip, Featurette, Behind the Scenes,
+	// Bloopers or Opening Credits.
+	Type string
+	// Language is the ISO 639-1 code; "" is TMDB's null (no language).
+	Language, Region string
+	Official         bool
+	// PublishedAt is RFC 3339, as TMDB writes it.
+	PublishedAt string
+}
+
+// Movie is a film in the catalogue.
+type Movie struct {
+	ID     int
+	IMDbID string
+	// Title is the English title; Titles holds the others by ISO 639-1.
+	Title, OriginalTitle, OriginalLanguage string
+	Titles                                 map[string]string
+	// ReleaseDate is the primary release date, YYYY-MM-DD or "".
+	ReleaseDate string
+	// OtherReleaseYears are the years of its other release dates
+	// (festivals, other countries), which search's year= also matches.
+	OtherReleaseYears []int
+	Runtime           int
+	Genres            []string
+	PosterPath        string
+	Popularity        float64
+	Directors, Cast   []string // cast in billing order
+	Videos            []Video
+}
+
+// Show is a TV show in the catalogue.
+type Show struct {
+	ID                                   int
+	IMDbID                               string
+	Name, OriginalName, OriginalLanguage string
+	FirstAirDate                         string
+	EpisodeRunTime                       int
+	Genres                               []string
+	PosterPath                           string
+	Popularity                           float64
+	CreatedBy, Cast                      []string
+	Videos                               []Video
+}
+
+// Server is the fake. Its methods are safe for concurrent use.
+type Server struct {
+	// URL is the server's base URL, to be used as the TMDB base URL.
+	URL string
+
+	// Recorder gives the fake Requests, Received, FailNext and Close.
+	*recorder.Recorder[Request]
+
+	o Options
+
+	mu     sync.Mutex
+	movies map[int]Movie
+	shows  map[int]Show
+}
+
+// New starts a fake holding the default catalogue (see catalogue.go). It is
+// closed when t ends.
+func New(t testing.TB, o Options) *Server {
+	t.Helper()
+	if o.APIKey == "" {
+		o.APIKey = APIKey
+	}
+	if o.AccessToken == "" {
+		o.AccessToken = AccessToken
+	}
+	if o.RetryAfter <= 0 {
+		o.RetryAfter = 10 * time.Second
+	}
+	s := &Server{o: o, Recorder: recorder.New[Request](), movies: map[int]Movie{}, shows: map[int]Show{}}
+	if !o.Empty {
+		s.AddMovie(Movies()...)
+		s.AddShow(Shows()...)
+	}
+	s.URL = s.Serve(t, recorder.Handler(s.Recorder, s.fail, s.serve))
+	return s
+}
+
+// AddMovie adds films to the catalogue, replacing any with the same id.
+func (s *Server) AddMovie(ms ...Movie) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range ms {
+		s.movies[m.ID] = m
+	}
+}
+
+// AddShow adds TV shows to the catalogue, replacing any with the same id.
+func (s *Server) AddShow(ts ...Show) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range ts {
+		s.shows[t.ID] = t
+	}
+}
+
+// The errors TMDB answers with (https://developer.themoviedb.org/docs/errors):
+// every one a JSON body {"status_code":N,"status_message":"...","success":false}.
+const (
+	codeInvalidKey   = 7
+	msgInvalidKey    = "Invalid API key: You must be granted a valid key."
+	codeNotFound     = 34
+	msgNotFound      = "The resource you requested could not be found."
+	codeInvalidParam = 5
+	msgInvalidParam  = "Invalid parameters: Your request parameters are incorrect."
+	codeTooMany      = 27
+	msgTooMany       = "Too many append to response objects: The maximum number of remote calls is 20."
+)
+
+func writeError(w http.ResponseWriter, status, code int, msg string) {
+	recorder.WriteJSON(w, status, map[string]any{"status_code": code, "status_message": msg, "success": false})
+}
+
+// fail gives TMDB's answer to fault f; it reports whether it answered.
+func (s *Server) fail(w http.ResponseWriter, f Fault) bool {
+	secs := strconv.Itoa(int(s.o.RetryAfter / time.Second))
+	switch f {
+	case Fault429:
+		// "If you exceed the limit, you will receive a 429 HTTP status with a
+		// Retry-After header" (https://developers.themoviedb.org/3/getting-started/request-rate-limiting,
+		// quoted in https://github.com/streamaserver/streama/issues/311);
+		// status_code 25 in https://developer.themoviedb.org/docs/errors.
+		w.Header().Set("Retry-After", secs)
+		writeError(w, http.StatusTooManyRequests, 25, "Your request count (#) is over the allowed limit of (40).")
+	case Fault500:
+		writeError(w, http.StatusInternalServerError, 11, "Internal error: Something went wrong, contact TMDB.")
+	case Fault503:
+		w.Header().Set("Retry-After", secs)
+		writeError(w, http.StatusServiceUnavailable, 9, "Service offline: This service is temporarily offline, try again later.")
+	default:
+		return false
+	}
+	return true
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, _ []byte) {
+	if r.Method != http.MethodGet {
+		writeError(w, http.StatusMethodNotAllowed, 42, "The request method is not supported for this resource.")
+		return
+	}
+	if !s.authorized(r) {
+		writeError(w, http.StatusUnauthorized, codeInvalidKey, msgInvalidKey)
+		return
+	}
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(parts) < 2 || parts[0] != "3" {
+		writeError(w, http.StatusNotFound, codeNotFound, msgNotFound)
+		return
+	}
+	q := r.URL.Query()
+	switch {
+	case len(parts) == 2 && parts[1] == "authentication":
+		// GET /3/authentication validates either credential
+		// (https://developer.themoviedb.org/reference/authentication-validate-key).
+		recorder.WriteJSON(w, http.StatusOK, map[string]any{"success": true, "status_code": 1, "status_message": "Success."})
+	case len(parts) == 3 && parts[1] == "search" && parts[2] == "movie":
+		s.search(w, q)
+	case len(parts) == 3 && parts[1] == "find":
+		s.find(w, parts[2], q)
+	case len(parts) >= 3 && (parts[1] == "movie" || parts[1] == "tv"):
+		s.item(w, parts[1], parts[2:], q)
+	default:
+		writeError(w, http.StatusNotFound, codeNotFound, msgNotFound)
+	}
+}
+
+// authorized checks the credential: an api_key query parameter, when there
+// is one, must be the v3 key; otherwise the Bearer token must be the v4
+// token (https://developer.themoviedb.org/docs/authentication-application).
+func (s *Server) authorized(r *http.Request) bool {
+	if r.URL.Query().Has("api_key") {
+		return r.URL.Query().Get("api_key") == s.o.APIKey
+	}
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && tok == s.o.AccessToken
+}
+
+// lang is the ISO 639-1 part of a language= parameter (default en-US).
+func lang(q map[string][]string) string {
+	l := "en"
+	if v := first(q, "language"); v != "" {
+		l, _, _ = strings.Cut(v, "-")
+	}
+	return strings.ToLower(l)
+}
+
+func first(q map[string][]string, k string) string {
+	if v := q[k]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// fold lowercases and drops everything but letters and digits, so that the
+// fake's search is as forgiving of punctuation as TMDB's.
+func fold(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		case r == '\'' || r == '’':
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+func (m Movie) title(l string) string {
+	if t := m.Titles[l]; t != "" {
+		return t
+	}
+	return m.Title
+}
+
+func year(date string) int {
+	if len(date) < 4 {
+		return 0
+	}
+	y, _ := strconv.Atoi(date[:4])
+	return y
+}
+
+// pageSize is how many results a search page holds on TMDB.
+const pageSize = 20
+
+// search answers GET /3/search/movie
+// (https://developer.themoviedb.org/reference/search-movie): titles, original
+// titles and translations containing the query's words, most popular first,
+// 20 a page; year= matches any release date's year, primary_release_year=
+// only the primary one.
+func (s *Server) search(w http.ResponseWriter, q map[string][]string) {
+	query := fold(first(q, "query"))
+	yearAny, _ := strconv.Atoi(first(q, "year"))
+	yearPrimary, _ := strconv.Atoi(first(q, "primary_release_year"))
+	page, _ := strconv.Atoi(first(q, "page"))
+	if page < 1 {
+		page = 1
+	}
+	l := lang(q)
+	s.mu.Lock()
+	var hits []Movie
+	for _, m := range s.movies {
+		if query == "" || !containsWords(query, m) {
+			continue
+		}
+		y := year(m.ReleaseDate)
+		if yearPrimary != 0 && y != yearPrimary {
+			continue
+		}
+		if yearAny != 0 && y != yearAny && !slices.Contains(m.OtherReleaseYears, yearAny) {
+			continue
+		}
+		hits = append(hits, m)
+	}
+	s.mu.Unlock()
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Popularity != hits[j].Popularity {
+			return hits[i].Popularity > hits[j].Popularity
+		}
+		return hits[i].ID < hits[j].ID
+	})
+	results := []map[string]any{}
+	for i := (page - 1) * pageSize; i < len(hits) && i < page*pageSize; i++ {
+		results = append(results, movieResult(hits[i], l))
+	}
+	pages := (len(hits) + pageSize - 1) / pageSize
+	recorder.WriteJSON(w, http.StatusOK, map[string]any{
+		"page": page, "results": results, "total_pages": pages, "total_results": len(hits)})
+}
+
+func containsWords(query string, m Movie) bool {
+	names := []string{m.Title, m.OriginalTitle}
+	for _, t := range m.Titles {
+		names = append(names, t)
+	}
+	for _, n := range names {
+		if strings.Contains(" "+fold(n)+" ", " "+query) {
+			return true
+		}
+	}
+	return false
+}
+
+// movieResult is a movie as search and find list it.
+func movieResult(m Movie, l string) map[string]any {
+	ids := []int{}
+	for _, g := range m.Genres {
+		ids = append(ids, genreIDs[g])
+	}
+	return map[string]any{
+		"adult": false, "id": m.ID, "title": m.title(l), "original_title": m.OriginalTitle,
+		"original_language": m.OriginalLanguage, "release_date": m.ReleaseDate, "poster_path": nullable(m.PosterPath),
+		"popularity": m.Popularity, "genre_ids": ids, "overview": "", "video": false,
+		"vote_average": 7.5, "vote_count": 1000, "media_type": "movie",
+	}
+}
+
+func showResult(t Show) map[string]any {
+	return map[string]any{
+		"adult": false, "id": t.ID, "name": t.Name, "original_name": t.OriginalName,
+		"original_language": t.OriginalLanguage, "first_air_date": t.FirstAirDate,
+		"poster_path": nullable(t.PosterPath), "popularity": t.Popularity, "media_type": "tv",
+	}
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// find answers GET /3/find/{id}?external_source=imdb_id
+// (https://developer.themoviedb.org/docs/finding-data): every kind of result
+// in its own list, empty lists when nothing has that id.
+func (s *Server) find(w http.ResponseWriter, id string, q map[string][]string) {
+	if first(q, "external_source") != "imdb_id" {
+		writeError(w, http.StatusUnprocessableEntity, codeInvalidParam, msgInvalidParam)
+		return
+	}
+	l := lang(q)
+	movies, shows := []map[string]any{}, []map[string]any{}
+	s.mu.Lock()
+	for _, m := range s.movies {
+		if m.IMDbID != "" && m.IMDbID == id {
+			movies = append(movies, movieResult(m, l))
+		}
+	}
+	for _, t := range s.shows {
+		if t.IMDbID != "" && t.IMDbID == id {
+			shows = append(shows, showResult(t))
+		}
+	}
+	s.mu.Unlock()
+	recorder.WriteJSON(w, http.StatusOK, map[string]any{
+		"movie_results": movies, "person_results": []any{}, "tv_results": shows,
+		"tv_episode_results": []any{}, "tv_season_results": []any{}})
+}
+
+// item answers /3/movie/{id}, /3/tv/{id} and their /videos and /credits.
+func (s *Server) item(w http.ResponseWriter, kind string, rest []string, q map[string][]string) {
+	id, err := strconv.Atoi(rest[0])
+	s.mu.Lock()
+	m, isMovie := s.movies[id]
+	t, isShow := s.shows[id]
+	s.mu.Unlock()
+	found := err == nil && (kind == "movie" && isMovie || kind == "tv" && isShow)
+	if !found || len(rest) > 2 {
+		writeError(w, http.StatusNotFound, codeNotFound, msgNotFound)
+		return
+	}
+	var videos []Video
+	var credits map[string]any
+	var details map[string]any
+	if kind == "movie" {
+		videos, credits, details = m.Videos, creditsOf(m.Cast, m.Directors), movieDetails(m, lang(q))
+	} else {
+		videos, credits, details = t.Videos, creditsOf(t.Cast, nil), showDetails(t)
+	}
+	vids := map[string]any{"id": id, "results": filterVideos(videos, q)}
+	if len(rest) == 2 {
+		switch rest[1] {
+		case "videos":
+			recorder.WriteJSON(w, http.StatusOK, vids)
+		case "credits":
+			credits["id"] = id
+			recorder.WriteJSON(w, http.StatusOK, credits)
+		default:
+			writeError(w, http.StatusNotFound, codeNotFound, msgNotFound)
+		}
+		return
+	}
+	// append_to_response adds sub-requests to the answer, each answering
+	// its own parameters (include_video_language for videos), at most 20
+	// (https://developer.themoviedb.org/docs/append-to-response; status_code
+	// 27 in https://developer.themoviedb.org/docs/errors).
+	var appends []string
+	if v := first(q, "append_to_response"); v != "" {
+		appends = strings.Split(v, ",")
+	}
+	if len(appends) > 20 {
+		writeError(w, http.StatusBadRequest, codeTooMany, msgTooMany)
+		return
+	}
+	for _, a := range appends {
+		switch a {
+		case "videos":
+			details["videos"] = map[string]any{"results": vids["results"]}
+		case "credits":
+			details["credits"] = credits
+		}
+	}
+	recorder.WriteJSON(w, http.StatusOK, details)
+}
+
+// filterVideos keeps the videos TMDB would list: those in the languages of
+// include_video_language ("null" for none), or else those in language=
+// (default en-US) only
+// (https://github.com/lordmike/tmdblib/issues/413 quotes TMDB's 2021 note:
+// include_video_language works as include_image_language does).
+func filterVideos(vs []Video, q map[string][]string) []map[string]any {
+	var langs []string
+	if v := first(q, "include_video_language"); v != "" {
+		for l := range strings.SplitSeq(v, ",") {
+			if l = strings.TrimSpace(l); l == "null" {
+				langs = append(langs, "")
+			} else {
+				langs = append(langs, strings.ToLower(l))
+			}
+		}
+	} else {
+		langs = []string{lang(q)}
+	}
+	out := []map[string]any{}
+	for i, v := range vs {
+		if !slices.Contains(langs, v.Language) {
+			continue
+		}
+		out = append(out, map[string]any{
+			"iso_639_1": nullable(v.Language), "iso_3166_1": nullable(v.Region), "name": v.Name, "key": v.Key,
+			"site": v.Site, "size": 1080, "type": v.Type, "official": v.Official, "published_at": v.PublishedAt,
+			"id": fmt.Sprintf("%024x", i+1),
+		})
+	}
+	return out
+}
+
+func creditsOf(cast, directors []string) map[string]any {
+	c, crew := []map[string]any{}, []map[string]any{}
+	for i, n := range cast {
+		c = append(c, map[string]any{"id": 1000 + i, "name": n, "character": "", "order": i,
+			"known_for_department": "Acting"})
+	}
+	for i, n := range directors {
+		crew = append(crew, map[string]any{"id": 2000 + i, "name": n, "job": "Director", "department": "Directing"})
+	}
+	// A crew member who is not the director, so that a client reading
+	// every crew entry as a director is caught.
+	crew = append(crew, map[string]any{"id": 3000, "name": "Pat Producer", "job": "Producer", "department": "Production"})
+	return map[string]any{"cast": c, "crew": crew}
+}
+
+func genres(names []string) []map[string]any {
+	out := []map[string]any{}
+	for _, g := range names {
+		out = append(out, map[string]any{"id": genreIDs[g], "name": g})
+	}
+	return out
+}
+
+// movieDetails is GET /3/movie/{id} (https://developer.themoviedb.org/reference/movie-details).
+func movieDetails(m Movie, l string) map[string]any {
+	return map[string]any{
+		"id": m.ID, "imdb_id": nullable(m.IMDbID), "title": m.title(l), "original_title": m.OriginalTitle,
+		"original_language": m.OriginalLanguage, "release_date": m.ReleaseDate, "runtime": m.Runtime,
+		"genres": genres(m.Genres), "poster_path": nullable(m.PosterPath), "popularity": m.Popularity,
+		"status": "Released", "overview": "", "adult": false, "video": false,
+	}
+}
+
+// showDetails is GET /3/tv/{id} (https://developer.themoviedb.org/reference/tv-series-details).
+func showDetails(t Show) map[string]any {
+	created := []map[string]any{}
+	for i, n := range t.CreatedBy {
+		created = append(created, map[string]any{"id": 4000 + i, "name": n})
+	}
+	runtimes := []int{}
+	if t.EpisodeRunTime > 0 {
+		runtimes = append(runtimes, t.EpisodeRunTime)
+	}
+	return map[string]any{
+		"id": t.ID, "name": t.Name, "original_name": t.OriginalName, "original_language": t.OriginalLanguage,
+		"first_air_date": t.FirstAirDate, "episode_run_time": runtimes, "genres": genres(t.Genres),
+		"poster_path": nullable(t.PosterPath), "created_by": created, "popularity": t.Popularity,
+	}
+}
