@@ -310,6 +310,12 @@ func (c *Client) byTitle(ctx context.Context, e Evidence, b *budget, note string
 		}
 		return Match{Reason: r}, nil
 	}
+	found := func(d Details, reason string) (Match, error) {
+		if note != "" {
+			reason += " (" + note + ")"
+		}
+		return c.match(d, reason), nil
+	}
 	title := strings.TrimSpace(e.Title)
 	if !b.take() {
 		return nomatch("no TMDB request left to search %q", title)
@@ -328,6 +334,10 @@ func (c *Client) byTitle(ctx context.Context, e Evidence, b *budget, note string
 		}
 	}
 	if len(titled) == 0 {
+		if page.TotalPages > 1 {
+			return nomatch("no film titled %s among the first %d of the %d films TMDB finds for it",
+				title, len(page.Results), page.TotalResults)
+		}
 		return nomatch("no film titled %s on TMDB", title)
 	}
 	for _, cd := range titled {
@@ -390,7 +400,7 @@ func (c *Client) byTitle(ctx context.Context, e Evidence, b *budget, note string
 				reason = "title + publication date"
 			}
 		}
-		return c.match(d, reason), nil
+		return found(d, reason)
 	}
 
 	// Director or cast tell films apart, but only details carry them.
@@ -423,7 +433,7 @@ func (c *Client) byTitle(ctx context.Context, e Evidence, b *budget, note string
 		if e.Year > 0 {
 			reason += " + year"
 		}
-		return c.match(confirmed[0].d, reason+" + "+confirmed[0].by), nil
+		return found(confirmed[0].d, reason+" + "+confirmed[0].by)
 	case len(confirmed) > 1:
 		var ds []SearchResult
 		for _, s := range confirmed {
@@ -437,7 +447,7 @@ func (c *Client) byTitle(ctx context.Context, e Evidence, b *budget, note string
 		if e.Year == 0 {
 			reason = "title (the only film of that title on TMDB)"
 		}
-		return c.match(seen[0].d, reason), nil
+		return found(seen[0].d, reason)
 	}
 	var names []string
 	for _, s := range seen {

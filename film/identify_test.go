@@ -1,0 +1,379 @@
+package film_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/reelpost/reelpost/film"
+	"github.com/reelpost/reelpost/internal/fakes/tmdbfake"
+)
+
+func date(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// weaponsLookalikes are 25 films whose titles hold "Weapons", so that a
+// search for it runs to a second page.
+func weaponsLookalikes() []tmdbfake.Movie {
+	var ms []tmdbfake.Movie
+	for i := range 25 {
+		ms = append(ms, tmdbfake.Movie{ID: 91000000 + i, Title: fmt.Sprintf("Weapons of War %d", i+1),
+			ReleaseDate: "2001-01-01", Popularity: 1 + float64(i)/100})
+	}
+	return ms
+}
+
+func TestIdentify(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		lang         string
+		extra        []tmdbfake.Movie
+		ev           film.Evidence
+		wantID       int // 0: no match
+		wantKind     film.Kind
+		wantReason   string // a substring of Reason
+		wantTrailer  string
+		wantRequests int
+	}{
+		// The strongest evidence first.
+		{name: "tmdb id from the feed", ev: film.Evidence{TMDBMovieID: tmdbfake.AftersunID, Title: "Crash"},
+			wantID: tmdbfake.AftersunID, wantKind: film.KindMovie, wantReason: "tmdb id from the feed",
+			wantTrailer: tmdbfake.AftersunTrailerKey, wantRequests: 1},
+		{name: "tmdb tv id from the feed", ev: film.Evidence{TMDBTVID: tmdbfake.ChernobylID},
+			wantID: tmdbfake.ChernobylID, wantKind: film.KindTV, wantReason: "tmdb tv id from the feed",
+			wantTrailer: tmdbfake.ChernobylTrailerKey, wantRequests: 1},
+		{name: "imdb link", ev: film.Evidence{IMDbID: "tt6751668", Title: "Parasite", Year: 2019},
+			wantID: tmdbfake.ParasiteID, wantKind: film.KindMovie, wantReason: "imdb link",
+			wantTrailer: tmdbfake.ParasiteEnTrailerKey, wantRequests: 2},
+		{name: "imdb link to a tv show", ev: film.Evidence{IMDbID: "TT7366338"},
+			wantID: tmdbfake.ChernobylID, wantKind: film.KindTV, wantReason: "imdb link",
+			wantTrailer: tmdbfake.ChernobylTrailerKey, wantRequests: 2},
+		{name: "imdb link to another film than the review's", ev: film.Evidence{IMDbID: "tt0133093", Title: "Aftersun", Year: 2022},
+			wantID: tmdbfake.AftersunID, wantReason: "title + year (the imdb link is to The Matrix (1999))",
+			wantTrailer: tmdbfake.AftersunTrailerKey, wantRequests: 3},
+		{name: "imdb id not on TMDB, title is", ev: film.Evidence{IMDbID: "tt0000001", Title: "Aftersun", Year: 2022},
+			wantID: tmdbfake.AftersunID, wantReason: "IMDb tt0000001 is not on TMDB", wantRequests: 3,
+			wantTrailer: tmdbfake.AftersunTrailerKey},
+		{name: "imdb id not on TMDB, nothing else", ev: film.Evidence{IMDbID: "tt0000001"},
+			wantReason: "IMDb tt0000001 is not on TMDB", wantRequests: 1},
+
+		// Title and year.
+		{name: "title + year", ev: film.Evidence{Title: "Her", Year: 2013},
+			wantID: tmdbfake.HerID, wantReason: "title + year", wantTrailer: tmdbfake.HerTrailerKey, wantRequests: 2},
+		{name: "a year off: festival against release", ev: film.Evidence{Title: "Aftersun", Year: 2023},
+			wantID: tmdbfake.AftersunID, wantReason: "title + year", wantTrailer: tmdbfake.AftersunTrailerKey, wantRequests: 2},
+		{name: "the exact year before a year off", ev: film.Evidence{Title: "Her", Year: 2016},
+			wantID: tmdbfake.HerShortID, wantReason: "title + year", wantRequests: 2},
+		{name: "two years off is another film", ev: film.Evidence{Title: "Aftersun", Year: 2019},
+			wantReason: "no film titled Aftersun from 2019±1 on TMDB (there are 2022)", wantRequests: 1},
+		{name: "a title that contains the review's is not it", ev: film.Evidence{Title: "Her Smell Again"},
+			wantReason: "no film titled Her Smell Again on TMDB", wantRequests: 1},
+		{name: "punctuation and case do not tell titles apart", ev: film.Evidence{Title: "crash", Year: 2024},
+			wantID: tmdbfake.Crash2024ID, wantRequests: 2},
+
+		// Never a guess.
+		{name: "ambiguous: no match, and why", ev: film.Evidence{Title: "Crash", Published: date("2012-05-01")},
+			wantReason: "2 films titled Crash (1996, 2004); the review states no year or director", wantRequests: 1},
+		{name: "three of a title", ev: film.Evidence{Title: "Crash"},
+			wantReason: "3 films titled Crash (1996, 2004, 2024); the review states no year or director", wantRequests: 1},
+		{name: "released after the review: excluded", ev: film.Evidence{Title: "Crash", Published: date("2001-06-01")},
+			wantID: tmdbfake.Crash1996ID, wantReason: "title + publication date", wantTrailer: "Crsh96Trlr1", wantRequests: 2},
+		{name: "a festival review months before the release stands", ev: film.Evidence{Title: "Aftersun", Published: date("2022-05-22")},
+			wantID: tmdbfake.AftersunID, wantTrailer: tmdbfake.AftersunTrailerKey, wantRequests: 2},
+		{name: "a film long after the review is never it", ev: film.Evidence{Title: "Aftersun", Published: date("2015-01-01")},
+			wantReason: "no film titled Aftersun from before 2015-01-01 on TMDB", wantRequests: 1},
+		{name: "the only film of its title", ev: film.Evidence{Title: "Weapons"},
+			wantID: tmdbfake.WeaponsID, wantReason: "title (the only film of that title on TMDB)",
+			wantTrailer: tmdbfake.WeaponsTrailerKey, wantRequests: 2},
+		{name: "only the first page read: unique there is not unique", extra: weaponsLookalikes(),
+			ev:         film.Evidence{Title: "Weapons"},
+			wantReason: "26 films on TMDB match \"Weapons\"", wantRequests: 1},
+		{name: "the year settles what the first page cannot", extra: weaponsLookalikes(),
+			ev:     film.Evidence{Title: "Weapons", Year: 2025},
+			wantID: tmdbfake.WeaponsID, wantReason: "title + year", wantTrailer: tmdbfake.WeaponsTrailerKey, wantRequests: 2},
+		{name: "the review names no film", ev: film.Evidence{}, wantReason: "the review names no film"},
+
+		// Director and cast.
+		{name: "director narrows", ev: film.Evidence{Title: "Crash", Director: "David Cronenberg"},
+			wantID: tmdbfake.Crash1996ID, wantReason: "title + director", wantTrailer: "Crsh96Trlr1", wantRequests: 3},
+		{name: "director in another order and spelling", ev: film.Evidence{Title: "Parasite", Director: "Joon-ho Bong"},
+			wantID: tmdbfake.ParasiteID, wantReason: "title + director", wantTrailer: tmdbfake.ParasiteEnTrailerKey, wantRequests: 3},
+		{name: "one of two directors, accents folded", ev: film.Evidence{Title: "The Matrix", Director: "Lilly Wáchowski and Someone"},
+			wantID: tmdbfake.MatrixID, wantReason: "title + director", wantTrailer: "MtrxTrlr001", wantRequests: 2},
+		{name: "director by surname", ev: film.Evidence{Title: "Crash", Year: 1996, Director: "Cronenberg"},
+			wantID: tmdbfake.Crash1996ID, wantReason: "title + year + director", wantTrailer: "Crsh96Trlr1", wantRequests: 2},
+		{name: "the fixture review: Her by Spike Jonze", ev: film.Evidence{Title: "Her", Director: "Spike Jonze",
+			Cast: []string{"Joaquin Phoenix", "Scarlett Johansson"}, Published: date("2014-02-14")},
+			wantID: tmdbfake.HerID, wantReason: "title + director", wantTrailer: tmdbfake.HerTrailerKey, wantRequests: 2},
+		{name: "Her by Spike Jonze, undated: both films titled Her checked", ev: film.Evidence{Title: "Her", Director: "Spike Jonze"},
+			wantID: tmdbfake.HerID, wantReason: "title + director", wantTrailer: tmdbfake.HerTrailerKey, wantRequests: 3},
+		{name: "only the first page read: a film not on it is not found", ev: film.Evidence{Title: "Weapons"},
+			extra: func() []tmdbfake.Movie {
+				ms := weaponsLookalikes()
+				for i := range ms {
+					ms[i].Popularity += 100 // all before Weapons
+				}
+				return ms
+			}(), wantReason: "no film titled Weapons among the first 20 of the 26 films TMDB finds for it", wantRequests: 1},
+		{name: "cast narrows", ev: film.Evidence{Title: "Parasite", Cast: []string{"Demi Moore"}},
+			wantID: tmdbfake.Parasite1982ID, wantReason: "title + cast", wantRequests: 3},
+		{name: "the director contradicts the only film of the title", ev: film.Evidence{Title: "Aftersun", Director: "Someone Else"},
+			wantReason: "no film titled Aftersun by Someone Else on TMDB (checked Aftersun (2022) by Charlotte Wells)", wantRequests: 2},
+		{name: "no director among the two checked of three", ev: film.Evidence{Title: "Crash", Director: "Someone Else"},
+			wantReason: "checked Crash (2004) by Paul Haggis, Crash (1996) by David Cronenberg; 1 more not checked", wantRequests: 3},
+		{name: "the year, then the director", ev: film.Evidence{Title: "Weapons", Year: 2025, Director: "Zach Cregger"},
+			wantID: tmdbfake.WeaponsID, wantReason: "title + year + director", wantTrailer: tmdbfake.WeaponsTrailerKey, wantRequests: 2},
+
+		// Trailers in another language than the post's.
+		{name: "an English trailer for a German post", lang: "de-DE", ev: film.Evidence{Title: "Aftersun", Year: 2022},
+			wantID: tmdbfake.AftersunID, wantTrailer: tmdbfake.AftersunTrailerKey, wantRequests: 2},
+		{name: "the German trailer for a German post", lang: "de", ev: film.Evidence{TMDBMovieID: tmdbfake.ParasiteID},
+			wantID: tmdbfake.ParasiteID, wantTrailer: tmdbfake.ParasiteDeTrailerKey, wantRequests: 1},
+		{name: "a German trailer for an English post, found by title", ev: film.Evidence{Title: "The Quiet Hour", Year: 2023},
+			wantID: tmdbfake.GermanOnlyID, wantTrailer: tmdbfake.GermanTrailerKey, wantRequests: 2},
+		{name: "a German trailer for an English post, by tmdb id", ev: film.Evidence{TMDBMovieID: tmdbfake.GermanOnlyID},
+			wantID: tmdbfake.GermanOnlyID, wantTrailer: tmdbfake.GermanTrailerKey, wantRequests: 2},
+		{name: "only teasers", ev: film.Evidence{TMDBMovieID: tmdbfake.TeasersOnlyID},
+			wantID: tmdbfake.TeasersOnlyID, wantTrailer: tmdbfake.TeaserKey, wantRequests: 1},
+		{name: "no trailer at all", ev: film.Evidence{Title: "Her", Year: 2016},
+			wantID: tmdbfake.HerShortID, wantRequests: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newSetup(t, config{lang: tt.lang})
+			s.fake.AddMovie(tt.extra...)
+			m, err := s.client.Identify(t.Context(), tt.ev)
+			if err != nil {
+				t.Fatalf("Identify: %v", err)
+			}
+			if m.TMDBID != tt.wantID || m.Found() != (tt.wantID != 0) || !strings.Contains(m.Reason, tt.wantReason) {
+				t.Errorf("Identify = %d %q (found %t); want %d, a reason saying %q",
+					m.TMDBID, m.Reason, m.Found(), tt.wantID, tt.wantReason)
+			}
+			if tt.wantKind != "" && m.Kind != tt.wantKind {
+				t.Errorf("kind %q, want %q", m.Kind, tt.wantKind)
+			}
+			if m.Trailer.Key != tt.wantTrailer {
+				t.Errorf("trailer %q, want %q", m.Trailer.Key, tt.wantTrailer)
+			}
+			reqs := s.fake.Requests()
+			if len(reqs) != tt.wantRequests || len(reqs) > 3 {
+				var paths []string
+				for _, r := range reqs {
+					paths = append(paths, r.Path+"?"+r.RawQuery)
+				}
+				t.Errorf("%d requests, want %d (at most 3): %s", len(reqs), tt.wantRequests, strings.Join(paths, " "))
+			}
+		})
+	}
+}
+
+func TestMatchFields(t *testing.T) {
+	t.Parallel()
+	s := newSetup(t, config{})
+	m, err := s.client.Identify(t.Context(), film.Evidence{Title: "Her", Year: 2013})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := film.Match{
+		Kind: film.KindMovie, TMDBID: tmdbfake.HerID, IMDbID: "tt1798709", Title: "Her", OriginalTitle: "Her", Year: 2013,
+		Directors: []string{"Spike Jonze"}, Genres: []string{"Romance", "Science Fiction", "Drama"}, RuntimeMinutes: 126,
+		Cast:      []string{"Joaquin Phoenix", "Scarlett Johansson", "Amy Adams", "Rooney Mara"},
+		PosterURL: "https://image.tmdb.org/t/p/w780/eCOtqtfvn7mxGl6nfmq4b1exJRc.jpg",
+		Trailer: film.Video{Key: tmdbfake.HerTrailerKey, Name: "Her - Official Trailer", Site: "YouTube", Type: "Trailer",
+			Official: true, Language: "en", Region: "US", PublishedAt: time.Date(2013, 8, 7, 16, 0, 0, 0, time.UTC)},
+		Reason: "title + year",
+	}
+	want.Videos = []film.Video{want.Trailer}
+	got := m
+	got.CheckedAt = time.Time{}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Identify =\n%+v\nwant\n%+v", got, want)
+	}
+	if m.Trailer.URL() != "https://www.youtube.com/watch?v=WzV6mXIOVl4" {
+		t.Errorf("trailer URL %q: want the one the fixture review embeds", m.Trailer.URL())
+	}
+}
+
+// TestMatchRoundTrips checks that a Match survives the ledger: what the
+// lead caches is what Identify returned.
+func TestMatchRoundTrips(t *testing.T) {
+	t.Parallel()
+	s := newSetup(t, config{lang: "de-DE"})
+	for _, ev := range []film.Evidence{{TMDBMovieID: tmdbfake.ParasiteID}, {TMDBTVID: tmdbfake.ChernobylID}, {Title: "Crash"}} {
+		m, err := s.client.Identify(t.Context(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back film.Match
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back, m) {
+			t.Errorf("round trip of %s:\n%+v\nbecame\n%+v", b, m, back)
+		}
+	}
+}
+
+func TestCacheKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		ev   film.Evidence
+		want string
+	}{
+		{film.Evidence{TMDBMovieID: 603, IMDbID: "tt0133093", Title: "The Matrix"}, "tmdb:movie:603"},
+		{film.Evidence{TMDBTVID: 87108}, "tmdb:tv:87108"},
+		{film.Evidence{IMDbID: "TT0133093"}, "imdb:tt0133093"},
+		{film.Evidence{IMDbID: "tt0133093", Title: "The Matrix"}, "imdb:tt0133093|title:the matrix"},
+		{film.Evidence{Title: "The Matrix", Year: 1999, Director: "Lilly Wachowski & Lana Wachowski"},
+			"title:the matrix|1999|lana wachowski,lilly wachowski"},
+		{film.Evidence{Title: "Crash!", Cast: []string{"Holly Hunter", "James Spader"}, Published: date("2001-06-01")},
+			"title:crash|||holly hunter,james spader|2001-06-01"},
+		{film.Evidence{IMDbID: "not an id"}, ""},
+	}
+	for _, tt := range tests {
+		if got := tt.ev.CacheKey(); got != tt.want {
+			t.Errorf("%+v.CacheKey() = %q, want %q", tt.ev, got, tt.want)
+		}
+	}
+}
+
+// memCache is a Cache in memory; getErr makes every Get fail.
+type memCache struct {
+	mu     sync.Mutex
+	m      map[string][]byte
+	getErr error
+}
+
+func (c *memCache) Get(_ context.Context, key string) ([]byte, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.getErr != nil {
+		return nil, false, c.getErr
+	}
+	b, ok := c.m[key]
+	return b, ok, nil
+}
+
+func (c *memCache) Put(_ context.Context, key string, value []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string][]byte{}
+	}
+	c.m[key] = value
+	return nil
+}
+
+func TestCache(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		ev           film.Evidence
+		later        time.Duration // between the two identifications
+		getErr       error
+		wantRequests int // by the second identification
+	}{
+		{name: "a found film with a trailer: no request", ev: film.Evidence{Title: "Crash", Director: "David Cronenberg"}},
+		{name: "stands for good", ev: film.Evidence{TMDBMovieID: tmdbfake.HerID}, later: 400 * 24 * time.Hour},
+		{name: "a no-match stands a while", ev: film.Evidence{Title: "Crash"}, later: 24 * time.Hour},
+		{name: "then TMDB is asked again", ev: film.Evidence{Title: "Crash"}, later: 8 * 24 * time.Hour, wantRequests: 1},
+		{name: "a film without a trailer is rechecked too", ev: film.Evidence{Title: "Her", Year: 2016},
+			later: 8 * 24 * time.Hour, wantRequests: 2},
+		{name: "a failing cache is passed by", ev: film.Evidence{TMDBMovieID: tmdbfake.HerID},
+			getErr: errors.New("database is locked"), wantRequests: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+			clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+			cache := &memCache{}
+			s := newSetup(t, config{cache: cache, now: clock})
+			first, err := s.client.Identify(t.Context(), tt.ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := len(s.fake.Requests())
+			mu.Lock()
+			now = now.Add(tt.later)
+			mu.Unlock()
+			cache.mu.Lock()
+			cache.getErr = tt.getErr
+			cache.mu.Unlock()
+			second, err := s.client.Identify(t.Context(), tt.ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(s.fake.Requests()) - before; n != tt.wantRequests {
+				t.Errorf("second Identify made %d requests, want %d", n, tt.wantRequests)
+			}
+			first.CheckedAt, second.CheckedAt = time.Time{}, time.Time{}
+			if !reflect.DeepEqual(first, second) {
+				t.Errorf("second Identify = %+v, want %+v", second, first)
+			}
+		})
+	}
+}
+
+// TestCacheKeepsLanguagesApart checks that a German post does not reuse the
+// trailer chosen for an English one.
+func TestCacheKeepsLanguagesApart(t *testing.T) {
+	t.Parallel()
+	cache := &memCache{}
+	en := newSetup(t, config{cache: cache})
+	de := newSetup(t, config{cache: cache, lang: "de-DE"})
+	ev := film.Evidence{TMDBMovieID: tmdbfake.ParasiteID}
+	a, err := en.client.Identify(t.Context(), ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := de.client.Identify(t.Context(), ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Trailer.Key != tmdbfake.ParasiteEnTrailerKey || b.Trailer.Key != tmdbfake.ParasiteDeTrailerKey {
+		t.Errorf("trailers %q (en), %q (de); want each post's language", a.Trailer.Key, b.Trailer.Key)
+	}
+}
+
+// TestIdentifyErrors checks that TMDB failing is an error, not a no-match,
+// and is not cached.
+func TestIdentifyErrors(t *testing.T) {
+	t.Parallel()
+	cache := &memCache{}
+	s := newSetup(t, config{cache: cache})
+	s.fake.FailNext(tmdbfake.Fault429, 1)
+	ev := film.Evidence{Title: "Aftersun", Year: 2022}
+	_, err := s.client.Identify(t.Context(), ev)
+	var fe *film.Error
+	if !errors.As(err, &fe) || !fe.Temporary() || fe.RetryAfter != 10*time.Second {
+		t.Fatalf("Identify under a rate limit: %v, want a temporary *film.Error with its Retry-After", err)
+	}
+	m, err := s.client.Identify(t.Context(), ev)
+	if err != nil || m.TMDBID != tmdbfake.AftersunID {
+		t.Errorf("Identify once the limit passed = %d, %v; want Aftersun", m.TMDBID, err)
+	}
+	_, err = s.client.Identify(t.Context(), film.Evidence{TMDBMovieID: 999999999})
+	if !errors.Is(err, film.ErrNotFound) {
+		t.Errorf("Identify of a TMDB id that is not there: %v, want ErrNotFound", err)
+	}
+}
