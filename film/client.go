@@ -201,7 +201,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, v any) erro
 		if ctx.Err() != nil {
 			return fmt.Errorf("GET %s: %w", shown, ctx.Err())
 		}
-		return fmt.Errorf("GET %s: %w", shown, &Error{Err: c.redact(err, shown)})
+		return fmt.Errorf("GET %s: %w", shown, &Error{Err: c.redact(err)})
 	}
 	if a.Status/100 != 2 {
 		return fmt.Errorf("GET %s: %w", shown, c.refusal(a))
@@ -241,12 +241,13 @@ func (c *Client) refusal(a httpclient.Answer) *Error {
 	return e
 }
 
-// redact keeps the key out of a transport error, whose *url.Error names the
-// whole URL, query included.
-func (c *Client) redact(err error, shown string) error {
+// redact keeps the key out of a transport error: its *url.Error names the
+// whole URL, query and api_key included, so only its cause is kept (the
+// caller names the request), and any echo of the key is scrubbed.
+func (c *Client) redact(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		err = &url.Error{Op: ue.Op, URL: strings.TrimSuffix(c.base.String(), "/") + shown, Err: ue.Err}
+		err = ue.Err
 	}
 	return redacted{err: err, text: c.scrub(err.Error())}
 }

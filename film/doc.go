@@ -27,7 +27,12 @@
 //     in https://github.com/lordmike/tmdblib/issues/413);
 //   - /3/find/{id}?external_source=imdb_id answers movie_results and
 //     tv_results (https://developer.themoviedb.org/docs/finding-data);
-//   - GET /3/authentication validates either credential, answering
-//     {"success":true,"status_code":1}
-//     (https://developer.themoviedb.org/reference/authentication-validate-key).
+//   - GET /3/authentication ("Validate Key") validates either credential,
+//     answering {"success":true,"status_code":1,...} or the 401 above
+//     (shapes as in https://raw.githubusercontent.com/api-evangelist/tmdb/refs/heads/main/json-schema/tmdb-api-authentication-validate-key-response-schema.json);
+//   - search/movie's year= matches any release date of that year,
+//     primary_release_year= the primary one only
+//     (https://search.r-project.org/CRAN/refmans/TMDb/html/search_movie.html);
+//   - image URLs are https://image.tmdb.org/t/p/{size}{poster_path}
+//     (https://developer.themoviedb.org/docs/image-basics).
 package film

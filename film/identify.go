@@ -73,7 +73,8 @@ const posterBase = "https://image.tmdb.org/t/p/w780"
 //   - a TMDB id: details (1), plus the videos in the film's original
 //     language (1) when none of the post's language or English qualify;
 //   - an IMDb id: find (1) + details (1); if the find names another film
-//     than the review's title, the title path with 2 left;
+//     than the review's title, the title path with 2 left: search (1) and
+//     details of 1 candidate;
 //   - a title: search (1) + details of at most 2 candidates (2). Year and
 //     publication date narrow on the search results themselves; only
 //     director and cast need details, so more than 2 candidates left after

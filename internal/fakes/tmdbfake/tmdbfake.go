@@ -215,8 +215,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, _ []byte) {
 	q := r.URL.Query()
 	switch {
 	case len(parts) == 2 && parts[1] == "authentication":
-		// GET /3/authentication validates either credential
-		// (https://developer.themoviedb.org/reference/authentication-validate-key).
+		// GET /3/authentication ("Validate Key") validates either
+		// credential; the shape as in
+		// https://raw.githubusercontent.com/api-evangelist/tmdb/refs/heads/main/json-schema/tmdb-api-authentication-validate-key-response-schema.json.
 		recorder.WriteJSON(w, http.StatusOK, map[string]any{"success": true, "status_code": 1, "status_message": "Success."})
 	case len(parts) == 3 && parts[1] == "search" && parts[2] == "movie":
 		s.search(w, q)
@@ -295,11 +296,10 @@ func year(date string) int {
 // pageSize is how many results a search page holds on TMDB.
 const pageSize = 20
 
-// search answers GET /3/search/movie
-// (https://developer.themoviedb.org/reference/search-movie): titles, original
-// titles and translations containing the query's words, most popular first,
-// 20 a page; year= matches any release date's year, primary_release_year=
-// only the primary one.
+// search answers GET /3/search/movie: titles, original titles and
+// translations containing the query's words, most popular first, 20 a page;
+// year= matches any release date's year, primary_release_year= only the
+// primary one (https://search.r-project.org/CRAN/refmans/TMDb/html/search_movie.html).
 func (s *Server) search(w http.ResponseWriter, q map[string][]string) {
 	query := fold(first(q, "query"))
 	yearAny, _ := strconv.Atoi(first(q, "year"))
@@ -520,7 +520,8 @@ func genres(names []string) []map[string]any {
 	return out
 }
 
-// movieDetails is GET /3/movie/{id} (https://developer.themoviedb.org/reference/movie-details).
+// movieDetails is GET /3/movie/{id}, the fields the client reads and a few
+// more.
 func movieDetails(m Movie, l string) map[string]any {
 	return map[string]any{
 		"id": m.ID, "imdb_id": nullable(m.IMDbID), "title": m.title(l), "original_title": m.OriginalTitle,
@@ -530,7 +531,8 @@ func movieDetails(m Movie, l string) map[string]any {
 	}
 }
 
-// showDetails is GET /3/tv/{id} (https://developer.themoviedb.org/reference/tv-series-details).
+// showDetails is GET /3/tv/{id}: name for title, first_air_date for
+// release_date, created_by for directors.
 func showDetails(t Show) map[string]any {
 	created := []map[string]any{}
 	for i, n := range t.CreatedBy {
