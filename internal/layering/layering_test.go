@@ -28,6 +28,7 @@ var ranks = map[string]int{
 	"publisher": 5, // with publisher/x, mastodon, bluesky, textlen, preview
 	"review":    4,
 	"feed":      3,
+	"film":      3, // TMDB and trailers, beside review: imports internal only, used by review, relay and cmd
 	"store":     2,
 	"config":    2,
 	"internal":  1,
