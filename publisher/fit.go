@@ -3,8 +3,6 @@ package publisher
 import (
 	"bytes"
 	"errors"
-	"reflect"
-	"slices"
 	"sort"
 	"strings"
 	"text/template"
@@ -33,13 +31,12 @@ const (
 
 type fitter struct {
 	tmpl *template.Template
-	// plain is tmpl compiled by compilePlain, or nil.
-	plain *plainTemplate
 	// byLine says that posts are measured line by line (countsByLine);
 	// lines holds the lines measured so far.
 	byLine bool
 	lines  map[string]fittedLine
-	// buf holds the text of the current try.
+	// buf holds the text of the current try: it is only read while
+	// measuring, so one buffer serves every try.
 	buf   bytes.Buffer
 	rules Rules
 	// known are the URLs the review gave, found verbatim in the text even
@@ -440,27 +437,14 @@ func (f *fitter) bisect(lo, hi int, best fitResult, set func(i int), d *Template
 
 // try renders d and measures the result as the network does.
 func (f *fitter) try(d *TemplateData) (fitResult, bool, error) {
-	var out string
-	if f.plain != nil {
-		// The rendered text is only read while measuring, so one buffer
-		// serves every try.
-		f.buf.Reset()
-		f.buf.Grow(1024) // once: a post is seldom longer
-		f.plain.executeTo(&f.buf, d)
-		if f.byLine {
-			return f.tryByLine(f.buf.Bytes())
-		}
-		out = f.buf.String()
-	} else {
-		var err error
-		if out, err = execute(f.tmpl, d); err != nil {
-			return fitResult{}, false, &TemplateError{Var: f.tmpl.Name(), Err: err}
-		}
-		if f.byLine {
-			return f.tryByLine([]byte(out))
-		}
+	f.buf.Reset()
+	if err := f.tmpl.Execute(&f.buf, d); err != nil {
+		return fitResult{}, false, &TemplateError{Var: f.tmpl.Name(), Err: err}
 	}
-	text := tidy(out)
+	if f.byLine {
+		return f.tryByLine(f.buf.Bytes())
+	}
+	text := tidy(f.buf.String())
 	var links []Link
 	if f.rules.ShortLinks {
 		// Shortened links change the text, so they are placed before measuring;
@@ -472,24 +456,11 @@ func (f *fitter) try(d *TemplateData) (fitResult, bool, error) {
 	return fitResult{text: text, links: links, length: n}, fits, nil
 }
 
-// lineAdditiveCounts are the code pointers of textlen's counters as
-// DefaultRules and MastodonRules give them. Each counts a text as the
-// sum of its lines plus one per line break: a URL, a mention, a grapheme
-// cluster, an emoji sequence and NFC all end at a line break (U+000A breaks
-// clusters on both sides, is no URL, mention or hashtag character, and
-// composes with nothing).
-var lineAdditiveCounts = []uintptr{
-	reflect.ValueOf(textlen.X).Pointer(),
-	reflect.ValueOf(textlen.Graphemes).Pointer(),
-	reflect.ValueOf(mastodonCounter(0).count).Pointer(),
-}
-
-// countsByLine reports whether rules count text line by line and the links
-// of text can be placed line by line (no known URL spans a line break).
-// A function's code pointer is shared only by closures of the same literal,
-// so a match is one of textlen's counters.
+// countsByLine reports whether rules count text line by line
+// (Rules.LineAdditive) and the links of text can be placed line by line (no
+// known URL spans a line break).
 func countsByLine(rules Rules, known []string) bool {
-	if rules.Count == nil {
+	if rules.Count == nil || !rules.LineAdditive {
 		return false
 	}
 	for _, k := range known {
@@ -497,8 +468,7 @@ func countsByLine(rules Rules, known []string) bool {
 			return false
 		}
 	}
-	p := reflect.ValueOf(rules.Count).Pointer()
-	return slices.Contains(lineAdditiveCounts, p)
+	return true
 }
 
 // fittedLine is one line of a rendered post as tidy and placeLinks leave

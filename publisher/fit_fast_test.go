@@ -26,7 +26,7 @@ func FuzzFitShortcuts(f *testing.F) {
 				rules.Limit = 40 + int(limit%600)
 			}
 			tmpl := r.networks[network]
-			fast := fitter{tmpl: tmpl, plain: r.plain[tmpl], rules: rules}
+			fast := fitter{tmpl: tmpl, rules: rules}
 			d := newTemplateData(rv, n%2 == 1)
 			fast.known = knownURLs(nil, &d)
 			if fast.byLine = countsByLine(rules, fast.known); !fast.byLine {
@@ -89,41 +89,52 @@ func FuzzFitShortcuts(f *testing.F) {
 	})
 }
 
-// TestCountsByLineOnlyForTextlen checks that only textlen's counters, which
-// count a text as its lines plus its line breaks, are measured by line, and
-// only while no known URL spans a line break.
-func TestCountsByLineOnlyForTextlen(t *testing.T) {
+// TestCountsByLineOnlyWhereDeclared checks that a post is measured by line
+// only under rules that declare their count line-additive, and only while no
+// known URL spans a line break; and that every rules which declare it do
+// count a text as its lines plus its line breaks, or the fitter would
+// measure posts wrongly.
+func TestCountsByLineOnlyWhereDeclared(t *testing.T) {
 	t.Parallel()
 	known := []string{"https://example.com/a"}
+	declared := map[string]Rules{
+		"x":               DefaultRules(X),
+		"mastodon":        DefaultRules(Mastodon),
+		"mastodon server": MastodonRules(1000, 30),
+		"pleroma":         PleromaRules(5000),
+		"bluesky":         DefaultRules(Bluesky),
+	}
 	tests := []struct {
 		name  string
 		rules Rules
 		known []string
 		want  bool
 	}{
-		{"x", DefaultRules(X), known, true},
-		{"mastodon", DefaultRules(Mastodon), known, true},
-		{"mastodon server", MastodonRules(1000, 30), known, true},
-		{"bluesky", DefaultRules(Bluesky), known, true},
 		{"own counter", Rules{Network: X, Limit: 280, Count: func(s string) int { return len(s) }}, known, false},
-		{"wrapped counter", Rules{Network: X, Limit: 280, Count: func(s string) int { return DefaultRules(X).Count(s) }}, known, false},
+		{"textlen's counter, not declared", Rules{Network: X, Limit: 280, Count: DefaultRules(X).Count}, known, false},
 		{"URL across lines", DefaultRules(X), []string{"https://example.com/a\nb"}, false},
+	}
+	for name, rules := range declared {
+		tests = append(tests, struct {
+			name  string
+			rules Rules
+			known []string
+			want  bool
+		}{name, rules, known, true})
 	}
 	for _, tt := range tests {
 		if got := countsByLine(tt.rules, tt.known); got != tt.want {
 			t.Errorf("%s: countsByLine %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	// And a line-additive count is the count of the whole.
-	text := "Title 👨‍👩‍👧‍👦 e\u0301\n\nhttps://example.com/a @films@example.social\n#Tag 千と千尋"
-	for _, n := range Networks {
-		rules := DefaultRules(n)
+	text := "Title 👨‍👩‍👧‍👦 e\u0301\n\nhttps://example.com/a @films@example.social\n#Tag 千と千尋\nexample.com/b\nend"
+	for name, rules := range declared {
 		sum := strings.Count(text, "\n")
 		for line := range strings.SplitSeq(text, "\n") {
 			sum += rules.Count(line)
 		}
 		if whole := rules.Count(text); whole != sum {
-			t.Errorf("%s: %d for the whole, %d line by line", n, whole, sum)
+			t.Errorf("%s: %d for the whole, %d line by line", name, whole, sum)
 		}
 	}
 }

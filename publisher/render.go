@@ -123,8 +123,6 @@ const (
 type Renderer struct {
 	networks map[Network]*template.Template
 	repost   *template.Template // nil: the network's template
-	// plain holds the templates that execute without text/template.
-	plain map[*template.Template]*plainTemplate
 }
 
 var templateFuncs = template.FuncMap{"join": strings.Join}
@@ -133,7 +131,7 @@ var templateFuncs = template.FuncMap{"join": strings.Join}
 // sample review for its network, so that a template that does not parse or
 // execute fails at start-up; the *TemplateError names its variable.
 func NewRenderer(t Templates) (*Renderer, error) {
-	r := &Renderer{networks: map[Network]*template.Template{}, plain: map[*template.Template]*plainTemplate{}}
+	r := &Renderer{networks: map[Network]*template.Template{}}
 	builtin := map[Network]string{X: defaultXTemplate, Mastodon: defaultMastodonTemplate, Bluesky: defaultBlueskyTemplate}
 	own := map[Network]struct{ name, text string }{
 		X:        {"X_TEMPLATE", t.X},
@@ -149,23 +147,23 @@ func NewRenderer(t Templates) (*Renderer, error) {
 		if text == "" {
 			name, text = "built-in "+string(n)+" template", builtin[n]
 		}
-		tmpl, err := r.parse(name, text)
+		tmpl, err := parse(name, text)
 		if err != nil {
 			return nil, err
 		}
-		if err := r.try(tmpl, sample, DefaultRules(n), false); err != nil {
+		if err := tryTemplate(tmpl, sample, DefaultRules(n), false); err != nil {
 			return nil, err
 		}
 		r.networks[n] = tmpl
 	}
 	if t.Repost != "" {
-		tmpl, err := r.parse("REPOST_TEMPLATE", t.Repost)
+		tmpl, err := parse("REPOST_TEMPLATE", t.Repost)
 		if err != nil {
 			return nil, err
 		}
 		// It stands in for every network's template, so it must fit each.
 		for _, n := range Networks {
-			if err := r.try(tmpl, sample, DefaultRules(n), true); err != nil {
+			if err := tryTemplate(tmpl, sample, DefaultRules(n), true); err != nil {
 				return nil, err
 			}
 		}
@@ -174,22 +172,19 @@ func NewRenderer(t Templates) (*Renderer, error) {
 	return r, nil
 }
 
-// parse parses the template of configuration variable name and keeps its
-// plain form, if it has one.
-func (r *Renderer) parse(name, text string) (*template.Template, error) {
+// parse parses the template of configuration variable name, once: the
+// fitter executes it at every try.
+func parse(name, text string) (*template.Template, error) {
 	tmpl, err := template.New(name).Funcs(templateFuncs).Parse(text)
 	if err != nil {
 		return nil, &TemplateError{Var: name, Err: err}
 	}
-	if p := compilePlain(tmpl); p != nil {
-		r.plain[tmpl] = p
-	}
 	return tmpl, nil
 }
 
-// try executes tmpl against the sample review and fits it within rules, so
-// that a template that fails does so at start-up.
-func (r *Renderer) try(tmpl *template.Template, sample review.Review, rules Rules, repost bool) error {
+// tryTemplate executes tmpl against the sample review and fits it within
+// rules, so that a template that fails does so at start-up.
+func tryTemplate(tmpl *template.Template, sample review.Review, rules Rules, repost bool) error {
 	name := tmpl.Name()
 	// Both branches of {{if .Repost}} must execute, for either kind of post.
 	for _, rp := range []bool{repost, true} {
@@ -203,7 +198,7 @@ func (r *Renderer) try(tmpl *template.Template, sample review.Review, rules Rule
 		}
 	}
 	// A template whose own words leave no room fails now, not at every post.
-	f := fitter{tmpl: tmpl, plain: r.plain[tmpl], rules: rules}
+	f := fitter{tmpl: tmpl, rules: rules}
 	if _, err := f.fit(newTemplateData(sample, repost)); err != nil {
 		if errors.Is(err, ErrTooLong) {
 			err = fmt.Errorf("%w: on %s, within %d", err, rules.Network, rules.Limit)
@@ -381,7 +376,7 @@ func (r *Renderer) Render(rules Rules, rv review.Review, o RenderOptions) (Post,
 	if rules.Count == nil || rules.Limit <= 0 {
 		return Post{}, fmt.Errorf("render %q: rules for %s have no count or limit", rv.Title, rules.Network)
 	}
-	f := fitter{tmpl: tmpl, plain: r.plain[tmpl], rules: rules}
+	f := fitter{tmpl: tmpl, rules: rules}
 	data := newTemplateData(rv, o.Repost)
 	res, err := f.fit(data)
 	if err != nil {

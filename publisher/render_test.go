@@ -323,6 +323,35 @@ func TestRenderTemplateChoice(t *testing.T) {
 	}
 }
 
+// TestRenderTemplateLanguage checks that a user's template may use all of
+// text/template (functions, pipelines, range, variables, nested templates),
+// and that what they write is what is posted.
+func TestRenderTemplateLanguage(t *testing.T) {
+	t.Parallel()
+	const link = "https://example-films.blog/reviews/her"
+	tests := []struct{ name, text, want string }{
+		{"range", `{{.Title}}{{range .Tags}} #{{.}}{{end}} {{.Link}}`, "Her #Her #Romance #Drama #ScienceFiction " + link},
+		{"function", `{{.Title}}: {{join .Genres " / "}} {{.Link}}`, "Her: Romance / Drama / Science Fiction " + link},
+		{"pipeline", `{{.Title | printf "%s!"}} {{.RuntimeMinutes}} min {{.Link}}`, "Her! 126 min " + link},
+		{"variable", `{{$t := .Title}}{{with .Director}}{{$t}} by {{.}}{{end}} {{$.Link}}`, "Her by Spike Jonze " + link},
+		{"nested template", `{{define "t"}}[{{.Title}}]{{end}}{{template "t" .}} {{.Link}}`, "[Her] " + link},
+		{"else chain", `{{if .Rating}}{{.Rating}}{{else if .Cast}}with {{index .Cast 0}}{{end}} {{.Link}}`, "with Joaquin Phoenix " + link},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := mustRenderer(t, Templates{Default: tt.text})
+			p, err := r.Render(DefaultRules(Mastodon), herReview(), RenderOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Text != tt.want {
+				t.Errorf("text %q, want %q", p.Text, tt.want)
+			}
+		})
+	}
+}
+
 func TestRenderRepostDiffersFromOriginal(t *testing.T) {
 	t.Parallel()
 	r, err := NewRenderer(Templates{})

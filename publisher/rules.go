@@ -9,6 +9,14 @@ type Rules struct {
 	// Mastodon: grapheme clusters with each URL as URLLength; Bluesky:
 	// grapheme clusters).
 	Count func(text string) int `json:"-"`
+	// LineAdditive says that Count counts a text as the sum of its lines'
+	// counts plus one per line break, so the fitter may count each distinct
+	// line once instead of every try's whole text. textlen's counters are:
+	// a URL, a mention, a grapheme cluster, an emoji sequence and an NFC
+	// composition all end at a line break (U+000A breaks clusters on both
+	// sides, is no URL, mention or hashtag character, and composes with
+	// nothing). Leave it false for any other counter.
+	LineAdditive bool
 	// MaxBytes, when not zero, also caps the text's UTF-8 length (Bluesky:
 	// 3000).
 	MaxBytes int

@@ -11,11 +11,11 @@ import "github.com/reelpost/reelpost/publisher/textlen"
 func DefaultRules(n Network) Rules {
 	switch n {
 	case X:
-		return Rules{Network: X, Limit: textlen.XLimit, Count: textlen.X, URLLength: textlen.XURLLength}
+		return Rules{Network: X, Limit: textlen.XLimit, Count: textlen.X, LineAdditive: true, URLLength: textlen.XURLLength}
 	case Mastodon:
 		return MastodonRules(500, 23)
 	case Bluesky:
-		return Rules{Network: Bluesky, Limit: 300, MaxBytes: 3000, Count: textlen.Graphemes, ShortLinks: true, Card: true}
+		return Rules{Network: Bluesky, Limit: 300, MaxBytes: 3000, Count: textlen.Graphemes, LineAdditive: true, ShortLinks: true, Card: true}
 	}
 	return Rules{Network: n}
 }
@@ -33,10 +33,11 @@ func MastodonRules(maxChars, urlLen int) Rules {
 		urlLen = 23
 	}
 	return Rules{
-		Network:   Mastodon,
-		Limit:     maxChars,
-		URLLength: urlLen,
-		Count:     mastodonCounter(urlLen).count,
+		Network:      Mastodon,
+		Limit:        maxChars,
+		URLLength:    urlLen,
+		Count:        func(s string) int { return textlen.Mastodon(s, urlLen) },
+		LineAdditive: true,
 	}
 }
 
@@ -45,12 +46,5 @@ func MastodonRules(maxChars, urlLen int) Rules {
 // status by its grapheme clusters (Elixir's String.length) with every URL as
 // written, not at a reserved length.
 func PleromaRules(maxChars int) Rules {
-	return Rules{Network: Mastodon, Limit: maxChars, Count: textlen.Graphemes}
+	return Rules{Network: Mastodon, Limit: maxChars, Count: textlen.Graphemes, LineAdditive: true}
 }
-
-// mastodonCounter counts as Mastodon does with a URL length of its value.
-// A method value, unlike a closure inlined where MastodonRules is called,
-// has one code pointer, by which the fitter knows it (see countsByLine).
-type mastodonCounter int
-
-func (urlLen mastodonCounter) count(s string) int { return textlen.Mastodon(s, int(urlLen)) }
