@@ -37,10 +37,7 @@ var ranks = map[string]int{
 // known are imports that break the order today and are being removed by
 // work under way: each is "importer -> imported" (paths in the module). The
 // test fails when one is gone, so that it is struck off here.
-var known = map[string]string{
-	"internal/fakes/mastodonfake -> publisher/textlen": "the fake counts text with the production counter it judges; being replaced in issue 9",
-	"internal/fakes/xfake -> publisher/textlen":        "the fake counts text with the production counter it judges; being replaced in issue 9",
-}
+var known = map[string]string{}
 
 // pkg is one package of the module and what its files import.
 type pkg struct {

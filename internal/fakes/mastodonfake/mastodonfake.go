@@ -3,6 +3,8 @@
 // checks the Bearer token, honours Idempotency-Key (or ignores it, as
 // GoToSocial does), enforces the instance's character limit with Mastodon's
 // own 422, renders statuses as HTML as Mastodon does, and can be told to fail.
+// It counts a status's length on its own (length.go), never with the
+// publisher's counter.
 package mastodonfake
 
 import (
@@ -19,8 +21,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rivo/uniseg"
+
 	"github.com/reelpost/reelpost/internal/fakes/recorder"
-	"github.com/reelpost/reelpost/publisher/textlen"
 )
 
 // Options configure a fake.
@@ -244,12 +247,13 @@ func (s *Server) instanceV1(w http.ResponseWriter) {
 	recorder.WriteJSON(w, http.StatusOK, in)
 }
 
-// length is what the server counts of a status's text.
+// length is what the server counts of a status's text (length.go): for
+// Pleroma, every grapheme cluster as written (String.length).
 func (s *Server) length(text string) int {
 	if s.o.Flavour == FlavourPleroma || s.o.Flavour == FlavourPleromaOld {
-		return textlen.Graphemes(text)
+		return uniseg.GraphemeClusterCount(text)
 	}
-	return textlen.Mastodon(text, s.o.URLLength)
+	return mastodonLength(text, s.o.URLLength)
 }
 
 func (s *Server) account() map[string]any {

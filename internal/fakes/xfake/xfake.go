@@ -2,6 +2,8 @@
 // GET /2/users/me) on 127.0.0.1, for tests. It checks every request as X
 // does (the full OAuth 1.0a signature, 280 weighted characters, duplicate
 // text), answers with X's own bodies and headers, and can be told to fail.
+// It counts a tweet's length on its own (length.go), never with the
+// publisher's counter.
 package xfake
 
 import (
@@ -14,7 +16,6 @@ import (
 	"time"
 
 	"github.com/reelpost/reelpost/internal/fakes/recorder"
-	"github.com/reelpost/reelpost/publisher/textlen"
 )
 
 // Credentials are the one app and user the fake accepts.
@@ -43,7 +44,8 @@ const (
 	FaultHang, FaultReset, FaultAfterCommit = recorder.FaultHang, recorder.FaultReset, recorder.FaultAfterCommit
 )
 
-// Limit is X's text limit in weighted characters.
+// Limit is X's text limit in weighted characters (twitter-text config v3
+// maxWeightedTweetLength; TestLimitIsTwitterTexts holds them together).
 const Limit = 280
 
 // RateWindow is the length of X's rate-limit window for POST /2/tweets.
@@ -157,7 +159,7 @@ func (s *Server) createTweet(w http.ResponseWriter, r *http.Request, body []byte
 	text := *in.Text
 	// The v2 400 shape (errors[].message plus title/detail/type) is described at
 	// https://twittercommunity.com/t/questions-about-error-response-structure/151746 .
-	if n := textlen.X(text); n > Limit {
+	if n := WeightedLength(text); n > Limit {
 		problem(w, http.StatusBadRequest, "Invalid Request", "One or more parameters to your request was invalid.",
 			"https://api.twitter.com/2/problems/invalid-request",
 			[]map[string]any{{"message": fmt.Sprintf("Your Tweet text is too long: %d weighted characters, the limit is %d.", n, Limit)}})

@@ -1,0 +1,61 @@
+package mastodon_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/reelpost/reelpost/internal/fakes/mastodonfake"
+	"github.com/reelpost/reelpost/publisher"
+	feedreview "github.com/reelpost/reelpost/review"
+)
+
+// TestFittedPostsAreAccepted renders reviews far beyond the server's limit,
+// each a single sentence that the fitter cuts at a word to within a few
+// characters of it as the publisher counts, and posts them to the fake,
+// which counts on its own (Mastodon's StatusLengthValidator): a post the
+// publisher miscounts (URLs at the server's reservation, grapheme clusters)
+// is refused there as Mastodon would refuse it.
+func TestFittedPostsAreAccepted(t *testing.T) {
+	t.Parallel()
+	reviews := map[string]feedreview.Review{
+		"long URLs": {Title: strings.Repeat("The Extraordinarily Long Tale ", 3),
+			Link:       "https://example-films.blog/reviews/2026/11/the-extraordinarily-long-and-winding-tale-of-a-lonely-letter-writer",
+			TrailerURL: "https://www.youtube.com/watch?v=WzV6mXIOVl4", Genres: []string{"Drama", "Romance"},
+			Summary: strings.Repeat("a film that takes its absurd premise seriously and is rewarded for it, ", 12)},
+		"emoji": {Title: "Paddington 2 🐻", Link: "https://example-films.blog/reviews/paddington-2",
+			Summary: strings.Repeat("🎬✨ 👨‍👩‍👧‍👦 🇬🇧 1️⃣ ", 80)},
+		"CJK": {Title: "千と千尋の神隠し", Link: "https://example-films.blog/レビュー/千と千尋",
+			Summary: strings.Repeat("不思議な町に迷い込んだ少女の成長物語、映像は息をのむほど美しい、", 20)},
+		"combining marks": {Title: "Z\u0335\u0321a\u0334lgo", Link: "https://example-films.blog/reviews/zalgo",
+			Summary: strings.Repeat("Z\u0335\u0321a\u0334l\u0336g\u0337o\u0338 te\u0301xt, ", 60)},
+	}
+	for _, o := range []mastodonfake.Options{
+		{AccessToken: token, Username: "films", MaxCharacters: 500, URLLength: 23},
+		{AccessToken: token, Username: "films", MaxCharacters: 300, URLLength: 40},
+	} {
+		fake := mastodonfake.New(t, o)
+		p := newPublisher(t, fake.URL, pubOpts{})
+		rules, err := p.Rules(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := publisher.NewRenderer(publisher.Templates{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, rv := range reviews {
+			post, err := r.Render(rules, rv, publisher.RenderOptions{})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if post.Length < rules.Limit-8 {
+				t.Fatalf("%s: fitted to %d of %d: not close enough to the limit to tell a miscount", name, post.Length, rules.Limit)
+			}
+			post.Key = name
+			if _, err := p.Publish(context.Background(), post); err != nil {
+				t.Errorf("%s, limit %d: the server refused a post the publisher counted %d: %v\n%s", name, rules.Limit, post.Length, err, post.Text)
+			}
+		}
+	}
+}
