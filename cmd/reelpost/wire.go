@@ -14,7 +14,6 @@ import (
 
 	"github.com/reelpost/reelpost/config"
 	"github.com/reelpost/reelpost/feed"
-	"github.com/reelpost/reelpost/internal/httpclient"
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/publisher/bluesky"
 	"github.com/reelpost/reelpost/publisher/mastodon"
@@ -25,15 +24,12 @@ import (
 	"github.com/reelpost/reelpost/store"
 )
 
-// publishTimeout bounds one request to a network; the relay retries.
-const publishTimeout = 30 * time.Second
-
 // buildPublishers makes one publisher per configured account, each network
 // with its own HTTP client (built once, reused for every post).
 func buildPublishers(cfg *config.Config, logger *slog.Logger) ([]publisher.Publisher, error) {
 	var pubs []publisher.Publisher
 	if len(cfg.X) > 0 {
-		client := httpclient.New(httpclient.Options{Timeout: publishTimeout})
+		client := publisher.NewClient()
 		for _, a := range cfg.X {
 			p, err := x.New(a, x.Options{Client: client, Logger: logger})
 			if err != nil {
@@ -43,7 +39,7 @@ func buildPublishers(cfg *config.Config, logger *slog.Logger) ([]publisher.Publi
 		}
 	}
 	if len(cfg.Mastodon) > 0 {
-		client := httpclient.New(httpclient.Options{Timeout: publishTimeout})
+		client := publisher.NewClient()
 		for _, a := range cfg.Mastodon {
 			p, err := mastodon.New(a, mastodon.Options{Client: client, Logger: logger, Language: cfg.Language})
 			if err != nil {
@@ -53,7 +49,7 @@ func buildPublishers(cfg *config.Config, logger *slog.Logger) ([]publisher.Publi
 		}
 	}
 	if len(cfg.Bluesky) > 0 {
-		client := httpclient.New(httpclient.Options{Timeout: publishTimeout})
+		client := publisher.NewClient()
 		for _, a := range cfg.Bluesky {
 			p, err := bluesky.New(a, bluesky.Options{Client: client, Logger: logger})
 			if err != nil {

@@ -35,7 +35,7 @@ var (
 
 // Options tune a Publisher. Zero values take the defaults.
 type Options struct {
-	// Client talks to the PDS (default: httpclient.New with its defaults).
+	// Client talks to the PDS (default publisher.NewClient).
 	Client *http.Client
 	Logger *slog.Logger
 	// Now is the clock (createdAt, rate-limit waits); default time.Now.
@@ -62,31 +62,17 @@ type Publisher struct {
 	sess *session
 }
 
-// New makes a Publisher for a. It does not log in: the first call that needs
-// a session does.
+// New makes a Publisher for a, which config.Validate has checked. It does
+// not log in: the first call that needs a session does. An empty handle
+// leaves no ID to key the account's deliveries on, and is refused.
 func New(a config.BlueskyAccount, o Options) (*Publisher, error) {
-	name := a.Prefix + "HANDLE"
-	if a.Prefix == "" {
-		name = "BLUESKY_HANDLE"
-	}
 	if a.Handle == "" {
-		return nil, fmt.Errorf("bluesky account %s: empty handle", name)
-	}
-	if !a.AppPassword.IsSet() {
-		return nil, fmt.Errorf("bluesky account %s=%s: no app password", name, a.Handle)
-	}
-	pds := a.PDSURL
-	if pds == "" {
-		pds = "https://bsky.social"
-	}
-	u, err := url.Parse(pds)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("bluesky account %s: PDS URL %q: want an http(s) base URL", a.Handle, pds)
+		return nil, fmt.Errorf("%sHANDLE: empty: no handle to name the account by", a.Prefix)
 	}
 	p := &Publisher{
 		acct:     a,
 		id:       "bluesky:@" + a.Handle,
-		base:     strings.TrimRight(pds, "/"),
+		base:     strings.TrimRight(a.PDSURL, "/"),
 		client:   o.Client,
 		thumbs:   o.ThumbClient,
 		log:      o.Logger,
@@ -95,7 +81,7 @@ func New(a config.BlueskyAccount, o Options) (*Publisher, error) {
 		sem:      make(chan struct{}, 1),
 	}
 	if p.client == nil {
-		p.client = httpclient.New(httpclient.Options{})
+		p.client = publisher.NewClient()
 	}
 	if p.thumbs == nil {
 		p.thumbs = httpclient.New(httpclient.Options{Timeout: 15 * time.Second})
@@ -123,8 +109,6 @@ func (p *Publisher) Network() publisher.Network { return publisher.Bluesky }
 func (p *Publisher) Rules(context.Context) (publisher.Rules, error) {
 	return publisher.DefaultRules(publisher.Bluesky), nil
 }
-
-func (p *Publisher) account() string { return "@" + p.acct.Handle }
 
 // postRecord is app.bsky.feed.post
 // (https://github.com/bluesky-social/atproto/blob/main/lexicons/app/bsky/feed/post.json).
@@ -168,7 +152,7 @@ type blob struct {
 // from failing or posting twice.
 func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher.Receipt, error) {
 	if post.Key == "" {
-		return publisher.Receipt{}, p.permanent(errors.New("post has no idempotency key"), "")
+		return publisher.Receipt{}, p.permanent(errors.New("post has no idempotency key"))
 	}
 	rkey := TIDFromKey(post.Key)
 	if rc, found, err := p.find(ctx, rkey); err != nil {
@@ -179,7 +163,7 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 	}
 	facets, err := Facets(post.Text, post.Links, post.Tags)
 	if err != nil {
-		return publisher.Receipt{}, p.permanent(fmt.Errorf("facets of post %s: %w", post.Key, err), "")
+		return publisher.Receipt{}, p.permanent(fmt.Errorf("facets of post %s: %w", post.Key, err))
 	}
 	created := post.CreatedAt
 	if created.IsZero() {
@@ -215,7 +199,7 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 		"record":     rec,
 	})
 	if err != nil {
-		return publisher.Receipt{}, p.permanent(fmt.Errorf("encode post %s: %w", post.Key, err), "")
+		return publisher.Receipt{}, p.permanent(fmt.Errorf("encode post %s: %w", post.Key, err))
 	}
 	var out struct {
 		URI string `json:"uri"`
@@ -233,7 +217,7 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 // Find reports the post made for post.Key, if an earlier attempt made it.
 func (p *Publisher) Find(ctx context.Context, post publisher.Post) (publisher.Receipt, bool, error) {
 	if post.Key == "" {
-		return publisher.Receipt{}, false, p.permanent(errors.New("post has no idempotency key"), "")
+		return publisher.Receipt{}, false, p.permanent(errors.New("post has no idempotency key"))
 	}
 	return p.find(ctx, TIDFromKey(post.Key))
 }

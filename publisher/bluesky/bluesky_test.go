@@ -130,8 +130,9 @@ func TestIdentity(t *testing.T) {
 	if err != nil || r.Limit != 300 || r.MaxBytes != 3000 || !r.ShortLinks || !r.Card || r.Count("👨\u200d👩\u200d👧 ok") != 4 {
 		t.Errorf("Rules() = %+v, %v", r, err)
 	}
-	if _, err := bluesky.New(config.BlueskyAccount{Handle: "films.test"}, bluesky.Options{}); err == nil {
-		t.Error("New without an app password: no error")
+	if _, err := bluesky.New(config.BlueskyAccount{Prefix: "BLUESKY_2_", AppPassword: password, PDSURL: e.pds.URL()}, bluesky.Options{}); err == nil ||
+		!strings.Contains(err.Error(), "BLUESKY_2_HANDLE") || strings.Contains(err.Error(), password) {
+		t.Errorf("New without a handle: %v; want an error naming BLUESKY_2_HANDLE, without the password", err)
 	}
 	if e.pds.Logins() != 0 {
 		t.Error("New or Rules logged in")
@@ -457,6 +458,9 @@ func TestBadPasswordIsPermanent(t *testing.T) {
 	pe := pubErr(t, err)
 	if pe.Kind != publisher.Permanent || pe.Status != http.StatusUnauthorized || pe.Message != "Invalid identifier or password" {
 		t.Errorf("%v: kind %s status %d message %q", err, pe.Kind, pe.Status, pe.Message)
+	}
+	if pe.Account != e.pub.ID() {
+		t.Errorf("error names account %q, want the publisher's ID %q", pe.Account, e.pub.ID())
 	}
 	var xe *bluesky.XRPCError
 	if !errors.As(err, &xe) || xe.Name != "AuthenticationRequired" {

@@ -26,7 +26,7 @@ func (p *Publisher) lock(ctx context.Context) error {
 	case p.sem <- struct{}{}:
 		return nil
 	case <-ctx.Done():
-		return &publisher.Error{Kind: publisher.Transient, Network: publisher.Bluesky, Account: p.account(),
+		return &publisher.Error{Kind: publisher.Transient, Network: publisher.Bluesky, Account: p.id,
 			Err: fmt.Errorf("wait for session: %w", ctx.Err())}
 	}
 }
@@ -96,7 +96,7 @@ func (p *Publisher) login(ctx context.Context) (*session, error) {
 		"password":   p.acct.AppPassword.Value(),
 	})
 	if err != nil {
-		return nil, p.permanent(fmt.Errorf("encode login: %w", err), "")
+		return nil, p.permanent(fmt.Errorf("encode login: %w", err))
 	}
 	c := call{method: http.MethodPost, nsid: "com.atproto.server.createSession", body: body, contentType: "application/json"}
 	r, err := p.send(ctx, c, "")
@@ -122,7 +122,7 @@ func (p *Publisher) decodeSession(c call, r *response) (*session, error) {
 		return nil, err
 	}
 	if s.AccessJwt == "" || s.DID == "" {
-		return nil, &publisher.Error{Kind: publisher.Transient, Network: publisher.Bluesky, Account: p.account(),
+		return nil, &publisher.Error{Kind: publisher.Transient, Network: publisher.Bluesky, Account: p.id,
 			Status: r.status, Err: fmt.Errorf("%s: answer without accessJwt or did", c.nsid)}
 	}
 	return &s, nil

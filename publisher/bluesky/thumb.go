@@ -26,7 +26,7 @@ func (p *Publisher) thumb(ctx context.Context, key, imageURL string) (*blob, err
 	data, ctype, err := p.fetchImage(ctx, imageURL)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, &publisher.Error{Kind: publisher.Transient, Network: publisher.Bluesky, Account: p.account(),
+			return nil, &publisher.Error{Kind: publisher.Transient, Network: publisher.Bluesky, Account: p.id,
 				Err: fmt.Errorf("fetch card image %s: %w", imageURL, ctx.Err())}
 		}
 		p.log.WarnContext(ctx, "card without thumbnail", "account", p.id, "item_key", key, "image_url", imageURL, "error", err)

@@ -84,7 +84,7 @@ func (p *Publisher) send(ctx context.Context, c call, token string) (*response, 
 	}
 	req, err := http.NewRequestWithContext(ctx, c.method, u, body)
 	if err != nil {
-		return nil, p.permanent(fmt.Errorf("%s: %w", c.nsid, err), "")
+		return nil, p.permanent(fmt.Errorf("%s: %w", c.nsid, err))
 	}
 	req.Header.Set("Accept", "application/json")
 	if c.body != nil {
@@ -98,7 +98,7 @@ func (p *Publisher) send(ctx context.Context, c call, token string) (*response, 
 		// A failed write may have been applied only if it went out. The
 		// transport's url.Error carries the URL, which holds no secret
 		// (tokens travel in headers).
-		return nil, &publisher.Error{Kind: publisher.Transient, Network: publisher.Bluesky, Account: p.account(),
+		return nil, &publisher.Error{Kind: publisher.Transient, Network: publisher.Bluesky, Account: p.id,
 			Status: a.Status, Sent: c.write && a.Wrote, Err: fmt.Errorf("%s: %w", c.nsid, err)}
 	}
 	r := &response{status: a.Status, header: a.Header, body: a.Body}
@@ -114,44 +114,32 @@ func (p *Publisher) send(ctx context.Context, c call, token string) (*response, 
 	return r, nil
 }
 
+// rateLimit is how a PDS says when to try again: ratelimit-reset (Unix
+// seconds, https://docs.bsky.app/docs/advanced-guides/rate-limits), else
+// Retry-After, else a window of 5 minutes (createSession's, the limit most
+// often met).
+var rateLimit = publisher.RateLimit{Reset: resetTime, Window: 5 * time.Minute}
+
 // refused classifies an answer that is not 2xx.
 func (p *Publisher) refused(c call, r *response) *publisher.Error {
-	e := &publisher.Error{Network: publisher.Bluesky, Account: p.account(), Status: r.status,
-		Message: r.message, Err: &XRPCError{Method: c.nsid, Name: r.name}}
-	if e.Message == "" {
-		e.Message = http.StatusText(r.status)
-	}
-	e.Kind = publisher.StatusKind(r.status)
-	switch e.Kind {
-	case publisher.RateLimited:
-		e.RetryAfter = p.retryAfter(r.header, 5*time.Minute)
-	case publisher.Transient:
-		// A 5xx to a write leaves its outcome unknown: a PDS answers 500
-		// when the record exists already.
-		e.Sent = c.write
-		if r.header.Get("Retry-After") != "" {
-			e.RetryAfter = p.retryAfter(r.header, 0)
-		}
-	}
+	e := rateLimit.Refusal(publisher.Bluesky, p.id, r.status, r.header, r.message, p.now())
+	e.Err = &XRPCError{Method: c.nsid, Name: r.name}
+	// A 5xx to a write leaves its outcome unknown: a PDS answers 500 when
+	// the record exists already.
+	e.Sent = e.Kind == publisher.Transient && c.write
 	return e
 }
 
-// retryAfter reads when the PDS allows the next call: ratelimit-reset (Unix
-// seconds, https://docs.bsky.app/docs/advanced-guides/rate-limits), else
-// Retry-After (seconds or an HTTP date), else now+fallback (zero fallback:
-// zero time).
-func (p *Publisher) retryAfter(h http.Header, fallback time.Duration) time.Time {
-	now := p.now()
-	if v := h.Get("Ratelimit-Reset"); v != "" {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
-			return time.Unix(n, 0)
-		}
+// resetTime reads ratelimit-reset.
+func resetTime(h http.Header) time.Time {
+	if n, err := strconv.ParseInt(h.Get("Ratelimit-Reset"), 10, 64); err == nil && n > 0 {
+		return time.Unix(n, 0)
 	}
-	return httpclient.RetryAfterOr(h, now, fallback)
+	return time.Time{}
 }
 
-func (p *Publisher) permanent(err error, msg string) *publisher.Error {
-	return &publisher.Error{Kind: publisher.Permanent, Network: publisher.Bluesky, Account: p.account(), Message: msg, Err: err}
+func (p *Publisher) permanent(err error) *publisher.Error {
+	return &publisher.Error{Kind: publisher.Permanent, Network: publisher.Bluesky, Account: p.id, Err: err}
 }
 
 // decode reads a 2xx answer into out.
@@ -160,7 +148,7 @@ func (p *Publisher) decode(c call, r *response, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(r.body, out); err != nil {
-		return &publisher.Error{Kind: publisher.Transient, Network: publisher.Bluesky, Account: p.account(),
+		return &publisher.Error{Kind: publisher.Transient, Network: publisher.Bluesky, Account: p.id,
 			Status: r.status, Sent: c.write, Err: fmt.Errorf("%s: decode answer: %w", c.nsid, err)}
 	}
 	return nil

@@ -53,7 +53,7 @@ func (p *Publisher) Find(ctx context.Context, post publisher.Post) (publisher.Re
 		return publisher.Receipt{}, false, p.fail(publisher.Permanent, 0, "", err)
 	}
 	var sts []status
-	if err := p.do(req, true, &sts); err != nil {
+	if err := p.do(req, &sts); err != nil {
 		return publisher.Receipt{}, false, err
 	}
 	for _, st := range sts {

@@ -28,17 +28,17 @@ var (
 	_ publisher.Verifier  = (*Publisher)(nil)
 )
 
-const (
-	// maxBody caps what is read of one answer (40 statuses fit easily).
-	maxBody = 4 << 20
-	// defaultWait is assumed when a 429 says nothing usable: Mastodon's
-	// windows are 5 minutes (https://docs.joinmastodon.org/api/rate-limits/).
-	defaultWait = 5 * time.Minute
-)
+// maxBody caps what is read of one answer (40 statuses fit easily).
+const maxBody = 4 << 20
+
+// rateLimit is how a Mastodon server says when to try again:
+// X-RateLimit-Reset, else Retry-After (other servers), else Mastodon's
+// 5-minute window (https://docs.joinmastodon.org/api/rate-limits/).
+var rateLimit = publisher.RateLimit{Reset: resetTime, Window: 5 * time.Minute}
 
 // Options tune a Publisher. Zero values take the defaults.
 type Options struct {
-	Client *http.Client // default httpclient.New
+	Client *http.Client // default publisher.NewClient
 	Logger *slog.Logger
 	Now    func() time.Time
 	// Language is the posts' language (POST_LANGUAGE) when Post.Lang is empty.
@@ -64,7 +64,8 @@ type Publisher struct {
 	accountID string // cached once verify_credentials answered
 }
 
-// New builds a Publisher for a. It makes no request.
+// New builds a Publisher for a, which config.Validate has checked. It
+// makes no request.
 //
 // The ID is "mastodon:<host>" for the first account (MASTODON_*) and
 // "mastodon:<host>#<n>" for MASTODON_<n>_*. Which user the token belongs to
@@ -75,21 +76,12 @@ type Publisher struct {
 // it against the configuration. Verify says which @user@host it is. The one
 // way to confuse it is renumbering two accounts of the same server, which at
 // worst makes the renamed account skip reviews the other had posted; it can
-// never post one twice.
+// never post one twice. A server URL without a host leaves no ID to key the
+// account's deliveries on, and is refused.
 func New(a config.MastodonAccount, o Options) (*Publisher, error) {
-	if !a.AccessToken.IsSet() {
-		return nil, fmt.Errorf("%sACCESS_TOKEN: not set", a.Prefix)
-	}
 	u, err := url.Parse(a.Server)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%sSERVER: %q: expected an http(s) URL such as https://example.social", a.Prefix, a.Server)
-	}
-	switch a.Visibility {
-	case "":
-		a.Visibility = "public"
-	case "public", "unlisted", "private", "direct":
-	default:
-		return nil, fmt.Errorf("%sVISIBILITY: %q: expected public, unlisted, private or direct", a.Prefix, a.Visibility)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("%sSERVER: %q: no host to name the account by", a.Prefix, a.Server)
 	}
 	host := strings.ToLower(u.Host)
 	id := "mastodon:" + host
@@ -97,7 +89,7 @@ func New(a config.MastodonAccount, o Options) (*Publisher, error) {
 		id += "#" + strings.TrimSuffix(n, "_")
 	}
 	if o.Client == nil {
-		o.Client = httpclient.New(httpclient.Options{})
+		o.Client = publisher.NewClient()
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -217,7 +209,7 @@ func (p *Publisher) get(ctx context.Context, path string, out any) error {
 	if err != nil {
 		return err
 	}
-	return p.do(req, true, out)
+	return p.do(req, out)
 }
 
 // missing reports an answer saying the server has no such endpoint.
@@ -262,8 +254,9 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 		lang = p.language
 	}
 	body, err := json.Marshal(struct {
-		Status     string `json:"status"`
-		Visibility string `json:"visibility"`
+		Status string `json:"status"`
+		// Empty: the account's default visibility.
+		Visibility string `json:"visibility,omitempty"`
 		Language   string `json:"language,omitempty"`
 	}{post.Text, p.visibility, lang})
 	if err != nil {
@@ -281,7 +274,7 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 		req.Header.Set("Idempotency-Key", post.Key)
 	}
 	var st status
-	if err := p.do(req, true, &st); err != nil {
+	if err := p.do(req, &st); err != nil {
 		return publisher.Receipt{}, err
 	}
 	if st.ID == "" {
@@ -324,7 +317,7 @@ func (p *Publisher) verifyCredentials(ctx context.Context) (account, error) {
 		return account{}, p.fail(publisher.Permanent, 0, "", err)
 	}
 	var acc account
-	if err := p.do(req, true, &acc); err != nil {
+	if err := p.do(req, &acc); err != nil {
 		return account{}, err
 	}
 	if acc.ID == "" {
@@ -342,12 +335,10 @@ type errorBody struct {
 	Description string `json:"error_description"`
 }
 
-// do sends req (with the token when auth) and decodes a 200 answer into
-// out; any other outcome is a classified *publisher.Error.
-func (p *Publisher) do(req *http.Request, auth bool, out any) error {
-	if auth {
-		req.Header.Set("Authorization", "Bearer "+p.token.Value())
-	}
+// do sends req with the token and decodes a 200 answer into out; any other
+// outcome is a classified *publisher.Error.
+func (p *Publisher) do(req *http.Request, out any) error {
+	req.Header.Set("Authorization", "Bearer "+p.token.Value())
 	req.Header.Set("Accept", "application/json")
 	a, err := httpclient.Do(p.client, req, maxBody)
 	if err != nil {
@@ -370,32 +361,22 @@ func (p *Publisher) do(req *http.Request, auth bool, out any) error {
 	if eb.Description != "" && eb.Description != eb.Error {
 		msg += ": " + eb.Description
 	}
-	if msg == "" {
-		msg = http.StatusText(code)
-	}
 	// 422 validation, 401/403 token or scope and 404 a wrong server URL are
 	// Permanent.
-	e := p.fail(publisher.StatusKind(code), code, msg, nil)
-	switch e.Kind {
-	case publisher.RateLimited:
-		e.RetryAfter = p.resetTime(a.Header)
-	case publisher.Transient:
-		e.Sent = req.Method == http.MethodPost
-		e.RetryAfter = httpclient.RetryAfter(a.Header.Get("Retry-After"), p.now())
-	}
+	e := rateLimit.Refusal(publisher.Mastodon, p.id, code, a.Header, msg, p.now())
+	e.Sent = e.Kind == publisher.Transient && req.Method == http.MethodPost
 	return e
 }
 
 // resetTime reads when a 429 ends: X-RateLimit-Reset is an ISO 8601 time
-// (https://docs.joinmastodon.org/api/rate-limits/); servers that send
-// Retry-After instead are honoured too.
-func (p *Publisher) resetTime(h http.Header) time.Time {
+// (https://docs.joinmastodon.org/api/rate-limits/).
+func resetTime(h http.Header) time.Time {
 	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
 		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 			return t
 		}
 	}
-	return httpclient.RetryAfterOr(h, p.now(), defaultWait)
+	return time.Time{}
 }
 
 func (p *Publisher) fail(k publisher.Kind, status int, msg string, err error) *publisher.Error {

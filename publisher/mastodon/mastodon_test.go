@@ -279,6 +279,9 @@ func TestPublishFaults(t *testing.T) {
 				t.Fatalf("got %v (kind %s, sent %t, retry after %v); want %s, sent %t, retry after %v",
 					err, pe.Kind, pe.Sent, pe.RetryAfter, tt.kind, tt.sent, tt.retryAfter)
 			}
+			if pe.Account != p.ID() {
+				t.Errorf("error names account %q, want the publisher's ID %q", pe.Account, p.ID())
+			}
 			if _, err := p.Publish(context.Background(), post); err != nil {
 				t.Fatalf("retry: %v", err)
 			}
@@ -320,9 +323,8 @@ func TestNewRejects(t *testing.T) {
 		a    config.MastodonAccount
 		want string
 	}{
-		{"no token", config.MastodonAccount{Prefix: "MASTODON_", Server: "https://example.social"}, "MASTODON_ACCESS_TOKEN: not set"},
-		{"bad server", config.MastodonAccount{Prefix: "MASTODON_", Server: "example.social", AccessToken: token}, "MASTODON_SERVER"},
-		{"bad visibility", config.MastodonAccount{Prefix: "MASTODON_2_", Server: "https://example.social", AccessToken: token, Visibility: "everyone"}, "MASTODON_2_VISIBILITY"},
+		{"server without a host", config.MastodonAccount{Prefix: "MASTODON_", Server: "example.social", AccessToken: token}, "MASTODON_SERVER"},
+		{"second account", config.MastodonAccount{Prefix: "MASTODON_2_", Server: "https:///path", AccessToken: token}, "MASTODON_2_SERVER"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,12 +4,16 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/reelpost/reelpost/publisher"
 )
 
-func TestResetTime(t *testing.T) {
+// TestRateLimitRetryAfter: a 429 from X is retried when the exhausted
+// limit resets, as X's headers say, else as Retry-After says, else after
+// X's 15-minute window.
+func TestRateLimitRetryAfter(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1_800_000_000, 0)
-	p := &Publisher{now: func() time.Time { return now }}
 	tests := []struct {
 		name   string
 		header map[string]string
@@ -32,8 +36,9 @@ func TestResetTime(t *testing.T) {
 			for k, v := range tt.header {
 				h.Set(k, v)
 			}
-			if got := p.resetTime(h); !got.Equal(tt.want) {
-				t.Errorf("resetTime = %v, want %v", got, tt.want)
+			e := rateLimit.Refusal(publisher.X, "x:1", http.StatusTooManyRequests, h, "", now)
+			if e.Kind != publisher.RateLimited || !e.RetryAfter.Equal(tt.want) {
+				t.Errorf("%s, retry after %v; want rate-limited until %v", e.Kind, e.RetryAfter, tt.want)
 			}
 		})
 	}

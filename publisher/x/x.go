@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -29,14 +28,15 @@ var (
 // maxBody caps what is read of an answer; X's are a few hundred bytes.
 const maxBody = 1 << 20
 
-// defaultWait is assumed when a 429 carries no usable reset header: X's
-// rate-limit windows are 15 minutes (https://docs.x.com/fundamentals/rate-limits).
-const defaultWait = 15 * time.Minute
+// rateLimit is how X says when to try again: its rate-limit headers
+// (resetTime), else a window of 15 minutes
+// (https://docs.x.com/fundamentals/rate-limits).
+var rateLimit = publisher.RateLimit{Reset: resetTime, Window: 15 * time.Minute}
 
 // Options tune a Publisher. Zero values take the defaults.
 type Options struct {
-	// Client makes the requests (default httpclient.New); the OAuth 1.0a
-	// signing wraps its transport and keeps its timeout.
+	// Client makes the requests (default publisher.NewClient); the OAuth
+	// 1.0a signing wraps its transport and keeps its timeout.
 	Client *http.Client
 	Logger *slog.Logger
 	Now    func() time.Time
@@ -51,32 +51,24 @@ type Publisher struct {
 	now    func() time.Time
 }
 
-// New builds a Publisher for a. It makes no request.
+// New builds a Publisher for a, which config.Validate has checked. It makes
+// no request.
 //
 // Its ID is "x:" followed by the account's numeric user id, which X puts
 // before the dash of every OAuth 1.0a access token ("<user id>-<random>").
 // So the ID is known without asking X, stays the same when the tokens are
 // regenerated, and never changes when the account is renamed; Verify says
-// the @name it belongs to.
+// the @name it belongs to. A token without that shape leaves no ID to key
+// the account's deliveries on, and is refused.
 func New(a config.XAccount, o Options) (*Publisher, error) {
-	for name, s := range map[string]config.Secret{"API_KEY": a.APIKey, "API_SECRET": a.APISecret,
-		"ACCESS_TOKEN": a.AccessToken, "ACCESS_TOKEN_SECRET": a.AccessTokenSecret} {
-		if !s.IsSet() {
-			return nil, fmt.Errorf("%s%s: not set", a.Prefix, name)
-		}
-	}
 	uid, _, ok := strings.Cut(a.AccessToken.Value(), "-")
 	if !ok || uid == "" || strings.Trim(uid, "0123456789") != "" {
 		// The token's shape only; its value stays out of the message.
 		return nil, fmt.Errorf("%sACCESS_TOKEN: not an X access token: expected <user id>-<rest>", a.Prefix)
 	}
-	u, err := url.Parse(a.APIURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%sAPI_URL: %q: expected an http(s) URL", a.Prefix, a.APIURL)
-	}
 	base := o.Client
 	if base == nil {
-		base = httpclient.New(httpclient.Options{})
+		base = publisher.NewClient()
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -210,33 +202,23 @@ func (p *Publisher) do(req *http.Request, want int, out any) error {
 	var pr problem
 	_ = json.Unmarshal(a.Body, &pr) // a body that is not a problem leaves the message empty
 	msg := pr.message()
-	if msg == "" {
-		msg = http.StatusText(a.Status)
-	}
-	code := a.Status
-	if code == http.StatusForbidden && strings.Contains(strings.ToLower(pr.Detail), "duplicate content") {
+	if a.Status == http.StatusForbidden && strings.Contains(strings.ToLower(pr.Detail), "duplicate content") {
 		// X v2 gives no code for this, only the detail text
 		// ("You are not allowed to create a Tweet with duplicate content.").
-		return p.fail(publisher.Duplicate, code, msg, nil)
+		return p.fail(publisher.Duplicate, a.Status, msg, nil)
 	}
 	// 400 validation, 401/403 credentials or permissions and 404 a wrong
 	// X_API_URL are Permanent.
-	e := p.fail(publisher.StatusKind(code), code, msg, nil)
-	switch e.Kind {
-	case publisher.RateLimited:
-		e.RetryAfter = p.resetTime(a.Header)
-	case publisher.Transient:
-		e.Sent = true
-		e.RetryAfter = httpclient.RetryAfter(a.Header.Get("Retry-After"), p.now())
-	}
+	e := rateLimit.Refusal(publisher.X, p.id, a.Status, a.Header, msg, p.now())
+	e.Sent = e.Kind == publisher.Transient
 	return e
 }
 
 // resetTime reads when a 429 ends. X sends x-rate-limit-reset (Unix seconds)
 // for the 15-minute window and, on posting, x-user-limit-24hour-* and
 // x-app-limit-24hour-* for the daily caps; the exhausted bucket that resets
-// last decides.
-func (p *Publisher) resetTime(h http.Header) time.Time {
+// last decides, else any reset X named.
+func resetTime(h http.Header) time.Time {
 	var latest, anyReset time.Time
 	for _, prefix := range []string{"x-rate-limit-", "x-user-limit-24hour-", "x-app-limit-24hour-"} {
 		sec, err := strconv.ParseInt(strings.TrimSpace(h.Get(prefix+"reset")), 10, 64)
@@ -251,13 +233,10 @@ func (p *Publisher) resetTime(h http.Header) time.Time {
 			latest = t
 		}
 	}
-	switch {
-	case !latest.IsZero():
+	if !latest.IsZero() {
 		return latest
-	case !anyReset.IsZero():
-		return anyReset
 	}
-	return httpclient.RetryAfterOr(h, p.now(), defaultWait)
+	return anyReset
 }
 
 func (p *Publisher) fail(k publisher.Kind, status int, msg string, err error) *publisher.Error {

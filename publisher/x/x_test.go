@@ -192,6 +192,9 @@ func TestPublishFaults(t *testing.T) {
 				t.Fatalf("got %v (kind %s, sent %t, retry after %v); want %s, sent %t, retry after %v",
 					err, pe.Kind, pe.Sent, pe.RetryAfter, tt.kind, tt.sent, tt.retryAfter)
 			}
+			if pe.Account != p.ID() {
+				t.Errorf("error names account %q, want the publisher's ID %q", pe.Account, p.ID())
+			}
 			if n := len(fake.Posts()); n != tt.posted {
 				t.Fatalf("X has %d posts after the fault, want %d", n, tt.posted)
 			}
@@ -229,9 +232,8 @@ func TestNewRejects(t *testing.T) {
 		edit func(*config.XAccount)
 		want string
 	}{
-		{"missing secret", func(a *config.XAccount) { a.AccessTokenSecret = "" }, "X_ACCESS_TOKEN_SECRET: not set"},
 		{"token without user id", func(a *config.XAccount) { a.AccessToken = "tokCCCC3333" }, "X_ACCESS_TOKEN: not an X access token"},
-		{"bad url", func(a *config.XAccount) { a.APIURL = "ftp://x" }, "X_API_URL"},
+		{"user id not a number", func(a *config.XAccount) { a.Prefix, a.AccessToken = "X_2_", "films-tokCCCC3333" }, "X_2_ACCESS_TOKEN: not an X access token"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
