@@ -27,7 +27,7 @@ func FuzzFitShortcuts(f *testing.F) {
 			}
 			tmpl := r.networks[network]
 			fast := fitter{tmpl: tmpl, rules: rules}
-			d := newTemplateData(rv, n%2 == 1)
+			d := newTemplateData(rv, n%2 == 1, mentionPolicy(n%3%2))
 			fast.known = knownURLs(nil, &d)
 			if fast.byLine = countsByLine(rules, fast.known); !fast.byLine {
 				t.Fatalf("%s: the default rules are not counted line by line", network)

@@ -121,6 +121,12 @@ const (
 
 // Renderer turns reviews into fitted posts. It is safe for concurrent use.
 type Renderer struct {
+	// PostMentions keeps "@name" in the feed's text live, so that X and
+	// Mastodon link it and notify the account (POST_MENTIONS=true). By
+	// default it is neutralised (see render_feedtext.go). Set it before the
+	// first Render.
+	PostMentions bool
+
 	networks map[Network]*template.Template
 	repost   *template.Template // nil: the network's template
 }
@@ -188,7 +194,7 @@ func tryTemplate(tmpl *template.Template, sample review.Review, rules Rules, rep
 	name := tmpl.Name()
 	// Both branches of {{if .Repost}} must execute, for either kind of post.
 	for _, rp := range []bool{repost, true} {
-		data := newTemplateData(sample, rp)
+		data := newTemplateData(sample, rp, neutraliseMentions)
 		out, err := execute(tmpl, &data)
 		if err != nil {
 			return &TemplateError{Var: name, Err: err}
@@ -199,7 +205,7 @@ func tryTemplate(tmpl *template.Template, sample review.Review, rules Rules, rep
 	}
 	// A template whose own words leave no room fails now, not at every post.
 	f := fitter{tmpl: tmpl, rules: rules}
-	if _, err := f.fit(newTemplateData(sample, repost)); err != nil {
+	if _, err := f.fit(newTemplateData(sample, repost, neutraliseMentions)); err != nil {
 		if errors.Is(err, ErrTooLong) {
 			err = fmt.Errorf("%w: on %s, within %d", err, rules.Network, rules.Limit)
 		}
@@ -232,25 +238,25 @@ func sampleReview() review.Review {
 	}
 }
 
-// newTemplateData prepares a review's fields for a template: single-line
-// fields with their white space collapsed, URLs made safe to recognise,
+// newTemplateData prepares a review's fields for a template: the feed's
+// text made fit for a post (see feedText), URLs made safe to recognise,
 // lists joined, hashtags made.
-func newTemplateData(rv review.Review, repost bool) TemplateData {
+func newTemplateData(rv review.Review, repost bool, m mentionPolicy) TemplateData {
 	d := TemplateData{
-		Title:          oneLine(rv.Title),
-		Summary:        oneLine(rv.Summary),
+		Title:          feedText(rv.Title, m),
+		Summary:        feedText(rv.Summary, m),
 		Link:           safeURL(rv.Link),
 		TrailerURL:     safeURL(rv.TrailerURL),
 		TrailerID:      rv.TrailerID,
-		Director:       oneLine(rv.Director),
-		Writer:         oneLine(rv.Writer),
-		Author:         oneLine(rv.Author),
-		Genres:         cleanList(rv.Genres),
-		Cast:           cleanList(rv.Cast),
+		Director:       feedText(rv.Director, m),
+		Writer:         feedText(rv.Writer, m),
+		Author:         feedText(rv.Author, m),
+		Genres:         feedList(rv.Genres, m),
+		Cast:           feedList(rv.Cast, m),
 		RuntimeMinutes: rv.RuntimeMinutes,
 		Runtime:        formatRuntime(rv.RuntimeMinutes),
-		Rating:         oneLine(rv.Rating),
-		SeeAlso:        cleanList(rv.SeeAlso),
+		Rating:         feedText(rv.Rating, m),
+		SeeAlso:        feedList(rv.SeeAlso, m),
 		Published:      rv.Published,
 		Repost:         repost,
 	}
@@ -325,16 +331,6 @@ func isOneLine(s string) bool {
 
 func isStrayControl(r rune) bool { return unicode.IsControl(r) && !unicode.IsSpace(r) }
 
-func cleanList(in []string) []string {
-	var out []string
-	for _, s := range in {
-		if s = oneLine(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // formatRuntime writes minutes as "2h 6m", "2h" or "45m".
 func formatRuntime(minutes int) string {
 	if minutes <= 0 {
@@ -377,7 +373,11 @@ func (r *Renderer) Render(rules Rules, rv review.Review, o RenderOptions) (Post,
 		return Post{}, fmt.Errorf("render %q: rules for %s have no count or limit", rv.Title, rules.Network)
 	}
 	f := fitter{tmpl: tmpl, rules: rules}
-	data := newTemplateData(rv, o.Repost)
+	m := neutraliseMentions
+	if r.PostMentions {
+		m = keepMentions
+	}
+	data := newTemplateData(rv, o.Repost, m)
 	res, err := f.fit(data)
 	if err != nil {
 		return Post{}, fmt.Errorf("render %q for %s: %w", rv.Title, rules.Network, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -413,6 +414,125 @@ func TestFormatRuntime(t *testing.T) {
 	for in, want := range map[int]string{0: "", 45: "45m", 60: "1h", 126: "2h 6m"} {
 		if got := formatRuntime(in); got != want {
 			t.Errorf("formatRuntime(%d) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// liveMention finds what X (twitter-text: an at sign, not after a name
+// character, then a name character) or Mastodon (Account::MENTION_RE:
+// the same with '@' only) would link as a mention.
+var liveMention = regexp.MustCompile(`(?:^|[^A-Za-z0-9_])[@＠]+[A-Za-z0-9_]`)
+
+// mentionReview has would-be mentions and bidi controls in every kind of
+// field the feed fills.
+func mentionReview() review.Review {
+	return review.Review{
+		Title:    "@Gargron@mastodon.social picks Her",
+		Link:     "https://example-films.blog/reviews/her",
+		Summary:  "As @elonmusk (RT@jack, ＠fullwidth) said, it is \u202Egreat\u202C. Write to me@example.com or see https://mastodon.social/@Gargron now.",
+		Director: "\u2067Spike Jonze\u2069",
+		Cast:     []string{"@JoaquinPhoenix", "Amy Adams"},
+		Genres:   []string{"Romance"},
+	}
+}
+
+// TestRenderNeutralisesFeedMentions: text from the feed never mentions
+// anyone on X or Mastodon, yet reads the same; e-mail addresses and URLs
+// holding an '@' stay whole; bidi controls from the feed are gone; the
+// posts still fit.
+func TestRenderNeutralisesFeedMentions(t *testing.T) {
+	t.Parallel()
+	r := mustRenderer(t, Templates{})
+	for _, n := range Networks {
+		rules := DefaultRules(n)
+		p, err := r.Render(rules, mentionReview(), RenderOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A link is a link on every network, whatever it holds.
+		text := p.Text
+		for _, l := range p.Links {
+			text = strings.Replace(text, l.Display, "<link>", 1)
+		}
+		if m := liveMention.FindString(text); m != "" {
+			t.Errorf("%s: %q would mention someone:\n%s", n, m, p.Text)
+		}
+		read := strings.ReplaceAll(p.Text, "\u2060", "")
+		wants := []string{"@Gargron@mastodon.social picks Her", "As @elonmusk (RT@jack, ＠fullwidth) said, it is great.",
+			"Spike Jonze", "me@example.com"}
+		if n == Mastodon {
+			wants = append(wants, "Cast: @JoaquinPhoenix, Amy Adams")
+		}
+		for _, want := range wants {
+			if !strings.Contains(read, want) {
+				t.Errorf("%s: %q does not read as the feed wrote it:\n%s", n, want, p.Text)
+			}
+		}
+		if !strings.Contains(p.Text, "me@example.com") {
+			t.Errorf("%s: the e-mail address was changed:\n%s", n, p.Text)
+		}
+		if n != Bluesky && !strings.Contains(p.Text, "https://mastodon.social/@Gargron") {
+			t.Errorf("%s: the URL holding an '@' was changed:\n%s", n, p.Text)
+		}
+		if strings.ContainsFunc(p.Text, isBidiControl) {
+			t.Errorf("%s: a bidi control is left: %q", n, p.Text)
+		}
+		if got := rules.Count(p.Text); got != p.Length || got > rules.Limit {
+			t.Errorf("%s: counts %d, Length %d, limit %d", n, got, p.Length, rules.Limit)
+		}
+	}
+}
+
+// TestRenderPostMentions: POST_MENTIONS=true keeps the feed's mentions
+// live; the operator's own template text is never touched either way.
+func TestRenderPostMentions(t *testing.T) {
+	t.Parallel()
+	tmpl := Templates{Default: "By @films: {{.Title}} {{.Summary}} {{.Link}}"}
+	rv := review.Review{Title: "Her", Summary: "Thanks @elonmusk.", Link: "https://example-films.blog/reviews/her"}
+	tests := []struct {
+		name string
+		keep bool
+		want string
+	}{
+		{"neutralised", false, "By @films: Her Thanks @\u2060elonmusk. https://example-films.blog/reviews/her"},
+		{"POST_MENTIONS=true", true, "By @films: Her Thanks @elonmusk. https://example-films.blog/reviews/her"},
+	}
+	for _, tt := range tests {
+		r := mustRenderer(t, tmpl)
+		r.PostMentions = tt.keep
+		for _, n := range []Network{X, Mastodon} {
+			p, err := r.Render(DefaultRules(n), rv, RenderOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Text != tt.want {
+				t.Errorf("%s on %s: %q, want %q", tt.name, n, p.Text, tt.want)
+			}
+		}
+	}
+}
+
+func TestNeutralise(t *testing.T) {
+	t.Parallel()
+	const wj = "\u2060"
+	tests := []struct{ in, want string }{
+		{"@elonmusk", "@" + wj + "elonmusk"},
+		{"(@a_1)", "(@" + wj + "a_1)"},
+		{"@Gargron@mastodon.social", "@" + wj + "Gargron@mastodon.social"},
+		{"me@example.com", "me@example.com"},
+		{"café@name", "café@" + wj + "name"},
+		{"RT@jack RT:@jill xRT@no", "RT@" + wj + "jack RT:@" + wj + "jill xRT@no"},
+		{"@@two ＠wide", "@@" + wj + "two ＠" + wj + "wide"},
+		{"see https://mastodon.social/@Gargron", "see https://mastodon.social/@Gargron"},
+		{"@ alone, at end @", "@ alone, at end @"},
+		{"no at sign", "no at sign"},
+	}
+	for _, tt := range tests {
+		if got := neutralise(tt.in); got != tt.want {
+			t.Errorf("neutralise(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := strings.ReplaceAll(neutralise(tt.in), wj, ""); got != tt.in {
+			t.Errorf("neutralise(%q) reads %q", tt.in, got)
 		}
 	}
 }
