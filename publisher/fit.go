@@ -70,16 +70,19 @@ type fitResult struct {
 // text: it changes the TemplateData and renders again, so a user's template
 // is fitted the same way as the built-in ones. In order, until the post fits:
 //
-//  1. the summary loses whole sentences from its end (down to one);
-//  2. the first sentence is cut at a word boundary, with "…" (keeping at
+//  1. the trimmings are dropped, one step at a time, while the whole
+//     summary does not fit: the hashtags (the last first, the title's last
+//     of all), the cast, the see-also list, the running time (the verdict
+//     says more than any of them);
+//  2. the summary loses whole sentences from its end (down to one);
+//  3. the first sentence is cut at a word boundary, with "…" (keeping at
 //     least minSummaryRunes characters);
-//  3. optional parts are dropped, one step at a time, each time trying the
-//     longest summary again (steps 1 and 2): the hashtags (the last first,
-//     the title's last of all), the cast, the see-also list, the rating, the
-//     runtime, the genres, the director and writer;
-//  4. the first sentence is cut shorter (down to minLastSummaryRunes), then
+//  4. the other optional parts are dropped, one step at a time, each time
+//     trying the longest summary again (steps 2 and 3): the rating, the
+//     genres, the director and writer;
+//  5. the first sentence is cut shorter (down to minLastSummaryRunes), then
 //     the summary is dropped entirely;
-//  5. the title is cut at a word boundary with "…", then dropped.
+//  6. the title is cut at a word boundary with "…", then dropped.
 //
 // If the post still does not fit, what is left (the URLs and the template's
 // own words) exceeds the limit and Render returns ErrTooLong. URLs, hashtags
@@ -118,8 +121,7 @@ func (f *fitter) fitAll(d TemplateData) (fitResult, bool, error) {
 		return res, ok, err
 	}
 	full := d.Summary
-	summaries := newSummaryCandidates(full, minSummaryRunes)
-	steps := dropSteps(d)
+	steps, trimmings := dropSteps(d)
 	base := d
 	// One TemplateData for every level tried: the steps and the executor
 	// take its address, which would put a copy on the heap at every try.
@@ -131,31 +133,26 @@ func (f *fitter) fitAll(d TemplateData) (fitResult, bool, error) {
 		}
 		return scratch
 	}
-	// The fewest drops with which the shortest summary fits: dropping a part
-	// never lengthens the post, so the levels can be searched by halves.
-	// shortest keeps each level's post with the shortest summary where it
-	// fits: the summary search starts from it.
-	shortest := make([]fitResult, len(steps)+1)
-	shortestFits := func(level int) (bool, error) {
+	// fewest searches levels lo to hi, hi fitting, for the fewest drops that
+	// fit with summary: dropping a part never lengthens the post, so the
+	// levels can be searched by halves. at[level] keeps each level's post
+	// where it fits.
+	at := make([]fitResult, len(steps)+1)
+	fits := func(level int, summary string) (bool, error) {
 		x := atLevel(level)
-		x.Summary = summaries.at(0)
+		x.Summary = summary
 		res, ok, err := f.try(x)
 		if ok {
-			shortest[level] = res
+			at[level] = res
 		}
 		return ok, err
 	}
-	ok, err := shortestFits(len(steps))
-	if err != nil {
-		return fitResult{}, false, err
-	}
-	if ok {
-		lo, hi := 0, len(steps) // hi fits
+	fewest := func(lo, hi int, summary string) (int, error) {
 		for lo < hi {
 			mid := (lo + hi) / 2
-			ok, err := shortestFits(mid)
+			ok, err := fits(mid, summary)
 			if err != nil {
-				return fitResult{}, false, err
+				return 0, err
 			}
 			if ok {
 				hi = mid
@@ -163,7 +160,37 @@ func (f *fitter) fitAll(d TemplateData) (fitResult, bool, error) {
 				lo = mid + 1
 			}
 		}
-		return f.longestSummary(&summaries, atLevel(hi), shortest[hi])
+		return hi, nil
+	}
+	// The fewest trimmings with which the whole summary fits (it does not
+	// with none dropped: that was the first try).
+	if trimmings > 0 {
+		ok, err := fits(trimmings, full)
+		if err != nil {
+			return fitResult{}, false, err
+		}
+		if ok {
+			level, err := fewest(1, trimmings, full)
+			if err != nil {
+				return fitResult{}, false, err
+			}
+			return at[level], true, nil
+		}
+	}
+	// Every trimming is gone and the summary is still too long: the
+	// fewest further drops with which its shortest form fits, then its
+	// longest form that fits there.
+	summaries := newSummaryCandidates(full, minSummaryRunes)
+	ok, err := fits(len(steps), summaries.at(0))
+	if err != nil {
+		return fitResult{}, false, err
+	}
+	if ok {
+		level, err := fewest(trimmings, len(steps), summaries.at(0))
+		if err != nil {
+			return fitResult{}, false, err
+		}
+		return f.longestSummary(&summaries, atLevel(level), at[level])
 	}
 	d = *atLevel(len(steps))
 	// Nothing optional is left: a shorter summary beats none.
@@ -351,10 +378,10 @@ func (f *fitter) longestSummary(c *summaryCandidates, d *TemplateData, first fit
 	return best, true, nil
 }
 
-// dropSteps lists the optional parts of d in the order they are dropped;
-// parts that are empty already are left out.
-func dropSteps(d TemplateData) []func(*TemplateData) {
-	var steps []func(*TemplateData)
+// dropSteps lists the optional parts of d in the order they are dropped,
+// the first trimmings of them trimmings (which go before the summary is
+// shortened, see fit); parts that are empty already are left out.
+func dropSteps(d TemplateData) (steps []func(*TemplateData), trimmings int) {
 	// Hashtags with fewer tags is a prefix of Hashtags: slicing it saves
 	// joining the tags again at every try.
 	tags, hashtags := d.Tags, d.Hashtags
@@ -380,11 +407,12 @@ func dropSteps(d TemplateData) []func(*TemplateData) {
 	if len(d.SeeAlso) > 0 {
 		steps = append(steps, func(d *TemplateData) { d.SeeAlso, d.SeeAlsoList = nil, "" })
 	}
-	if d.Rating != "" {
-		steps = append(steps, func(d *TemplateData) { d.Rating = "" })
-	}
 	if d.RuntimeMinutes != 0 {
 		steps = append(steps, func(d *TemplateData) { d.RuntimeMinutes, d.Runtime = 0, "" })
+	}
+	trimmings = len(steps)
+	if d.Rating != "" {
+		steps = append(steps, func(d *TemplateData) { d.Rating = "" })
 	}
 	if len(d.Genres) > 0 {
 		steps = append(steps, func(d *TemplateData) { d.Genres, d.GenreList = nil, "" })
@@ -392,7 +420,7 @@ func dropSteps(d TemplateData) []func(*TemplateData) {
 	if d.Director != "" || d.Writer != "" {
 		steps = append(steps, func(d *TemplateData) { d.Director, d.Writer = "", "" })
 	}
-	return steps
+	return steps, trimmings
 }
 
 // searchMax finds the largest i in [0, n) for which the data set by set(i)

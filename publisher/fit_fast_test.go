@@ -34,7 +34,7 @@ func FuzzFitShortcuts(f *testing.F) {
 			}
 			whole := fast
 			whole.byLine = false
-			steps := dropSteps(d)
+			steps, _ := dropSteps(d)
 			for level := 0; level <= len(steps); level++ {
 				x := d
 				for _, step := range steps[:level] {

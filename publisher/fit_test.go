@@ -68,7 +68,9 @@ func TestFitCutsSummaryAtSentenceThenWord(t *testing.T) {
 }
 
 // TestFitDropsPartsInOrder shrinks the limit step by step and checks that
-// the optional parts go in the documented order, every post fitting.
+// the optional parts go in the documented order, every post fitting: the
+// trimmings before any sentence of the verdict, the verdict's sentences
+// from the last, and the summary only after every other optional part.
 func TestFitDropsPartsInOrder(t *testing.T) {
 	t.Parallel()
 	r := mustRenderer(t, Templates{})
@@ -78,8 +80,12 @@ func TestFitDropsPartsInOrder(t *testing.T) {
 		{"hashtags", "#"},
 		{"cast", "Cast:"},
 		{"see-also", "See it if you liked:"},
-		{"rating", "Rating:"},
 		{"runtime", "Running time:"},
+		{"fifth sentence", "deserves to be on the list of nominees."},
+		{"fourth sentence", "slow towards the end."},
+		{"third sentence", "Richard Curtis flick I have seen."},
+		{"second sentence", "rewarded for it."},
+		{"rating", "Rating:"},
 		{"genres", "Genres:"},
 		{"director", "directed by"},
 		{"summary", "Her could easily"},
@@ -118,6 +124,34 @@ func TestFitDropsPartsInOrder(t *testing.T) {
 	for _, m := range markers {
 		if !seenDrop[m.part] {
 			t.Errorf("%s was never dropped", m.part)
+		}
+	}
+}
+
+// TestFitKeepsVerdictBeforeTrimmings: at Mastodon's 400 characters the Her
+// review lost "It's sweet, humorous and thought-provoking." while its cast
+// list stayed. The verdict is what the post is for: while any trimming
+// (hashtags, cast, see-also, running time) is posted, the whole verdict is.
+func TestFitKeepsVerdictBeforeTrimmings(t *testing.T) {
+	t.Parallel()
+	r := mustRenderer(t, Templates{})
+	rv := herReview()
+	p, err := r.Render(MastodonRules(400, 23), rv, RenderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(p.Text, rv.Summary) {
+		t.Errorf("at 400 the verdict was shortened:\n%s", p.Text)
+	}
+	for limit := 500; limit > 150; limit-- {
+		p, err := r.Render(MastodonRules(limit, 23), rv, RenderOptions{})
+		if err != nil {
+			t.Fatalf("limit %d: %v", limit, err)
+		}
+		for _, trimming := range []string{"#", "Cast:", "See it if you liked:", "Running time:"} {
+			if strings.Contains(p.Text, trimming) && !strings.Contains(p.Text, rv.Summary) {
+				t.Fatalf("limit %d: %q kept, the verdict shortened:\n%s", limit, trimming, p.Text)
+			}
 		}
 	}
 }
