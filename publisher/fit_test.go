@@ -400,6 +400,7 @@ func checkPost(t *testing.T, rules Rules, rv review.Review, p Post) {
 		}
 	}
 	for _, u := range []string{rv.Link, rv.TrailerURL} {
+		u = withoutTracking(u)
 		want := safeURL(u)
 		if !urls[want] {
 			t.Fatalf("%s: URL %q (%q) not among links %v:\n%s", rules.Network, u, want, p.Links, p.Text)

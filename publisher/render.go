@@ -239,14 +239,14 @@ func sampleReview() review.Review {
 }
 
 // newTemplateData prepares a review's fields for a template: the feed's
-// text made fit for a post (see feedText), URLs made safe to recognise,
-// lists joined, hashtags made.
+// text made fit for a post (see feedText), URLs without their tracking
+// parameters and made safe to recognise, lists joined, hashtags made.
 func newTemplateData(rv review.Review, repost bool, m mentionPolicy) TemplateData {
 	d := TemplateData{
 		Title:          feedText(rv.Title, m),
 		Summary:        feedText(rv.Summary, m),
-		Link:           safeURL(rv.Link),
-		TrailerURL:     safeURL(rv.TrailerURL),
+		Link:           safeURL(withoutTracking(rv.Link)),
+		TrailerURL:     safeURL(withoutTracking(rv.TrailerURL)),
 		TrailerID:      rv.TrailerID,
 		Director:       feedText(rv.Director, m),
 		Writer:         feedText(rv.Writer, m),

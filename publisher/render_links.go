@@ -244,3 +244,48 @@ func LinkSpans(p Post) []textlen.Span {
 // TagSpans returns where each of p.Tags is in p.Text, '#' included, as UTF-8
 // byte offsets: the bytes a Bluesky tag facet covers.
 func TagSpans(p Post) []textlen.Span { return HashtagSpans(p.Text, LinkSpans(p)) }
+
+// trackingParams are query parameters that say who shared a link or which
+// campaign brought a reader, not which page it is; utm_* are too. The
+// posted link goes without them: they follow every reader and say nothing
+// to them. Parameters that may choose the page (a language, a "ref" some
+// sites route by) stay.
+var trackingParams = map[string]bool{
+	"fbclid": true, "gclid": true, "dclid": true, "gbraid": true, "wbraid": true, "msclkid": true,
+	"twclid": true, "yclid": true, "igshid": true, "mc_cid": true, "mc_eid": true,
+	"_hsenc": true, "_hsmi": true, "mkt_tok": true,
+}
+
+// withoutTracking removes the tracking parameters from raw's query, and
+// YouTube's share marker si from a YouTube URL; everything else stays as
+// written, in its order and encoding.
+func withoutTracking(raw string) string {
+	if !strings.Contains(raw, "?") {
+		return raw
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.RawQuery == "" {
+		return raw
+	}
+	host := strings.ToLower(u.Hostname())
+	youtube := host == "youtu.be" || host == "youtube.com" || strings.HasSuffix(host, ".youtube.com")
+	all := strings.Split(u.RawQuery, "&")
+	kept := make([]string, 0, len(all))
+	for _, part := range all {
+		key, _, _ := strings.Cut(part, "=")
+		if k, err := url.QueryUnescape(key); err == nil {
+			key = k
+		}
+		key = strings.ToLower(key)
+		if trackingParams[key] || strings.HasPrefix(key, "utm_") || (youtube && key == "si") {
+			continue
+		}
+		kept = append(kept, part)
+	}
+	if len(kept) == len(all) {
+		return raw
+	}
+	u.RawQuery = strings.Join(kept, "&")
+	u.ForceQuery = false
+	return u.String()
+}

@@ -44,6 +44,25 @@ func TestSafeURL(t *testing.T) {
 	}
 }
 
+func TestWithoutTracking(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"https://example-films.blog/reviews/her?utm_source=rss&utm_medium=rss", "https://example-films.blog/reviews/her"},
+		{"https://example-films.blog/?p=123&UTM_Campaign=x&fbclid=abc#comments", "https://example-films.blog/?p=123#comments"},
+		{"https://example-films.blog/?utm%5Fsource=x&b=%C3%BC&a=1", "https://example-films.blog/?b=%C3%BC&a=1"},
+		{"https://example-films.blog/her?lang=fr&ref=home&si=1", "https://example-films.blog/her?lang=fr&ref=home&si=1"},
+		{"https://www.youtube.com/watch?v=WzV6mXIOVl4&si=AbC&utm_source=x", "https://www.youtube.com/watch?v=WzV6mXIOVl4"},
+		{"https://youtu.be/WzV6mXIOVl4?si=AbC", "https://youtu.be/WzV6mXIOVl4"},
+		{"https://example-films.blog/reviews/her", "https://example-films.blog/reviews/her"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := withoutTracking(tt.in); got != tt.want {
+			t.Errorf("withoutTracking(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestPlaceLinks(t *testing.T) {
 	t.Parallel()
 	known := []string{"https://example.com/page.", "https://www.youtube.com/watch?v=WzV6mXIOVl4"}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -533,6 +534,38 @@ func TestNeutralise(t *testing.T) {
 		}
 		if got := strings.ReplaceAll(neutralise(tt.in), wj, ""); got != tt.in {
 			t.Errorf("neutralise(%q) reads %q", tt.in, got)
+		}
+	}
+}
+
+// TestRenderRemovesTrackingFromLinks: the review link a feed gives with
+// ?utm_source=rss&utm_medium=rss (WordPress's feeds add them) is posted
+// without them, in the text, the links and the card, on every network.
+func TestRenderRemovesTrackingFromLinks(t *testing.T) {
+	t.Parallel()
+	r := mustRenderer(t, Templates{})
+	rv := herReview()
+	rv.Link = "https://example-films.blog/reviews/her?utm_source=rss&utm_medium=rss"
+	rv.TrailerURL = "https://www.youtube.com/watch?v=WzV6mXIOVl4&si=shared&utm_campaign=x"
+	for _, n := range Networks {
+		p, err := r.Render(DefaultRules(n), rv, RenderOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		urls := []string{}
+		for _, l := range p.Links {
+			urls = append(urls, l.URL)
+		}
+		if p.Card != nil {
+			urls = append(urls, p.Card.URL)
+		}
+		for _, s := range append(urls, p.Text) {
+			if strings.Contains(s, "utm_") || strings.Contains(s, "si=") {
+				t.Errorf("%s: tracking parameters posted in %q", n, s)
+			}
+		}
+		if !slices.Contains(urls, "https://example-films.blog/reviews/her") || !slices.Contains(urls, "https://www.youtube.com/watch?v=WzV6mXIOVl4") {
+			t.Errorf("%s: links %v, want the review's and the trailer's without tracking", n, urls)
 		}
 	}
 }
