@@ -73,7 +73,9 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"every problem at once", map[string]string{"POLL_INTERVAL": "soon", "X_API_KEY": "k", "MASTODON_SERVER": "https://m.example"},
 			[]string{"POLL_INTERVAL", "X_API_SECRET", "X_ACCESS_TOKEN", "MASTODON_ACCESS_TOKEN"}},
 		{"partial bluesky", map[string]string{"BLUESKY_HANDLE": "films.bsky.social"}, []string{"BLUESKY_APP_PASSWORD"}},
-		{"bad mastodon server", map[string]string{"MASTODON_SERVER": "mastodon.social", "MASTODON_ACCESS_TOKEN": "t"}, []string{"MASTODON_SERVER", "http(s) URL"}},
+		{"mastodon account as server", map[string]string{"MASTODON_SERVER": "https://mastodon.social/@films", "MASTODON_ACCESS_TOKEN": "t"}, []string{"MASTODON_SERVER", "has a path", "https://mastodon.social"}},
+		{"bad http addr", map[string]string{"HTTP_ADDR": "8080"}, []string{"HTTP_ADDR", "host:port"}},
+		{"bad http port", map[string]string{"HTTP_ADDR": ":80800"}, []string{"HTTP_ADDR", "0 to 65535"}},
 		{"bad visibility", map[string]string{"MASTODON_SERVER": "https://m.example", "MASTODON_ACCESS_TOKEN": "t", "MASTODON_VISIBILITY": "loud"}, []string{"MASTODON_VISIBILITY"}},
 		{"handle with at", map[string]string{"BLUESKY_HANDLE": "@films.bsky.social", "BLUESKY_APP_PASSWORD": "p"}, []string{"BLUESKY_HANDLE", "no @"}},
 		{"both value and file", map[string]string{"MASTODON_ACCESS_TOKEN": "t", "MASTODON_ACCESS_TOKEN_FILE": "/x"}, []string{"MASTODON_ACCESS_TOKEN", "MASTODON_ACCESS_TOKEN_FILE", "keep one"}},
@@ -185,7 +187,9 @@ func TestFieldsCoverEveryVariable(t *testing.T) {
 	for _, v := range []string{"FEED_URLS", "POLL_INTERVAL", "DATABASE_URL", "X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN",
 		"X_ACCESS_TOKEN_SECRET", "X_API_URL", "MASTODON_SERVER", "MASTODON_ACCESS_TOKEN", "BLUESKY_HANDLE",
 		"BLUESKY_APP_PASSWORD", "BLUESKY_PDS_URL", "HTTP_ADDR", "LOG_LEVEL", "LOG_FORMAT", "FETCH_PAGES", "FEED_CATEGORIES",
-		"DRY_RUN", "BACKFILL", "MAX_POSTS_PER_POLL", "POST_SPACING", "POST_TEMPLATE", "REPOST_TEMPLATE"} {
+		"DRY_RUN", "BACKFILL", "MAX_POSTS_PER_POLL", "POST_SPACING", "POST_TEMPLATE", "REPOST_TEMPLATE",
+		"TMDB_API_KEY", "TMDB_API_URL", "TMDB_WAIT", "FETCH_PRIVATE", "POST_MENTIONS", "POST_HASHTAGS", "FEED_INCLUDE",
+		"FEED_EXCLUDE", "FEED_2_URL", "FEED_2_TO", "FEED_2_HASHTAGS", "FEED_2_TEMPLATE", "FEED_2_INCLUDE", "FEED_2_EXCLUDE"} {
 		if !seen[v] {
 			t.Errorf("%s missing from Fields()", v)
 		}

@@ -2,7 +2,6 @@ package config
 
 import (
 	"reflect"
-	"strings"
 )
 
 // Field describes one variable, for the README's reference table and error
@@ -13,25 +12,31 @@ type Field struct {
 	Default string
 	Help    string
 	Secret  bool
+	// File: the variable may also come from a file, NAME_FILE (every
+	// secret, and the templates).
+	File bool
 }
 
 // Fields lists every variable, read from the struct tags: the one source of
 // truth for names, defaults and help text. Account variables are listed for
-// the first account of each network.
+// the first account of each network, numbered feeds' for FEED_2.
 func Fields() []Field {
-	var out []Field
-	out = appendFields(out, reflect.TypeFor[Config](), "")
-	out = appendFields(out, reflect.TypeFor[XAccount](), "X_")
-	out = appendFields(out, reflect.TypeFor[MastodonAccount](), "MASTODON_")
-	out = appendFields(out, reflect.TypeFor[BlueskyAccount](), "BLUESKY_")
+	out := appendFields(nil, typeConfig.t, "")
+	for _, g := range groups {
+		prefix := g.name + "_"
+		if !g.unnumbered {
+			prefix = g.name + "_2_"
+		}
+		out = appendFields(out, g.typ, prefix)
+	}
 	return out
 }
 
 func appendFields(out []Field, t reflect.Type, prefix string) []Field {
 	for i := range t.NumField() {
 		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
-		if name == "" || name == "-" {
+		name := envName(f)
+		if name == "" || !f.IsExported() {
 			continue
 		}
 		out = append(out, Field{
@@ -40,6 +45,7 @@ func appendFields(out []Field, t reflect.Type, prefix string) []Field {
 			Default: f.Tag.Get("envDefault"),
 			Help:    f.Tag.Get("help"),
 			Secret:  f.Type == reflect.TypeFor[Secret](),
+			File:    isFileable(f),
 		})
 	}
 	return out
