@@ -89,15 +89,15 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	}
 	connect := s.db.PingContext
 	if s.dialect == DialectSQLite {
-		connect = s.connectSQLite
+		connect = s.connectWritableSQLite
 	}
 	if err := connect(ctx); err != nil {
 		s.db.Close()
-		return nil, fmt.Errorf("connect %s: %w", s.where(), err)
+		return nil, fmt.Errorf("connect %s: %w", s.where(), s.explainOpen(err))
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.db.Close()
-		return nil, err
+		return nil, s.explainOpen(err)
 	}
 	return s, nil
 }
