@@ -156,6 +156,11 @@ func known(name string) bool {
 	return false
 }
 
+// Known reports whether name is one of reelpost's variables: a documented
+// one (Fields), a numbered account's or feed's (MASTODON_2_SERVER,
+// FEED_3_URL), or the NAME_FILE form of one that may come from a file.
+func Known(name string) bool { return known(name) }
+
 // fileable reports whether name (without _FILE) may come from a file.
 func fileable(name string) bool {
 	if f, ok := plainVars()[name]; ok {

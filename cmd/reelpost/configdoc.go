@@ -29,8 +29,11 @@ func writeConfigDoc(w io.Writer) {
 			def = "`" + f.Default + "`"
 		}
 		help := f.Help
-		if f.Secret {
+		switch {
+		case f.Secret:
 			help += " Secret: also from a file, `" + f.Var + config.FileSuffix + "`."
+		case f.File:
+			help += " Also from a file, `" + f.Var + config.FileSuffix + "`."
 		}
 		fmt.Fprintf(w, "| `%s` | %s | %s |\n", f.Var, def, strings.ReplaceAll(help, "|", `\|`))
 	}

@@ -131,7 +131,7 @@ func commands() []command {
 		{"preview", "fetch feeds and show what reelpost understood and would post", cmdPreview},
 		{"repost", "post one review again, now, to the chosen accounts", cmdRepost},
 		{"status", "show feeds, recent posts, pending and failed deliveries", cmdStatus},
-		{"check", "validate the configuration and verify every account's credentials", cmdCheck},
+		{"check", "list every problem run would meet: configuration, templates, ledger, credentials (TMDB's too)", cmdCheck},
 		{"healthcheck", "exit 0 if the local daemon answers /healthz (for containers)", cmdHealthcheck},
 		{"config-doc", "print the configuration reference as a Markdown table", cmdConfigDoc},
 		{"version", "print the version", cmdVersion},

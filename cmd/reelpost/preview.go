@@ -16,10 +16,13 @@ import (
 	"github.com/reelpost/reelpost/review"
 )
 
-const previewSummary = `Fetch the feeds (the arguments, else FEED_URLS), and show what reelpost
-understood of each item and the exact post it would make on each configured
-network (all three when no account is configured), with its length as that
-network counts it. Nothing is posted and the ledger is not touched.`
+const previewSummary = `Fetch the feeds (FEED... as arguments: http(s) URLs or file paths; else the
+configured ones, FEED_URLS and FEED_2_URL, ...), and show what reelpost
+understood of each item and the exact post it would make for each configured
+account, headed by the account's ID (x:<user id>, mastodon:<host>,
+mastodon:<host>#2, bluesky:@<handle>), or for each network with its default
+rules when no account is configured, with its length as that network counts
+it. Nothing is posted and the ledger is not touched.`
 
 func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 	fs := newFlags(e, "preview", "[--json] [--limit N] [FEED...]", previewSummary)
@@ -31,25 +34,23 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 	if *limit < 0 {
 		return &exitError{code: exitUsage, err: errors.New("--limit: expected 0 or more")}
 	}
-	env := e.Environ
-	if fs.NArg() > 0 {
-		// Feeds given as arguments replace FEED_URLS; copy so the caller's
-		// map is left alone.
-		env = make(map[string]string, len(e.Environ)+1)
-		for k, v := range e.Environ {
-			env[k] = v
+	// Feeds given as arguments replace the configured ones; a bad one is
+	// the argument's fault, not FEED_URLS'.
+	for _, a := range fs.Args() {
+		if err := config.CheckFeedURL(a); err != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("preview: argument %q: %w", a, err)}
 		}
-		env["FEED_URLS"] = strings.Join(fs.Args(), ",")
 	}
-	ce := *e
-	ce.Environ = env
-	cfg, err := ce.loadConfig()
+	cfg, err := e.loadConfig()
 	if err != nil {
 		return err
 	}
-	e.Logger = ce.Logger
-	if len(cfg.FeedURLs) == 0 {
-		return &exitError{code: exitUsage, err: errors.New("no feed: give one as an argument or set FEED_URLS")}
+	feeds := cfg.AllFeedURLs()
+	if fs.NArg() > 0 {
+		feeds = fs.Args()
+	}
+	if len(feeds) == 0 {
+		return &exitError{code: exitUsage, err: errors.New("no feed: give one as an argument, or set FEED_URLS (or FEED_2_URL, ...)")}
 	}
 
 	var pubs []publisher.Publisher
@@ -69,7 +70,7 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 	})
 
 	var failed []string
-	for _, url := range cfg.FeedURLs {
+	for _, url := range feeds {
 		reviews, err := loadReviews(ctx, fetcher, extractor, url)
 		if err != nil {
 			fmt.Fprintf(e.Stderr, "reelpost: %s\n", oneLine(err.Error()))
@@ -95,7 +96,7 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 	}
 	if len(failed) > 0 {
 		return &exitError{code: exitFailure, err: fmt.Errorf("%d of %d feed(s) could not be read: %s: %w",
-			len(failed), len(cfg.FeedURLs), strings.Join(failed, ", "), errSilent)}
+			len(failed), len(feeds), strings.Join(failed, ", "), errSilent)}
 	}
 	return nil
 }

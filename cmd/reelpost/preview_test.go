@@ -9,10 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/reelpost/reelpost/internal/fakes/blueskyfake"
-	"github.com/reelpost/reelpost/internal/fakes/mastodonfake"
-	"github.com/reelpost/reelpost/internal/fakes/xfake"
 )
 
 // exampleFeed is the feed the README's first command runs against.
@@ -179,68 +175,6 @@ func TestUsageAndHelp(t *testing.T) {
 	}
 	if _, errOut, code := runCLI(t, nil, "preview", "--limit", "x"); code != exitUsage || errOut == "" {
 		t.Errorf("bad flag: exit %d, stderr %q", code, errOut)
-	}
-}
-
-func TestCheck(t *testing.T) {
-	t.Parallel()
-	const (
-		xToken, xTokenSecret = "1234-accesstokenvalue", "x-token-secret-value"
-		mastoToken           = "mastodon-token-value"
-		bskyPassword         = "bsky-app-password-value"
-	)
-	xs := xfake.New(t, xfake.Credentials{APIKey: "ck", APISecret: "x-consumer-secret-value", AccessToken: xToken,
-		AccessTokenSecret: xTokenSecret, UserID: "1234", Username: "films"})
-	ms := mastodonfake.New(t, mastodonfake.Options{AccessToken: mastoToken, Username: "films"})
-	bs := blueskyfake.New(t, blueskyfake.Account{Handle: "films.test", AppPassword: bskyPassword})
-	env := map[string]string{
-		"X_API_KEY": "ck", "X_API_SECRET": "x-consumer-secret-value", "X_ACCESS_TOKEN": xToken,
-		"X_ACCESS_TOKEN_SECRET": xTokenSecret, "X_API_URL": xs.URL,
-		"MASTODON_SERVER": ms.URL, "MASTODON_ACCESS_TOKEN": mastoToken,
-		"BLUESKY_HANDLE": "films.test", "BLUESKY_APP_PASSWORD": bskyPassword, "BLUESKY_PDS_URL": bs.URL(),
-		// A second Mastodon account whose token the server refuses.
-		"MASTODON_2_SERVER": ms.URL, "MASTODON_2_ACCESS_TOKEN": "revoked-token-value",
-	}
-	out, errOut, code := runCLI(t, env, "check")
-	if code != exitFailure {
-		t.Errorf("exit %d, want %d when one account fails", code, exitFailure)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	var ok, failed int
-	for _, l := range lines[1:] { // the first line is the configuration's
-		switch {
-		case strings.Contains(l, ": ok ("):
-			ok++
-		case strings.Contains(l, ": FAILED: "):
-			failed++
-			if !strings.HasPrefix(l, "mastodon:") || !strings.Contains(l, "#2") {
-				t.Errorf("the failing account should be the second Mastodon one: %q", l)
-			}
-		}
-	}
-	if ok != 3 || failed != 1 {
-		t.Errorf("want 3 accounts ok and 1 failed, got %d and %d:\n%s", ok, failed, out)
-	}
-	for _, secret := range []string{xToken, xTokenSecret, "x-consumer-secret-value", mastoToken, "revoked-token-value", bskyPassword} {
-		if strings.Contains(out+errOut, secret) {
-			t.Errorf("check output shows a secret %q:\n%s%s", secret, out, errOut)
-		}
-	}
-}
-
-func TestCheckBadConfiguration(t *testing.T) {
-	t.Parallel()
-	_, errOut, code := runCLI(t, map[string]string{"POLL_INTERVAL": "banana", "MASTODON_SERVER": "https://m.example"}, "check")
-	if code != exitConfig {
-		t.Errorf("exit %d, want %d", code, exitConfig)
-	}
-	for _, v := range []string{"POLL_INTERVAL", "MASTODON_ACCESS_TOKEN"} {
-		if !strings.Contains(errOut, v) {
-			t.Errorf("error does not name %s: %q", v, errOut)
-		}
-	}
-	if n := strings.Count(strings.TrimSpace(errOut), "\n"); n != 0 {
-		t.Errorf("want a one-line reason, got %d lines: %q", n+1, errOut)
 	}
 }
 

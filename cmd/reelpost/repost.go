@@ -24,7 +24,10 @@ default saying it is a repost, which X needs to accept it). The new posts are
 recorded in the ledger, and only these are made: other deliveries due at that
 moment are left to the daemon. A repost that fails for a passing reason is
 left pending, and the daemon retries it. With --dry-run (or DRY_RUN, or no
-account), the posts are printed and nothing is recorded.`
+account), the posts are printed and nothing is recorded (nor is a ledger
+created where there is none). --account takes an account's ID as status
+shows it (x:<user id>, mastodon:<host>, mastodon:<host>#2, bluesky:@<handle>),
+its label (X, MASTODON_2, BLUESKY, ...) or a network (x, mastodon, bluesky).`
 
 // accountFlags collects repeated --account values.
 type accountFlags []string
@@ -41,7 +44,7 @@ func (a *accountFlags) Set(v string) error {
 func cmdRepost(ctx context.Context, e *cliEnv, args []string) error {
 	fs := newFlags(e, "repost", "ITEM [--account ID ...] [--dry-run] [--wait D]", repostSummary)
 	var accounts accountFlags
-	fs.Var(&accounts, "account", "an account ID as `reelpost status` shows it (x:123, mastodon:@films@example.social, ...), or a network (x, mastodon, bluesky); repeatable; default all")
+	fs.Var(&accounts, "account", "an account: its ID as `reelpost status` shows it (x:<user id>, mastodon:<host>, mastodon:<host>#2, bluesky:@<handle>), its label (X, MASTODON_2, ...), or a network (x, mastodon, bluesky); repeatable; default all")
 	dryRun := fs.Bool("dry-run", false, "print the posts instead of sending them; record nothing")
 	wait := fs.Duration("wait", 60*time.Second, "how long to wait for the posts' outcome when another process (the daemon) is making them")
 	ref, err := parseInterspersed(fs, args)
@@ -49,16 +52,24 @@ func cmdRepost(ctx context.Context, e *cliEnv, args []string) error {
 		return err
 	}
 
-	a, err := buildApp(ctx, e)
+	a, err := buildApp(e)
 	if err != nil {
+		return err
+	}
+	pubs, err := choosePublishers(a.pubs, a.labels, accounts)
+	if err != nil {
+		return err
+	}
+	// A dry run records nothing: it reads the ledger if there is one, and
+	// creates none.
+	mode := ledgerCreate
+	if *dryRun || a.cfg.EffectiveDryRun() {
+		mode = ledgerExisting
+	}
+	if err := a.openLedger(ctx, e, mode); err != nil {
 		return err
 	}
 	defer a.store.Close()
-
-	pubs, err := choosePublishers(a.pubs, accounts)
-	if err != nil {
-		return err
-	}
 	rv, item, err := findReview(ctx, e, a, ref)
 	if err != nil {
 		return err
@@ -123,21 +134,21 @@ func parseInterspersed(fs *flag.FlagSet, args []string) (string, error) {
 	return pos[0], nil
 }
 
-// choosePublishers picks the publishers named by --account (an ID or a
-// network), all of them when none is named.
-func choosePublishers(all []publisher.Publisher, names []string) ([]publisher.Publisher, error) {
+// choosePublishers picks the publishers named by --account (an ID, a label
+// or a network), all of them when none is named. labels[i] is all[i]'s.
+func choosePublishers(all []publisher.Publisher, labels, names []string) ([]publisher.Publisher, error) {
 	if len(names) == 0 {
 		return all, nil
 	}
 	var ids []string
-	for _, p := range all {
-		ids = append(ids, p.ID())
+	for i, p := range all {
+		ids = append(ids, labels[i]+" "+p.ID())
 	}
 	var out []publisher.Publisher
 	for _, n := range names {
 		found := false
-		for _, p := range all {
-			if p.ID() != n && string(p.Network()) != n {
+		for i, p := range all {
+			if p.ID() != n && string(p.Network()) != n && !strings.EqualFold(labels[i], n) {
 				continue
 			}
 			found = true
@@ -149,6 +160,9 @@ func choosePublishers(all []publisher.Publisher, names []string) ([]publisher.Pu
 			configured := "none"
 			if len(ids) > 0 {
 				configured = strings.Join(ids, ", ")
+			}
+			if len(all) == 0 {
+				configured += ": no account is configured, so the repost is a dry run"
 			}
 			return nil, &exitError{code: exitUsage, err: fmt.Errorf("--account %s: no such account configured (configured: %s)", n, configured)}
 		}

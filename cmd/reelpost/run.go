@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -67,13 +66,16 @@ func daemon(ctx context.Context, e *cliEnv, name, summary string, args []string,
 	if fs.NArg() > 0 {
 		return nil, nil, &exitError{code: exitUsage, err: fmt.Errorf("%s takes no arguments, got %q", name, fs.Args())}
 	}
-	a, err := buildApp(ctx, e)
+	a, err := buildApp(e)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(a.cfg.FeedURLs) == 0 {
-		a.store.Close()
-		return nil, nil, &exitError{code: exitConfig, err: errors.New("configuration: FEED_URLS: empty: nothing to poll")}
+	if len(a.cfg.Routes()) == 0 {
+		return nil, nil, &exitError{code: exitConfig, err: fmt.Errorf("configuration: %s", noFeeds)}
+	}
+	// Only now, the configuration holding, may the ledger be created.
+	if err := a.openLedger(ctx, e, ledgerCreate); err != nil {
+		return nil, nil, err
 	}
 	r, err := a.newRelay(e, e.Stdout, mods...)
 	if err != nil {
@@ -82,6 +84,9 @@ func daemon(ctx context.Context, e *cliEnv, name, summary string, args []string,
 	}
 	return a, r, nil
 }
+
+// noFeeds is what run, once and check say when no feed is configured.
+const noFeeds = "FEED_URLS: empty: nothing to poll: set FEED_URLS, or FEED_2_URL for a feed of its own"
 
 // verifyTimeout bounds the start-up credential check of one account.
 const verifyTimeout = 20 * time.Second

@@ -16,7 +16,11 @@ import (
 
 const statusSummary = `Show what the ledger (DATABASE_URL) knows: per feed, the last poll, last
 success and errors; per account, the recent posts with their URLs, and the
-pending and failed deliveries with their reasons. Safe while the daemon runs.`
+pending and failed deliveries with their reasons. Accounts are shown by the
+ID the ledger keys their posts on: x:<user id> (from X_ACCESS_TOKEN),
+mastodon:<host> (mastodon:<host>#2 for MASTODON_2_...), bluesky:@<handle>.
+Safe while the daemon runs; where there is no ledger yet, it says so and
+creates none.`
 
 // statusReport is status's output; --json prints it as is.
 type statusReport struct {
@@ -73,7 +77,7 @@ func cmdStatus(ctx context.Context, e *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg, e.Logger)
+	st, err := openStore(ctx, cfg, e.Logger, ledgerExisting)
 	if err != nil {
 		return err
 	}

@@ -24,53 +24,95 @@ import (
 	"github.com/reelpost/reelpost/store"
 )
 
-// buildPublishers makes one publisher per configured account, each network
-// with its own HTTP client (built once, reused for every post).
-func buildPublishers(cfg *config.Config, logger *slog.Logger) ([]publisher.Publisher, error) {
-	var pubs []publisher.Publisher
+// account is one configured account: its label (MASTODON_2) and its
+// publisher, or why it could not be built.
+type account struct {
+	label string
+	pub   publisher.Publisher
+	err   error
+}
+
+// buildAccounts makes one publisher per configured account, each network
+// with its own HTTP client (built once, reused for every post). An account
+// that cannot be built comes back with its error, naming its variable.
+func buildAccounts(cfg *config.Config, logger *slog.Logger) []account {
+	var out []account
+	add := func(label string, p publisher.Publisher, err error) {
+		if err != nil {
+			p = nil // a typed nil is not "no publisher"
+		}
+		out = append(out, account{label: label, pub: p, err: err})
+	}
 	if len(cfg.X) > 0 {
 		client := publisher.NewClient()
 		for _, a := range cfg.X {
 			p, err := x.New(a, x.Options{Client: client, Logger: logger})
-			if err != nil {
-				return nil, fmt.Errorf("X account %s: %w", a.Prefix, err)
-			}
-			pubs = append(pubs, p)
+			add(a.Label, p, err)
 		}
 	}
 	if len(cfg.Mastodon) > 0 {
 		client := publisher.NewClient()
 		for _, a := range cfg.Mastodon {
 			p, err := mastodon.New(a, mastodon.Options{Client: client, Logger: logger, Language: cfg.Language})
-			if err != nil {
-				return nil, fmt.Errorf("Mastodon account %s: %w", a.Prefix, err)
-			}
-			pubs = append(pubs, p)
+			add(a.Label, p, err)
 		}
 	}
 	if len(cfg.Bluesky) > 0 {
 		client := publisher.NewClient()
 		for _, a := range cfg.Bluesky {
 			p, err := bluesky.New(a, bluesky.Options{Client: client, Logger: logger})
-			if err != nil {
-				return nil, fmt.Errorf("Bluesky account %s: %w", a.Prefix, err)
-			}
-			pubs = append(pubs, p)
+			add(a.Label, p, err)
 		}
+	}
+	return out
+}
+
+// buildPublishers makes one publisher per configured account; its error
+// names every account that could not be built.
+func buildPublishers(cfg *config.Config, logger *slog.Logger) ([]publisher.Publisher, error) {
+	var pubs []publisher.Publisher
+	var errs []error
+	for _, a := range buildAccounts(cfg, logger) {
+		if a.err != nil {
+			errs = append(errs, a.err) // it names the account's variable
+			continue
+		}
+		pubs = append(pubs, a.pub)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return pubs, nil
 }
 
+// ledgerMode says whether opening the ledger may create it.
+type ledgerMode int
+
+const (
+	// ledgerCreate creates and migrates the ledger as needed: the
+	// commands that record (run, once, repost).
+	ledgerCreate ledgerMode = iota
+	// ledgerExisting refuses to create one: the commands that only look
+	// (status, a dry-run repost) say there is none instead.
+	ledgerExisting
+)
+
 // openStore opens the ledger named by DATABASE_URL.
-func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Logger: logger})
-	if err != nil {
-		if errors.Is(err, store.ErrSchemaTooNew) {
-			return nil, &exitError{code: exitConfig, err: fmt.Errorf("DATABASE_URL: %w: upgrade reelpost", err)}
-		}
-		return nil, fmt.Errorf("open the ledger (DATABASE_URL): %w", err)
+func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger, mode ledgerMode) (*store.Store, error) {
+	open := store.Open
+	if mode == ledgerExisting {
+		open = store.OpenExisting
 	}
-	return st, nil
+	st, err := open(ctx, cfg.DatabaseURL, store.Options{Logger: logger})
+	switch {
+	case err == nil:
+		return st, nil
+	case errors.Is(err, store.ErrSchemaTooNew):
+		return nil, &exitError{code: exitConfig, err: fmt.Errorf("DATABASE_URL: %w: upgrade reelpost", err)}
+	case errors.Is(err, store.ErrNoLedger):
+		return nil, &exitError{code: exitFailure, err: fmt.Errorf("%w (DATABASE_URL): nothing recorded yet; reelpost run or reelpost once creates it", err)}
+	}
+	return nil, fmt.Errorf("open the ledger (DATABASE_URL): %w", err)
 }
 
 // ownerID names this process in delivery leases: INSTANCE_ID, else host
@@ -100,16 +142,18 @@ var processSuffix = sync.OnceValue(func() string {
 // app is everything a ledger-using command works with.
 type app struct {
 	cfg       *config.Config
-	store     *store.Store
+	store     *store.Store // nil until openLedger
 	fetcher   *feed.Fetcher
 	extractor *review.Extractor
 	renderer  *publisher.Renderer
 	pubs      []publisher.Publisher
+	labels    []string // labels[i] is pubs[i]'s: MASTODON_2
 }
 
-// buildApp loads the configuration and builds the store, fetcher,
-// extractor, renderer and publishers. The caller closes app.store.
-func buildApp(ctx context.Context, e *cliEnv) (*app, error) {
+// buildApp loads the configuration and builds the fetcher, extractor,
+// renderer and publishers: everything that can refuse the configuration,
+// so that a bad one leaves nothing behind. openLedger comes after.
+func buildApp(e *cliEnv) (*app, error) {
 	cfg, err := e.loadConfig()
 	if err != nil {
 		return nil, err
@@ -118,19 +162,34 @@ func buildApp(ctx context.Context, e *cliEnv) (*app, error) {
 	if err != nil {
 		return nil, &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", err)}
 	}
-	pubs, err := buildPublishers(cfg, e.Logger)
-	if err != nil {
-		return nil, &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", err)}
+	var pubs []publisher.Publisher
+	var labels []string
+	var errs []error
+	for _, a := range buildAccounts(cfg, e.Logger) {
+		if a.err != nil {
+			errs = append(errs, a.err)
+			continue
+		}
+		pubs, labels = append(pubs, a.pub), append(labels, a.label)
+	}
+	if len(errs) > 0 {
+		return nil, &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", errors.Join(errs...))}
 	}
 	fetcher := feed.NewFetcher(feed.FetchOptions{Timeout: cfg.FetchTimeout, MaxBytes: cfg.MaxFeedBytes})
 	extractor := review.NewExtractor(review.ExtractOptions{
 		Pages: fetcher, FetchPages: cfg.FetchPages, Categories: cfg.FeedCategories, Logger: e.Logger,
 	})
-	st, err := openStore(ctx, cfg, e.Logger)
+	return &app{cfg: cfg, fetcher: fetcher, extractor: extractor, renderer: renderer, pubs: pubs, labels: labels}, nil
+}
+
+// openLedger opens a.store; the caller closes it.
+func (a *app) openLedger(ctx context.Context, e *cliEnv, mode ledgerMode) error {
+	st, err := openStore(ctx, a.cfg, e.Logger, mode)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return &app{cfg: cfg, store: st, fetcher: fetcher, extractor: extractor, renderer: renderer, pubs: pubs}, nil
+	a.store = st
+	return nil
 }
 
 // newRelay builds the daemon from a; dry-run posts go to out; mods adjust
