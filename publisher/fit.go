@@ -205,14 +205,18 @@ func (f *fitter) fitAll(d TemplateData) (fitResult, bool, error) {
 	if res, ok, err := f.try(&d); err != nil || ok {
 		return res, ok, err
 	}
-	title := d.Title
-	if cuts := wordCuts(title, 1); len(cuts) > 0 {
-		res, ok, err := f.searchMax(len(cuts), func(i int) { d.Title = shorten(title, cuts[i]) }, &d)
-		if err != nil || ok {
-			return res, ok, err
+	// Last, the film's name and the title (the built-in templates show the
+	// first, a user's may show either): cut at a word, then dropped.
+	for _, p := range []*string{&d.Film, &d.Title} {
+		full := *p
+		if cuts := wordCuts(full, 1); len(cuts) > 0 {
+			res, ok, err := f.searchMax(len(cuts), func(i int) { *p = shorten(full, cuts[i]) }, &d)
+			if err != nil || ok {
+				return res, ok, err
+			}
 		}
+		*p = ""
 	}
-	d.Title = ""
 	return f.try(&d)
 }
 
@@ -411,8 +415,8 @@ func dropSteps(d TemplateData) (steps []func(*TemplateData), trimmings int) {
 		steps = append(steps, func(d *TemplateData) { d.RuntimeMinutes, d.Runtime = 0, "" })
 	}
 	trimmings = len(steps)
-	if d.Rating != "" {
-		steps = append(steps, func(d *TemplateData) { d.Rating = "" })
+	if d.Rating != "" || d.Stars != "" {
+		steps = append(steps, func(d *TemplateData) { d.Rating, d.Stars = "", "" })
 	}
 	if len(d.Genres) > 0 {
 		steps = append(steps, func(d *TemplateData) { d.Genres, d.GenreList = nil, "" })

@@ -52,7 +52,12 @@ type RenderOptions struct {
 // fields one by one (see fit.go) and renders again until the post fits, so
 // a template should show each optional field inside {{with}} or {{if}}.
 type TemplateData struct {
+	// Title is the review's title as published ("Parasite review"); Film
+	// is the film's name ("Parasite") and Year its year, or 0. The built-in
+	// templates open with the film, and the first hashtag is made from it.
 	Title   string
+	Film    string
+	Year    int
 	Summary string // the verdict, possibly shortened with "…"
 	// Link is the review's URL, TrailerURL the trailer's (YouTube watch URL).
 	// Both are written with an ASCII host and percent-encoded path so that
@@ -73,6 +78,7 @@ type TemplateData struct {
 	RuntimeMinutes int
 	Runtime        string
 	Rating         string // "N/M"
+	Stars          string // the rating in stars, "★★★½", when the reviewer gave stars (Letterboxd)
 	SeeAlso        []string
 	SeeAlsoList    string // SeeAlso joined with ", "
 
@@ -91,7 +97,7 @@ type TemplateData struct {
 // after rendering. Bluesky shows the same as X: its links are shortened, and
 // its card carries the picture.
 const (
-	defaultXTemplate = `{{if .Repost}}From the archive: {{end}}{{.Title}}{{with .Director}}, directed by {{.}}{{end}}
+	defaultXTemplate = `{{if .Repost}}From the archive: {{end}}{{.Film}}{{with .Year}} ({{.}}){{end}}{{with .Director}}, directed by {{.}}{{end}}{{with .Stars}} {{.}}{{end}}
 {{if not .Hashtags}}{{with .GenreList}}{{.}}
 {{end}}{{end}}
 {{.Summary}}
@@ -101,15 +107,16 @@ const (
 {{end}}
 {{.Hashtags}}`
 
-	defaultMastodonTemplate = `{{if .Repost}}From the archive: {{end}}{{.Title}}{{with .Director}}, directed by {{.}}{{end}}
+	defaultMastodonTemplate = `{{if .Repost}}From the archive: {{end}}{{.Film}}{{with .Year}} ({{.}}){{end}}{{with .Director}}, directed by {{.}}{{end}}
 
 {{.Summary}}
 
 {{with .GenreList}}Genres: {{.}}
 {{end}}{{with .CastList}}Cast: {{.}}
 {{end}}{{with .Runtime}}Running time: {{.}}
-{{end}}{{with .Rating}}Rating: {{.}}
-{{end}}{{with .SeeAlsoList}}See it if you liked: {{.}}
+{{end}}{{with .Stars}}Rating: {{.}}
+{{else}}{{with .Rating}}Rating: {{.}}
+{{end}}{{end}}{{with .SeeAlsoList}}See it if you liked: {{.}}
 {{end}}
 {{with .TrailerURL}}Trailer: {{.}}
 {{end}}{{with .Link}}Review: {{.}}
@@ -232,7 +239,8 @@ func sampleReview() review.Review {
 		Categories: []string{"Reviews"}, Image: "https://example.com/sample.jpg",
 		TrailerID: "WzV6mXIOVl4", TrailerURL: "https://www.youtube.com/watch?v=WzV6mXIOVl4",
 		Genres: []string{"Drama", "Science Fiction"}, Cast: []string{"First Actor", "Second Actor"},
-		Director: "A. Director", Writer: "A. Writer", RuntimeMinutes: 126, Rating: "4/5",
+		Director: "A. Director", Writer: "A. Writer", RuntimeMinutes: 126, Rating: "4/5", Stars: "★★★★",
+		FilmTitle: "Sample Film", Year: 2026,
 		SeeAlso: []string{"Another Film"}, Summary: "A sample verdict. It has two sentences.",
 		IsReview: true,
 	}
@@ -256,6 +264,7 @@ func newTemplateData(rv review.Review, repost bool, m mentionPolicy) TemplateDat
 		RuntimeMinutes: rv.RuntimeMinutes,
 		Runtime:        formatRuntime(rv.RuntimeMinutes),
 		Rating:         feedText(rv.Rating, m),
+		Stars:          feedText(rv.Stars, m),
 		SeeAlso:        feedList(rv.SeeAlso, m),
 		Published:      rv.Published,
 		Repost:         repost,
@@ -266,7 +275,11 @@ func newTemplateData(rv review.Review, repost bool, m mentionPolicy) TemplateDat
 	d.GenreList = strings.Join(d.Genres, ", ")
 	d.CastList = strings.Join(d.Cast, ", ")
 	d.SeeAlsoList = strings.Join(d.SeeAlso, ", ")
-	d.setTags(makeHashtags(d.Title, d.Genres))
+	filmTitle, year := rv.Film()
+	if d.Film, d.Year = feedText(filmTitle, m), year; d.Film == "" {
+		d.Film = d.Title
+	}
+	d.setTags(makeHashtags(d.Film, d.Genres))
 	return d
 }
 

@@ -16,6 +16,7 @@ import (
 	ext "github.com/mmcdole/gofeed/extensions"
 
 	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/review/letterboxd"
 )
 
 // ExtractOptions configure an Extractor.
@@ -70,6 +71,15 @@ type item struct {
 	excerpt    bool
 	metaFields int
 	evaluative bool
+	// film is the film a metadata block names ("Title: Parasite (2019)",
+	// "Year: 2019"), from the feed's body or the page's.
+	film struct {
+		title string
+		year  int
+	}
+	// fromSource: the feed's own fields decided the kind of item
+	// (Letterboxd), not the heuristics.
+	fromSource bool
 }
 
 // Extract returns the feed's reviews (and the items found not to be reviews,
@@ -84,15 +94,19 @@ func (e *Extractor) Extract(ctx context.Context, feedURL string, f *gofeed.Feed)
 		return nil
 	}
 	fitems := feed.Items(feedURL, f)
+	kind := kindOf(f)
 	items := make([]*item, len(fitems))
 	for i, it := range fitems {
-		items[i] = extractItem(it)
+		items[i] = extractItem(it, kind)
 	}
 	if e.opts.FetchPages && e.opts.Pages != nil {
 		e.completePages(ctx, feedURL, items)
 	}
 	for _, x := range items {
-		x.IsReview, x.ReviewReason = classify(x.classifyInput(), e.filter)
+		x.finishFilm()
+		if !x.fromSource {
+			x.IsReview, x.ReviewReason = classify(x.classifyInput(), e.filter)
+		}
 	}
 	out := merge(items)
 	for i := range out {
@@ -107,8 +121,19 @@ func FromItem(feedURL string, f *gofeed.Feed, it *gofeed.Item) Review {
 	if it == nil {
 		return Review{FeedURL: feedURL}
 	}
-	x := extractItem(feed.Item{Item: it, FeedURL: feedURL, Base: feed.Base(feedURL, f)})
-	x.IsReview, x.ReviewReason = classify(x.classifyInput(), nil)
+	// The feed is judged by its links and this item alone: FromItem runs
+	// once per item, and letterboxd.Is over the whole of a blog's feed
+	// each time would make a feed's extraction quadratic.
+	var one gofeed.Feed
+	if f != nil {
+		one = gofeed.Feed{Link: f.Link, FeedLink: f.FeedLink, Links: f.Links}
+	}
+	one.Items = []*gofeed.Item{it}
+	x := extractItem(feed.Item{Item: it, FeedURL: feedURL, Base: feed.Base(feedURL, f)}, kindOf(&one))
+	x.finishFilm()
+	if !x.fromSource {
+		x.IsReview, x.ReviewReason = classify(x.classifyInput(), nil)
+	}
 	sanitize(&x.Review)
 	return x.Review
 }
@@ -118,8 +143,27 @@ func (x *item) classifyInput() classifyInput {
 		rating: x.Rating, trailer: x.TrailerID, evaluative: x.evaluative}
 }
 
+// feedKind is the kind of feed an item comes from: it decides who says
+// what the item is.
+type feedKind int
+
+const (
+	// blogFeed: the heuristics read the item.
+	blogFeed feedKind = iota
+	// letterboxdFeed: a Letterboxd member feed (letterboxd.Is), whose own
+	// fields say what each entry is.
+	letterboxdFeed
+)
+
+func kindOf(f *gofeed.Feed) feedKind {
+	if letterboxd.Is(f) {
+		return letterboxdFeed
+	}
+	return blogFeed
+}
+
 // extractItem reads one item.
-func extractItem(fi feed.Item) *item {
+func extractItem(fi feed.Item, kind feedKind) *item {
 	it, base := fi.Item, fi.Base
 	x := &item{src: it, order: fi.Index}
 	r := &x.Review
@@ -202,8 +246,21 @@ func extractItem(fi feed.Item) *item {
 	}
 	r.Image = chooseImage(it, itemBase, contentImage)
 
+	r.IMDbID = body.imdb
+	if r.IMDbID == "" && excerpt != nil {
+		r.IMDbID = excerpt.imdb
+	}
+	if r.IMDbID == "" {
+		r.IMDbID = imdbTitleID(r.Text) // a bare link written as text
+	}
+
 	r.Key = itemKey(r, it)
 	x.thin = isThin(content, r.Text, desc, r.TrailerID)
+	if kind == letterboxdFeed {
+		if en, ok := letterboxd.Parse(it); ok {
+			x.applyLetterboxd(en)
+		}
+	}
 	return x
 }
 
@@ -231,6 +288,12 @@ func (x *item) applyText(c *cleanedText) {
 	r.Genres, r.Cast, r.Director, r.Writer = m.Genres, m.Cast, m.Director, m.Writer
 	r.RuntimeMinutes, r.Rating, r.SeeAlso = m.Runtime, m.Rating, m.SeeAlso
 	x.metaFields = m.fields
+	if m.Film != "" {
+		x.film.title = m.Film
+	}
+	if m.Year > 0 {
+		x.film.year = m.Year
+	}
 }
 
 // isThin decides whether an item needs its page: it has no full body (no

@@ -19,6 +19,8 @@ type bodyResult struct {
 	trailer trailerFinder
 	// image is the first <img> that is a picture (absolute), or "".
 	image string
+	// imdb is the title id of the first link to an IMDb title page, or "".
+	imdb string
 }
 
 // blockElements end a line of text.
@@ -87,7 +89,7 @@ var wantedAttrs = func() map[string]string {
 		"data-embed-url", "srcdoc", "data-href", "href", "youtube-src-id",
 		"data-youtube-id", "data-ytid", "videoid", "data-videoid", "data-attrs",
 		"data-video-id", "class", "id", "width", "height", "data-orig-file",
-		"data-original"} {
+		"data-original", "alt"} {
 		m[k] = k // the value is the key itself, so that a match costs no copy
 	}
 	return m
@@ -243,6 +245,9 @@ func (w *bodyWalker) startTag(a atom.Atom, tag string) {
 	parent := w.top()
 	if a == atom.Img && w.res.image == "" && !parent.skip {
 		w.res.image = pickContentImage(w.attrs, w.base)
+	}
+	if a == atom.A && w.res.imdb == "" && !parent.skip {
+		w.res.imdb = imdbTitleID(attrOf(w.attrs, "href"))
 	}
 	block := blockElements[a]
 	if block && !parent.skip {

@@ -24,21 +24,63 @@ var notPictureMarkers = []string{
 	"/wp-includes/images/smilies", "feeds.wordpress.com", "/~ff/", "/flare", "google-analytics.com",
 }
 
-// isPicture reports whether an absolute image URL may be the review's picture.
+// badgeMarkers are URL fragments of badges and buttons, which a post's link
+// card must never show: status badges (shields.io and its kin), donation and
+// follow buttons, app-store "Get it on" / "Download on the App Store"
+// badges, feed icons.
+var badgeMarkers = []string{
+	"shields.io", "badgen.net", "badge.fury.io", "/badge/", "/badges/", "/buttons/", "/button/",
+	"buymeacoffee.com", "ko-fi.com/img", "storage.ko-fi.com", "paypalobjects.com", "/btn_",
+	"get-it-on", "get_it_on", "getiton", "download-on-the", "download_on_the", "downloadonthe",
+	"app-store-badge", "appstore-badge", "app_store_badge", "google-play-badge", "googleplay-badge",
+	"google_play_badge", "play.google.com/intl/", "applemarketingtools.com", "linkmaker.itunes.apple.com",
+	"feedburner.google.com/fb/images", "/feed-icon", "feed-icon-", "/rss-icon", "rss-icon.",
+}
+
+// isPicture reports whether an absolute image URL may be the review's picture:
+// an http(s) URL that is no tracking pixel, avatar, emoji, badge or button,
+// and no SVG (a logo or an icon, never a still or a poster; and networks do
+// not take SVG for a card).
 func isPicture(u string) bool {
 	if u == "" {
 		return false
 	}
 	l := strings.ToLower(u)
 	if !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
-		return false
+		return false // data: URLs included
 	}
 	for _, m := range notPictureMarkers {
 		if strings.Contains(l, m) {
 			return false
 		}
 	}
-	return true
+	for _, m := range badgeMarkers {
+		if strings.Contains(l, m) {
+			return false
+		}
+	}
+	path := l
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	return !strings.HasSuffix(path, ".svg") && !strings.HasSuffix(path, ".svgz")
+}
+
+// badgeAlt reports an <img> alt text that names an app-store badge ("Get it
+// on Google Play", "Download on the App Store").
+func badgeAlt(alt string) bool {
+	if alt == "" || !(containsFoldASCII(alt, "store") || containsFoldASCII(alt, "play") ||
+		containsFoldASCII(alt, "f-droid") || containsFoldASCII(alt, "badge")) {
+		return false // the usual case: a still's description, read without a copy
+	}
+	a := strings.ToLower(strings.Join(strings.Fields(alt), " "))
+	for _, p := range []string{"get it on ", "download on the ", "available on the ", "available on ", "available at "} {
+		if strings.HasPrefix(a, p) && (strings.Contains(a, "app store") || strings.Contains(a, "google play") ||
+			strings.Contains(a, "microsoft") || strings.Contains(a, "amazon") || strings.Contains(a, "f-droid")) {
+			return true
+		}
+	}
+	return strings.Contains(a, "badge") && (strings.Contains(a, "app store") || strings.Contains(a, "google play"))
 }
 
 // tinySize reports a width or height attribute under 50 pixels: pixels,
@@ -73,7 +115,10 @@ func pickContentImage(attrs []html.Attribute, base *url.URL) string {
 	if tinySize(attrOf(attrs, "width"), attrOf(attrs, "height")) {
 		return ""
 	}
-	if c := strings.ToLower(attrOf(attrs, "class")); strings.Contains(c, "avatar") || strings.Contains(c, "emoji") || strings.Contains(c, "smiley") {
+	if c := strings.ToLower(attrOf(attrs, "class")); strings.Contains(c, "avatar") || strings.Contains(c, "emoji") || strings.Contains(c, "smiley") || strings.Contains(c, "badge") {
+		return ""
+	}
+	if badgeAlt(attrOf(attrs, "alt")) {
 		return ""
 	}
 	src := attrOf(attrs, "src")
@@ -112,6 +157,9 @@ func mediaImages(exts ext.Extensions) (images, small []string) {
 	for _, c := range contents {
 		typ, medium := c.Attrs["type"], c.Attrs["medium"]
 		if !(strings.HasPrefix(typ, "image/") || medium == "image" || (typ == "" && medium == "" && looksLikeImageURL(c.Attrs["url"]))) {
+			continue
+		}
+		if strings.HasPrefix(typ, "image/svg") {
 			continue
 		}
 		if mediaTitle(c) == "author" { // WordPress.com lists the author's avatar first
@@ -161,7 +209,7 @@ func chooseImage(it *gofeed.Item, base *url.URL, contentImage string) string {
 			continue
 		}
 		// Wix labels .jpg enclosures image/png; some feeds leave type out.
-		if strings.HasPrefix(e.Type, "image/") || (e.Type == "" && looksLikeImageURL(e.URL)) {
+		if (strings.HasPrefix(e.Type, "image/") && !strings.HasPrefix(e.Type, "image/svg")) || (e.Type == "" && looksLikeImageURL(e.URL)) {
 			cands = append(cands, e.URL)
 		}
 	}

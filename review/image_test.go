@@ -52,3 +52,51 @@ func TestChooseImage(t *testing.T) {
 		})
 	}
 }
+
+// TestBadgesAreNeverThePicture checks that no badge, button, icon or
+// tracking pixel becomes a link card's picture (issue 12.17): each item
+// has such an image first and the review's still after it, or nothing.
+func TestBadgesAreNeverThePicture(t *testing.T) {
+	t.Parallel()
+	const still = `<p><img src="https://blog.example.com/uploads/parasite-still.jpg"></p>`
+	svgMedia := ext.Extension{Name: "content", Attrs: map[string]string{"url": "https://blog.example.com/logo", "type": "image/svg+xml"}}
+	tests := []struct {
+		name string
+		item gofeed.Item
+		want string
+	}{
+		{"shields.io badge", gofeed.Item{Content: `<img src="https://img.shields.io/badge/rating-4%2F5-green">` + still}, "https://blog.example.com/uploads/parasite-still.jpg"},
+		{"SVG by extension", gofeed.Item{Content: `<img src="/wp-content/uploads/logo.svg?ver=2">` + still}, "https://blog.example.com/uploads/parasite-still.jpg"},
+		{"SVG data URL", gofeed.Item{Content: `<img src="data:image/svg+xml;base64,PHN2Zz4=">` + still}, "https://blog.example.com/uploads/parasite-still.jpg"},
+		{"Get it on Google Play, by alt", gofeed.Item{Content: `<a href="https://play.google.com/store/apps/details?id=x"><img alt="Get it on Google Play" src="https://cdn.example.com/img/gp.png"></a>` + still},
+			"https://blog.example.com/uploads/parasite-still.jpg"},
+		{"App Store badge, by URL", gofeed.Item{Content: `<img src="https://tools.applemarketingtools.com/api/badges/download-on-the-app-store/black/en-us">` + still},
+			"https://blog.example.com/uploads/parasite-still.jpg"},
+		{"download-on-the-app-store file", gofeed.Item{Content: `<img src="https://blog.example.com/uploads/Download_on_the_App_Store_Badge.png">` + still},
+			"https://blog.example.com/uploads/parasite-still.jpg"},
+		{"donation button", gofeed.Item{Content: `<img src="https://cdn.buymeacoffee.com/buttons/v2/default-yellow.png">` + still}, "https://blog.example.com/uploads/parasite-still.jpg"},
+		{"feedburner flare", gofeed.Item{Content: `<a href="http://feeds.feedburner.com/~ff/films?a=x"><img src="http://feeds.feedburner.com/~ff/films?d=yIl2AUoC8zA" border="0"></img></a>` + still},
+			"https://blog.example.com/uploads/parasite-still.jpg"},
+		{"feedburner feed icon", gofeed.Item{Content: `<img src="https://feedburner.google.com/fb/images/pub/feed-icon32x32.png">` + still}, "https://blog.example.com/uploads/parasite-still.jpg"},
+		{"badge class", gofeed.Item{Content: `<img class="store-badge" src="https://blog.example.com/uploads/store.png">` + still}, "https://blog.example.com/uploads/parasite-still.jpg"},
+		{"tracking pixel", gofeed.Item{Content: `<img src="https://pixel.wp.com/b.gif?host=blog.example.com">` + still}, "https://blog.example.com/uploads/parasite-still.jpg"},
+		{"SVG media:content", gofeed.Item{Extensions: mediaExt(svgMedia), Content: still}, "https://blog.example.com/uploads/parasite-still.jpg"},
+		{"SVG enclosure", gofeed.Item{Enclosures: []*gofeed.Enclosure{{URL: "https://blog.example.com/badge", Type: "image/svg+xml"}}, Content: still},
+			"https://blog.example.com/uploads/parasite-still.jpg"},
+		{"only a badge: no picture", gofeed.Item{Content: `<img src="https://img.shields.io/badge/letterboxd-follow-orange.svg">`}, ""},
+		// A film may have "badge" or "button" in its name: only a badge's
+		// own markers refuse a picture.
+		{"a still of The Curious Case of Benjamin Button", gofeed.Item{Content: `<img alt="Benjamin Button" src="https://blog.example.com/uploads/benjamin-button.jpg">`},
+			"https://blog.example.com/uploads/benjamin-button.jpg"},
+		{"a still of The Badge", gofeed.Item{Content: `<img src="https://blog.example.com/uploads/the-badge-2002.jpg">`}, "https://blog.example.com/uploads/the-badge-2002.jpg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := FromItem("https://blog.example.com/feed/", &gofeed.Feed{Link: "https://blog.example.com/"}, &tt.item)
+			if r.Image != tt.want {
+				t.Errorf("Image = %q, want %q", r.Image, tt.want)
+			}
+		})
+	}
+}

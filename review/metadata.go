@@ -17,7 +17,11 @@ type metadata struct {
 	Runtime  int
 	Rating   string
 	SeeAlso  []string
-	fields   int // how many labelled fields were understood
+	// Film and Year are the film the block names ("Title: Parasite",
+	// "Year: 2019").
+	Film   string
+	Year   int
+	fields int // how many labelled fields were understood
 }
 
 // knownLabels are the metadata labels, as lower-case words joined by single
@@ -33,7 +37,9 @@ var knownLabels = map[string]bool{
 	"directed by": true, "director": true, "directors": true, "writer": true, "writers": true,
 	"written by": true, "screenplay": true, "screenplay by": true, "see it if you liked": true,
 	"if you liked": true, "see also": true, "rating": true, "verdict": true, "score": true,
-	"my rating": true, "our rating": true,
+	"my rating": true, "our rating": true, "film": true, "movie": true, "title": true, "film title": true,
+	"movie title": true, "original title": true, "year": true, "release year": true, "released": true,
+	"release date": true, "release": true,
 }
 
 // labelNames maps each known label to itself: a lookup by a buffer's bytes
@@ -194,7 +200,8 @@ var labelWords = map[string]bool{
 	"time": true, "runtime": true, "length": true, "duration": true, "writer": true, "writers": true,
 	"director": true, "directors": true, "written": true, "and": true, "directed": true, "by": true,
 	"screenplay": true, "see": true, "it": true, "if": true, "you": true, "liked": true, "also": true,
-	"rating": true, "verdict": true, "score": true, "my": true, "our": true,
+	"rating": true, "verdict": true, "score": true, "my": true, "our": true, "film": true, "movie": true,
+	"title": true, "original": true, "year": true, "release": true, "released": true, "date": true,
 }
 
 func startsWithLabel(line string) bool {
@@ -302,6 +309,21 @@ func (m *metadata) set(label, value string) bool {
 		m.Writer = trimValue(value)
 	case strings.Contains(label, "liked") || label == "see also":
 		m.SeeAlso = splitList(titleSeps, value)
+	case label == "original title":
+		// The film's name in its own language: the title used is the
+		// review's.
+		return false
+	case label == "film" || label == "movie" || strings.HasSuffix(label, "title"):
+		if len(value) > 120 {
+			return false
+		}
+		m.Film = trimValue(value)
+	case label == "year" || strings.HasPrefix(label, "release"):
+		y := yearRe.FindString(value)
+		if y == "" {
+			return false
+		}
+		m.Year, _ = strconv.Atoi(y)
 	case strings.Contains(label, "rating") || label == "verdict" || label == "score":
 		r := parseRating(value)
 		if r == "" {
@@ -380,6 +402,9 @@ func splitList(seps []string, s string) []string {
 	}
 	return out
 }
+
+// yearRe is a film's year in a "Year:" or "Released:" value.
+var yearRe = regexp.MustCompile(`\b(?:18[89]\d|19\d\d|20\d\d)\b`)
 
 var (
 	isoDurationRe = regexp.MustCompile(`(?i)^PT(?:(\d+)H)?(?:(\d+)M)?(?:\d+S)?$`)

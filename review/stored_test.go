@@ -23,12 +23,26 @@ func storedHer() Review {
 		Duplicates: []string{"https://films.example/2014/02/her-critique/?lang=fr"}}
 }
 
+// storedWeapons is a Letterboxd review with the film fields set.
+func storedWeapons() Review {
+	return Review{Key: "letterboxd-review-1100000112", GUID: "letterboxd-review-1100000112",
+		Link: "https://letterboxd.com/reelpost_fixture/film/weapons-2025/", Title: "Weapons (2025)",
+		FilmTitle: "Weapons", Year: 2025, TMDBMovieID: 1078605, TMDBTVID: 95396, IMDbID: "tt26581740",
+		Spoilers: true, Rewatch: true, Stars: "★★★★½", Rating: "4.5/5",
+		TrailerID: "OpThntO9ixc", TrailerURL: "https://www.youtube.com/watch?v=OpThntO9ixc", TrailerSource: TrailerFromTMDB,
+		IsReview: true, ReviewReason: "letterboxd review"}
+}
+
 // TestDecodeStoredReviews reads what ledgers hold: payloads written before
 // the format had a version (pending deliveries of users who upgrade must
 // still be rendered), payloads Encode writes, and what it must refuse.
 func TestDecodeStoredReviews(t *testing.T) {
 	t.Parallel()
 	encoded, err := Encode(storedHer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	encodedWeapons, err := Encode(storedWeapons())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +64,14 @@ func TestDecodeStoredReviews(t *testing.T) {
 			want:    Review{Key: "sha256:ab", Title: "Heat"},
 		},
 		{name: "current version", payload: string(encoded), want: storedHer()},
+		{name: "current version with the film fields", payload: string(encodedWeapons), want: storedWeapons()},
+		{
+			// Written by this version before the film fields existed: they
+			// read as absent.
+			name:    "version 1 payload without the film fields",
+			payload: `{"version":1,"key":"k","title":"Parasite (2019) review","trailer_id":"5xH0HfJHsaY","is_review":true}`,
+			want:    Review{Key: "k", Title: "Parasite (2019) review", TrailerID: "5xH0HfJHsaY", IsReview: true},
+		},
 		{name: "a newer release's version", payload: `{"version":2,"key":"k","title":"Heat"}`, wantErr: ErrStoredVersion},
 		{name: "a negative version", payload: `{"version":-1,"key":"k"}`, wantErr: ErrStoredVersion},
 	}

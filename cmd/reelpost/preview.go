@@ -167,8 +167,15 @@ func renderAll(ctx context.Context, r *publisher.Renderer, pubs []publisher.Publ
 type previewJSON struct {
 	Key            string        `json:"key"`
 	GUID           string        `json:"guid"`
+	FeedURL        string        `json:"feed_url"`
 	Link           string        `json:"link"`
 	Title          string        `json:"title"`
+	Film           previewFilm   `json:"film"`
+	TMDBID         int           `json:"tmdb_id"`
+	Spoilers       bool          `json:"spoilers"`
+	Stars          string        `json:"stars,omitempty"`
+	Rewatch        bool          `json:"rewatch,omitempty"`
+	TrailerSource  string        `json:"trailer_source"`
 	Author         string        `json:"author"`
 	Published      *time.Time    `json:"published"`
 	Categories     []string      `json:"categories"`
@@ -190,6 +197,16 @@ type previewJSON struct {
 	Posts          []previewPost `json:"posts"`
 }
 
+// previewFilm is the film the review is about, as the review states it
+// (the TMDB wiring fills tmdb_id for a blog's film).
+type previewFilm struct {
+	Title    string `json:"title"`
+	Year     int    `json:"year"`
+	TMDBID   int    `json:"tmdb_id"`
+	TMDBTVID int    `json:"tmdb_tv_id,omitempty"`
+	IMDbID   string `json:"imdb_id,omitempty"`
+}
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -205,7 +222,11 @@ func writePreviewJSON(w io.Writer, rv review.Review, posts []previewPost) error 
 		RuntimeMinutes: rv.RuntimeMinutes, Rating: rv.Rating, SeeAlso: nonNil(rv.SeeAlso), Summary: rv.Summary,
 		IsReview: rv.IsReview, ReviewReason: rv.ReviewReason, PageFetched: rv.PageFetched,
 		Duplicates: rv.Duplicates, Posts: posts,
+		FeedURL: rv.FeedURL, TMDBID: rv.TMDBMovieID, Spoilers: rv.Spoilers, Stars: rv.Stars, Rewatch: rv.Rewatch,
+		TrailerSource: rv.TrailerSource,
 	}
+	o.Film.Title, o.Film.Year = rv.Film()
+	o.Film.TMDBID, o.Film.TMDBTVID, o.Film.IMDbID = rv.TMDBMovieID, rv.TMDBTVID, rv.IMDbID
 	if !rv.Published.IsZero() {
 		t := rv.Published.UTC()
 		o.Published = &t
@@ -238,6 +259,11 @@ func writePreviewText(w io.Writer, rv review.Review, posts []previewPost) {
 	}
 	field("link", rv.Link)
 	field("key", rv.Key)
+	if filmTitle, year := rv.Film(); year > 0 {
+		field("film", fmt.Sprintf("%s (%d)", filmTitle, year))
+	} else {
+		field("film", filmTitle)
+	}
 	if !rv.Published.IsZero() {
 		field("published", rv.Published.UTC().Format("2006-01-02 15:04 MST"))
 	}

@@ -188,3 +188,68 @@ func TestExitCodes(t *testing.T) {
 		t.Errorf("exitCode = %d", c)
 	}
 }
+
+// TestPreviewJSONFilm checks what --json says of each item's film, and the
+// feed it came from: a Letterboxd member feed states the film, its TMDB id,
+// the member's stars and spoilers; a blog's film is derived from its title.
+func TestPreviewJSONFilm(t *testing.T) {
+	t.Parallel()
+	memberFeed := filepath.Join("..", "..", "review", "letterboxd", "testdata", "member-feed.xml")
+	out, errOut, code := runCLI(t, map[string]string{"FETCH_PAGES": "false"}, "preview", "--json", memberFeed, exampleFeed)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	type item struct {
+		FeedURL string `json:"feed_url"`
+		Title   string `json:"title"`
+		Film    struct {
+			Title  string `json:"title"`
+			Year   int    `json:"year"`
+			TMDBID int    `json:"tmdb_id"`
+		} `json:"film"`
+		TMDBID        int    `json:"tmdb_id"`
+		Spoilers      bool   `json:"spoilers"`
+		Stars         string `json:"stars"`
+		TrailerSource string `json:"trailer_source"`
+		TrailerID     string `json:"trailer_id"`
+		Posts         []struct{ Network, Text string }
+	}
+	byTitle := map[string]item{}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var it item
+		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+			t.Fatalf("line is not JSON: %v\n%s", err, sc.Text())
+		}
+		for _, key := range []string{`"film":`, `"tmdb_id":`, `"trailer_source":`, `"spoilers":`, `"feed_url":`} {
+			if !bytes.Contains(sc.Bytes(), []byte(key)) {
+				t.Errorf("item %q lacks %s", it.Title, key)
+			}
+		}
+		byTitle[it.Title] = it
+	}
+	weapons, ok := byTitle["Weapons (2025)"]
+	if !ok {
+		t.Fatalf("no Weapons (2025) item among %d", len(byTitle))
+	}
+	if weapons.FeedURL != memberFeed || weapons.Film.Title != "Weapons" || weapons.Film.Year != 2025 ||
+		weapons.Film.TMDBID != 1078605 || weapons.TMDBID != 1078605 || weapons.Stars != "★★★★½" || weapons.Spoilers {
+		t.Errorf("Weapons = %+v", weapons)
+	}
+	for _, p := range weapons.Posts {
+		if p.Network == "x" && !strings.HasPrefix(p.Text, "Weapons (2025) ★★★★½\n") {
+			t.Errorf("x post does not open with the film and the stars:\n%s", p.Text)
+		}
+	}
+	if parasite := byTitle["Parasite (2019)"]; !parasite.Spoilers {
+		t.Errorf("Parasite = %+v, want spoilers", parasite)
+	}
+	her, ok := byTitle["Her"]
+	if !ok {
+		t.Fatalf("no Her item from %s", exampleFeed)
+	}
+	if her.FeedURL != exampleFeed || her.Film.Title != "Her" || her.TrailerSource != "review" || her.TrailerID == "" {
+		t.Errorf("Her = %+v, want the film Her and the review's own trailer", her)
+	}
+}
