@@ -33,7 +33,7 @@ func FuzzFromItem(f *testing.F) {
 		} {
 			r := FromItem("https://blog.example.com/feed/", &gofeed.Feed{Link: "https://blog.example.com/"}, it)
 			strs := []string{r.Key, r.GUID, r.Link, r.NormLink, r.Title, r.Author, r.Image, r.TrailerID, r.TrailerURL,
-				r.Director, r.Writer, r.Rating, r.Summary, r.Text, r.ReviewReason}
+				r.Director, r.Writer, r.Rating, r.Summary, r.Text, r.ReviewReason, r.FilmTitle, r.Stars, r.IMDbID}
 			for _, l := range [][]string{r.Categories, r.Genres, r.Cast, r.SeeAlso} {
 				strs = append(strs, l...)
 			}
