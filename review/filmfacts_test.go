@@ -1,9 +1,14 @@
 package review
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/reelpost/reelpost/feed"
 )
 
 // TestFromItemFilmFacts checks what a blog review states about its film:
@@ -99,5 +104,32 @@ func TestReviewFilmOfOldPayloads(t *testing.T) {
 		if title, year := tt.review.Film(); title != tt.title || year != tt.year {
 			t.Errorf("%+v.Film() = %q, %d; want %q, %d", tt.review, title, year, tt.title, tt.year)
 		}
+	}
+}
+
+// TestExtractFilmFactsFromPage checks that a thin item's page completes what
+// it states about the film: an IMDb link in the article, a spoilers tag.
+func TestExtractFilmFactsFromPage(t *testing.T) {
+	t.Parallel()
+	const page = `<!doctype html><html><head><title>Parasite review</title>
+<meta property="article:tag" content="Reviews"><meta property="article:tag" content="Spoilers"></head>
+<body><nav><a href="https://www.imdb.com/title/tt0000001/">Our IMDb list</a></nav><article><h1>Parasite review</h1>
+<p>Bong Joon-ho's film is a masterpiece of tension, funny and brutal by turns, and the best film of its year; the flood
+sequence is the most precise piece of filmmaking of the decade, and the ending is crueller every time I see it.</p>
+<p>Cast and crew on <a href="https://www.imdb.com/title/tt6751668/">IMDb</a>.</p></article></body></html>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, page)
+	}))
+	t.Cleanup(srv.Close)
+	item := &gofeed.Item{Title: "Parasite review", Link: srv.URL + "/parasite-review", GUID: "p-1",
+		Description: "Bong Joon-ho's film is a masterpiece of tension [&#8230;]"}
+	e := NewExtractor(ExtractOptions{Pages: feed.NewFetcher(feed.FetchOptions{}), FetchPages: true})
+	got := e.Extract(t.Context(), srv.URL+"/feed", &gofeed.Feed{Link: srv.URL, Items: []*gofeed.Item{item}})
+	if len(got) != 1 || !got[0].PageFetched {
+		t.Fatalf("got %+v, want one item completed from its page", got)
+	}
+	if r := got[0]; r.IMDbID != "tt6751668" || !r.Spoilers || r.FilmTitle != "Parasite" {
+		t.Errorf("IMDbID %q, Spoilers %v, FilmTitle %q; want the article's tt6751668, the page's spoilers tag, Parasite", r.IMDbID, r.Spoilers, r.FilmTitle)
 	}
 }

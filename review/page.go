@@ -469,6 +469,7 @@ func (x *item) completeFrom(d *pageData) {
 		r.TrailerURL = trailerURL(r.TrailerID)
 	}
 	fill(&r.Image, d.ogImage, d.ld.image, d.body.image)
+	fill(&r.IMDbID, d.body.imdb)
 	if len(r.Categories) == 0 {
 		r.Categories = cleanCategories(d.tags)
 		if len(r.Categories) == 0 {
