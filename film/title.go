@@ -11,7 +11,6 @@ import (
 )
 
 var (
-	spaceRe = regexp.MustCompile(`\s+`)
 	// starsRe is a Letterboxd rating at the end: "Aftersun, 2022 - ★★★★½".
 	starsRe = regexp.MustCompile(`\s*[-–—|]?\s*[★☆½]+\s*$`)
 	// letterboxdRe is Letterboxd's "Title, YYYY" once the rating is gone.
@@ -21,7 +20,7 @@ var (
 	// reviewSuffixRe is " review", " – Film Review", " Review: a subtitle".
 	// "review" must end the title or be followed by a separator, so a
 	// title that holds the word ("Peer Review review") keeps it.
-	reviewSuffixRe = regexp.MustCompile(`(?i)\s*[:|–—-]*\s*(?:(?:film|movie|tv|series)\s+)?review(?:\s*[:|–—-].*)?$`)
+	reviewSuffixRe = regexp.MustCompile(`(?i)\s*[:|–—-]*\s*(?:(?:film|movie|tv|series)\s+)?\breview(?:\s*[:|–—-].*)?$`)
 	// yearSuffixRe is "(2022)" or "[2022]" at the end.
 	yearSuffixRe = regexp.MustCompile(`\s*[(\[]((?:18|19|20)\d{2})[)\]]\s*$`)
 	// yearLeadRe is "(2022)" at the start of what follows a quoted title.
@@ -40,27 +39,38 @@ const (
 // 2022 - ★★★★". A title it finds no pattern in comes back whole, trimmed;
 // the year is 0 when none is stated.
 func TitleFromItem(itemTitle string) (title string, year int) {
-	s := strings.TrimSpace(spaceRe.ReplaceAllString(itemTitle, " "))
-	if rest := starsRe.ReplaceAllString(s, ""); rest != s {
-		s = rest
-		if m := letterboxdRe.FindStringSubmatch(s); m != nil {
-			y, _ := strconv.Atoi(m[2])
-			return unquote(m[1]), y
+	s := strings.Join(strings.Fields(itemTitle), " ")
+	// Most titles hold no star and no "review": the cheap tests spare them
+	// the regular expressions, which extraction runs on every item.
+	if strings.ContainsAny(s, "★☆½") {
+		if rest := starsRe.ReplaceAllString(s, ""); rest != s {
+			s = rest
+			if m := letterboxdRe.FindStringSubmatch(s); m != nil {
+				y, _ := strconv.Atoi(m[2])
+				return unquote(m[1]), y
+			}
 		}
 	}
-	s = reviewPrefixRe.ReplaceAllString(s, "")
+	hasReview := strings.Contains(strings.ToLower(s), "review")
+	if hasReview {
+		s = reviewPrefixRe.ReplaceAllString(s, "")
+	}
 	if t, rest, ok := leadingQuoted(s); ok {
 		if m := yearLeadRe.FindStringSubmatch(rest); m != nil {
 			year, _ = strconv.Atoi(m[1])
 		}
 		return strings.TrimSpace(t), year
 	}
-	if rest := reviewSuffixRe.ReplaceAllString(s, ""); strings.TrimSpace(rest) != "" {
-		s = rest
+	if hasReview {
+		if rest := reviewSuffixRe.ReplaceAllString(s, ""); strings.TrimSpace(rest) != "" {
+			s = rest
+		}
 	}
-	if m := yearSuffixRe.FindStringSubmatch(s); m != nil {
-		year, _ = strconv.Atoi(m[1])
-		s = s[:len(s)-len(m[0])]
+	if strings.ContainsAny(s, ")]") {
+		if m := yearSuffixRe.FindStringSubmatch(s); m != nil {
+			year, _ = strconv.Atoi(m[1])
+			s = s[:len(s)-len(m[0])]
+		}
 	}
 	return unquote(strings.TrimRight(strings.TrimSpace(s), ":|–—- ")), year
 }

@@ -36,6 +36,8 @@ func TestTitleFromItem(t *testing.T) {
 		{"Blade Runner 2049 review", "Blade Runner 2049", 0},
 		{"Peer Review review", "Peer Review", 0},
 		{"Review", "Review", 0},
+		{"Giveaway: win tickets to the Dune: Part Two preview", "Giveaway: win tickets to the Dune: Part Two preview", 0},
+		{"Previews: what opens this week", "Previews: what opens this week", 0},
 		{"Cinema club night moves to Thursdays", "Cinema club night moves to Thursdays", 0},
 	}
 	for _, tt := range tests {
