@@ -77,8 +77,10 @@ type Post struct {
 	// Length is the text's length as the network counts it; Limit its limit.
 	Length int `json:"length"`
 	Limit  int `json:"limit"`
-	// CreatedAt is when the post was first attempted (Bluesky's record
-	// createdAt). Zero means now.
+	// CreatedAt is when the delivery was made: no post for it can be
+	// older, which bounds Find's look through earlier posts. Zero means
+	// unknown. It is not the post's own date: Bluesky's record createdAt is
+	// the clock at the attempt.
 	CreatedAt time.Time `json:"created_at,omitzero"`
 }
 

@@ -1,6 +1,10 @@
 package publisher
 
-import "github.com/reelpost/reelpost/publisher/textlen"
+import (
+	"unicode/utf8"
+
+	"github.com/reelpost/reelpost/publisher/textlen"
+)
 
 // DefaultRules returns how network n counts a post, with the limits every
 // account of it has: X 280 weighted characters (twitter-text v3, every URL
@@ -47,4 +51,37 @@ func MastodonRules(maxChars, urlLen int) Rules {
 // written, not at a reserved length.
 func PleromaRules(maxChars int) Rules {
 	return Rules{Network: Mastodon, Limit: maxChars, Count: textlen.Graphemes, LineAdditive: true}
+}
+
+// GoToSocialRules returns the rules of a GoToSocial server. GoToSocial
+// announces characters_reserved_per_url (25) but does not apply it: it
+// counts the code points of the raw status text plus its spoiler_text, links
+// in full (validateStatusContent in superseriousbusiness/gotosocial
+// internal/processing/status/common.go: len([]rune(status)) +
+// len([]rune(spoiler)) > max answers 400 "text with spoiler exceed max chars
+// (N)"). reelpost sends no spoiler_text, so the text alone counts.
+func GoToSocialRules(maxChars int) Rules {
+	return Rules{Network: Mastodon, Limit: maxChars, Count: utf8.RuneCountInString, LineAdditive: true}
+}
+
+// StrictRules returns r with the strictest count there is: what r counts,
+// or the text's code points with every link in full, whichever is more (a
+// text has at least as many code points as grapheme clusters, so this is
+// also at least its graphemes). It is for a second fit after a network
+// refused a post that r said fitted (ErrRefusedTooLong): the server counted
+// otherwise than it announced, and one more refusal costs the review.
+func StrictRules(r Rules) Rules {
+	count := r.Count
+	r.Count = func(s string) int {
+		n := utf8.RuneCountInString(s)
+		if count != nil {
+			n = max(n, count(s))
+		}
+		return n
+	}
+	// The larger of two per-line sums is not the sum of per-line larger
+	// counts: the fitter must count whole texts.
+	r.LineAdditive = false
+	r.URLLength = 0
+	return r
 }

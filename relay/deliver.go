@@ -198,6 +198,9 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 
 	start := time.Now()
 	rc, err := p.Publish(pctx, post)
+	if errors.Is(err, publisher.ErrRefusedTooLong) {
+		rc, err = r.refit(pctx, log, p, rules, rv, d, post, err)
+	}
 	stopExtend()
 	r.metrics.publishLatency.WithLabelValues(network).Observe(time.Since(start).Seconds())
 	if cause := context.Cause(pctx); errors.Is(cause, store.ErrLeaseLost) {

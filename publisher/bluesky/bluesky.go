@@ -165,15 +165,15 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 	if err != nil {
 		return publisher.Receipt{}, p.permanent(fmt.Errorf("facets of post %s: %w", post.Key, err))
 	}
-	created := post.CreatedAt
-	if created.IsZero() {
-		created = p.now()
-	}
+	// createdAt is when this attempt makes the post, not post.CreatedAt
+	// (when the delivery was made): Bluesky shows and sorts a post by it,
+	// and a review held back by spacing or a retry would otherwise appear
+	// hours in the past, below the posts made since.
 	rec := postRecord{
 		Type:      Collection,
 		Text:      post.Text,
 		Facets:    facets,
-		CreatedAt: created.UTC().Format("2006-01-02T15:04:05.000Z"),
+		CreatedAt: p.now().UTC().Format("2006-01-02T15:04:05.000Z"),
 	}
 	if post.Lang != "" {
 		rec.Langs = []string{post.Lang}
@@ -207,11 +207,27 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 	}
 	c := call{method: http.MethodPost, nsid: "com.atproto.repo.createRecord", body: body, contentType: "application/json", write: true}
 	if err := p.authed(ctx, c, &out); err != nil {
+		var pe *publisher.Error
+		if errors.As(err, &pe) && refusedForLength(pe) {
+			return publisher.Receipt{}, publisher.RefusedTooLong(pe)
+		}
 		return publisher.Receipt{}, err
 	}
 	rc := p.receipt(out.URI, rkey, s)
 	p.log.InfoContext(ctx, "posted", "account", p.id, "item_key", post.Key, "post_id", rc.ID)
 	return rc, nil
+}
+
+// refusedForLength reports a createRecord refused for the text's length:
+// the record validator's "Record/text must not be longer than 300
+// graphemes" (or "... 3000 characters", its byte cap), which the PDS sends
+// as a 400 InvalidRequest prefixed "Invalid app.bsky.feed.post record: ".
+// The name is shared with every other invalid record, so only the text
+// tells.
+func refusedForLength(e *publisher.Error) bool {
+	var xe *XRPCError
+	return e.Status == http.StatusBadRequest && errors.As(e, &xe) && xe.Name == "InvalidRequest" &&
+		strings.Contains(e.Message, "Record/text must not be longer than")
 }
 
 // Find reports the post made for post.Key, if an earlier attempt made it.

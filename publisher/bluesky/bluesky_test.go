@@ -197,6 +197,22 @@ func TestPublishWithFacetsAndCard(t *testing.T) {
 	}
 }
 
+// TestCreatedAtIsTheAttempt: a post's createdAt is the clock when it is
+// made, not when its delivery was (a review held back by spacing or a retry
+// would show hours in the past on Bluesky).
+func TestCreatedAtIsTheAttempt(t *testing.T) {
+	t.Parallel()
+	e := setup(t, password, 5*time.Second)
+	p := samplePost("held-back")
+	p.CreatedAt = time.Date(2026, 11, 27, 20, 0, 0, 0, time.UTC) // the delivery, hours before
+	if _, err := e.pub.Publish(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.pds.Posts()[0].CreatedAt; got != "2026-11-28T03:04:05.006Z" {
+		t.Errorf("createdAt %s, want the publisher's clock at the attempt, 2026-11-28T03:04:05.006Z", got)
+	}
+}
+
 func TestCardWithoutThumb(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -505,13 +521,20 @@ func TestValidationIsPermanentWithMessage(t *testing.T) {
 		pe.Message != "Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes" || pe.Sent {
 		t.Errorf("%v: kind %s status %d message %q sent %v", err, pe.Kind, pe.Status, pe.Message, pe.Sent)
 	}
+	// A refusal for length is told apart, so that the relay fits the post
+	// again; the XRPC error stays in the chain.
+	var xe *bluesky.XRPCError
+	if !errors.Is(err, publisher.ErrRefusedTooLong) || !errors.As(err, &xe) || xe.Name != "InvalidRequest" {
+		t.Errorf("%v: want ErrRefusedTooLong and the InvalidRequest XRPC error in its chain", err)
+	}
 	if _, err := e.pub.Publish(t.Context(), publisher.Post{Text: "no key"}); publisher.KindOf(err) != publisher.Permanent {
 		t.Errorf("post without key: %v, want permanent", err)
 	}
 	bad := samplePost("link-missing")
 	bad.Links = append(bad.Links, publisher.Link{Display: "imdb.com/x", URL: "https://imdb.com/x"})
-	if _, err := e.pub.Publish(t.Context(), bad); publisher.KindOf(err) != publisher.Permanent || !strings.Contains(err.Error(), "imdb.com/x") {
-		t.Errorf("post with a link not in its text: %v, want permanent naming the link", err)
+	if _, err := e.pub.Publish(t.Context(), bad); publisher.KindOf(err) != publisher.Permanent || !strings.Contains(err.Error(), "imdb.com/x") ||
+		errors.Is(err, publisher.ErrRefusedTooLong) {
+		t.Errorf("post with a link not in its text: %v, want permanent naming the link, not a refusal for length", err)
 	}
 	if len(e.pds.Posts()) != 0 {
 		t.Errorf("%d posts, want 0", len(e.pds.Posts()))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -31,10 +32,11 @@ const clockSkew = 10 * time.Minute
 //     an older status cannot come from an attempt at this post; and
 //   - its text (the HTML content as plain text; links in full, as Mastodon
 //     keeps the hidden part of a shortened link in the markup) equals
-//     post.Text once runs of white space are made one space; or, for servers
-//     that rewrite text (markdown, link shortening), the post has links and
-//     the status carries every one of post.Links' URLs (as a link target or
-//     in its text) and contains the post's first line.
+//     post.Text, both compared as comparable makes them (white space,
+//     Markdown emphasis and HTML tags do not count); or, for servers that
+//     rewrite text further (link shortening), the post has links and the
+//     status carries every one of post.Links' URLs (as a link target or in
+//     its text) and contains the post's first line.
 func (p *Publisher) Find(ctx context.Context, post publisher.Post) (publisher.Receipt, bool, error) {
 	p.mu.Lock()
 	id := p.accountID
@@ -69,7 +71,7 @@ func (p *Publisher) Find(ctx context.Context, post publisher.Post) (publisher.Re
 
 func matches(content string, post publisher.Post) bool {
 	text, hrefs := plain(content)
-	got, want := squash(text), squash(post.Text)
+	got, want := comparable(text), comparable(post.Text)
 	if want == "" {
 		return false
 	}
@@ -80,12 +82,35 @@ func matches(content string, post publisher.Post) bool {
 		return false
 	}
 	for _, l := range post.Links {
-		if !hrefs[l.URL] && !strings.Contains(text, l.URL) {
+		if !hrefs[l.URL] && !strings.Contains(got, comparable(l.URL)) {
 			return false
 		}
 	}
 	first, _, _ := strings.Cut(strings.TrimSpace(post.Text), "\n")
-	return strings.Contains(got, squash(first))
+	return strings.Contains(got, comparable(first))
+}
+
+// htmlTag is an HTML start or end tag.
+var htmlTag = regexp.MustCompile(`</?[A-Za-z][^<>]*>`)
+
+// comparable is text as Find compares it, the same for what we sent and
+// what the server shows: without HTML tags, without the characters
+// Markdown takes for emphasis or code (* _ ~ `), and with every run of
+// white space made one space. A server that reads the status as Markdown
+// (GoToSocial, Pleroma and Akkoma when the account's default says so) shows
+// "M*A*S*H" as "M<em>A</em>S*H", whose text is "MAS*H"; both sides become
+// "MASH". Tags go from both sides so that a server that kept a tag of our
+// text as markup and one that escaped it compare alike.
+func comparable(text string) string {
+	text = htmlTag.ReplaceAllString(text, "")
+	text = strings.Map(func(r rune) rune {
+		switch r {
+		case '*', '_', '~', '`':
+			return -1
+		}
+		return r
+	}, text)
+	return squash(text)
 }
 
 // plain turns a status's HTML content into text (paragraphs and <br> as line

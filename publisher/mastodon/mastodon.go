@@ -13,8 +13,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/reelpost/reelpost/config"
@@ -59,6 +62,9 @@ type Publisher struct {
 
 	rulesMu sync.Mutex       // held while the instance is asked, so it is asked once
 	rules   *publisher.Rules // cached once the instance answered
+	// plainText is set once the instance said it takes content_type
+	// text/plain (takesPlainText); until then no content_type is sent.
+	plainText atomic.Bool
 
 	mu        sync.Mutex
 	accountID string // cached once verify_credentials answered
@@ -128,7 +134,10 @@ func (p *Publisher) Network() publisher.Network { return publisher.Mastodon }
 //
 // Pleroma and Akkoma (known by their version string, or by max_toot_chars)
 // count every character of a status, links as written
-// (publisher.PleromaRules), whichever endpoint answered. The token is sent:
+// (publisher.PleromaRules), whichever endpoint answered. GoToSocial (known
+// by its source_url or its version string) announces 25 characters per URL
+// but counts every code point, links in full (publisher.GoToSocialRules).
+// The token is sent:
 // a server in limited federation mode answers only signed-in clients.
 //
 // A server without either endpoint, or announcing no limit, gets Mastodon's
@@ -159,13 +168,41 @@ func (p *Publisher) Rules(ctx context.Context) (publisher.Rules, error) {
 // statuses are measured.
 type instanceInfo struct {
 	Version       string `json:"version"`
-	MaxTootChars  int    `json:"max_toot_chars"` // Pleroma, Akkoma (v1)
+	SourceURL     string `json:"source_url"`     // v2
+	MaxTootChars  int    `json:"max_toot_chars"` // Pleroma, Akkoma, GoToSocial (v1)
 	Configuration struct {
 		Statuses struct {
 			MaxCharacters            int `json:"max_characters"`
 			CharactersReservedPerURL int `json:"characters_reserved_per_url"`
+			// SupportedMimeTypes is what content_type may say (GoToSocial,
+			// glitch-soc, Akkoma); Mastodon has no such parameter.
+			SupportedMimeTypes []string `json:"supported_mime_types"`
 		} `json:"statuses"`
 	} `json:"configuration"`
+}
+
+// gtsVersion matches the version GoToSocial gives its instance: its
+// release and commit ("0.20.0+git-ccbc8f6", "0.20.0 git-ccbc8f6", older
+// "0.5.0 ccbc8f6 ..."), after "3.5.3+" when the server pretends to be
+// Mastodon (instance-inject-mastodon-version: toMastodonVersion in
+// internal/typeutils/internaltofrontend.go makes "3.5.3+0.20.0-git-ccbc8f6").
+// No Mastodon, Pleroma or Akkoma version has a commit after its release
+// this way.
+var gtsVersion = regexp.MustCompile(`(?:^|\+)\d+\.\d+\.\d+(?:-rc\d+)?[ +-](?:git-)?[0-9a-f]{7,}\b`)
+
+// software is the server software in announces, as far as it changes how
+// a status is counted or rendered.
+func (in instanceInfo) software() string {
+	switch {
+	case strings.Contains(strings.ToLower(in.SourceURL), "gotosocial") || gtsVersion.MatchString(in.Version):
+		// GoToSocial's v2 instance names its source
+		// (instanceSourceURL, "https://codeberg.org/superseriousbusiness/gotosocial");
+		// its v1 instance only its version.
+		return "gotosocial"
+	case in.MaxTootChars > 0 || strings.Contains(in.Version, "Pleroma") || strings.Contains(in.Version, "Akkoma"):
+		return "pleroma"
+	}
+	return "mastodon"
 }
 
 // rules returns what in says, ok false when it announces no limit.
@@ -177,15 +214,33 @@ func (in instanceInfo) rules() (publisher.Rules, bool) {
 	if limit <= 0 {
 		return publisher.Rules{}, false
 	}
-	if in.MaxTootChars > 0 || strings.Contains(in.Version, "Pleroma") || strings.Contains(in.Version, "Akkoma") {
+	switch in.software() {
+	case "gotosocial":
+		return publisher.GoToSocialRules(limit), true
+	case "pleroma":
 		return publisher.PleromaRules(limit), true
 	}
 	return publisher.MastodonRules(limit, in.Configuration.Statuses.CharactersReservedPerURL), true
 }
 
+// takesPlainText reports whether the server accepts content_type
+// "text/plain" on POST /api/v1/statuses, which keeps a status from being
+// read as Markdown when the account's default says so ("M*A*S*H" would
+// become "M<em>A</em>S*H"): GoToSocial (StatusCreateRequest.ContentType,
+// text/plain or text/markdown), Pleroma and Akkoma (text/plain is always
+// among their post formats), and any server announcing text/plain in
+// supported_mime_types (glitch-soc). Mastodon renders no Markdown and is
+// not sent the parameter.
+func (in instanceInfo) takesPlainText() bool {
+	if in.software() != "mastodon" {
+		return true
+	}
+	return slices.Contains(in.Configuration.Statuses.SupportedMimeTypes, "text/plain")
+}
+
 // askRules asks the instance endpoints in turn (see Rules). ok is false
 // when the server has neither or announces no limit; err is set when it
-// could not be asked.
+// could not be asked. It also notes whether the server takes content_type.
 func (p *Publisher) askRules(ctx context.Context) (r publisher.Rules, ok bool, err error) {
 	for _, path := range []string{"/api/v2/instance", "/api/v1/instance"} {
 		var in instanceInfo
@@ -196,7 +251,14 @@ func (p *Publisher) askRules(ctx context.Context) (r publisher.Rules, ok bool, e
 		if err != nil {
 			return r, false, err
 		}
+		if in.takesPlainText() {
+			p.plainText.Store(true)
+		}
 		if r, ok := in.rules(); ok {
+			if sw := in.software(); sw != "mastodon" {
+				p.log.Info("mastodon api server counts characters its own way", "account", p.id, "software", sw,
+					"limit", r.Limit)
+			}
 			return r, true, nil
 		}
 	}
@@ -253,12 +315,19 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 	if lang == "" {
 		lang = p.language
 	}
+	contentType := ""
+	if p.plainText.Load() {
+		contentType = "text/plain"
+	}
 	body, err := json.Marshal(struct {
 		Status string `json:"status"`
 		// Empty: the account's default visibility.
 		Visibility string `json:"visibility,omitempty"`
 		Language   string `json:"language,omitempty"`
-	}{post.Text, p.visibility, lang})
+		// ContentType keeps the text from being read as Markdown where
+		// the server offers that (see takesPlainText).
+		ContentType string `json:"content_type,omitempty"`
+	}{post.Text, p.visibility, lang, contentType})
 	if err != nil {
 		return publisher.Receipt{}, p.fail(publisher.Permanent, 0, "", err)
 	}
@@ -275,6 +344,9 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 	}
 	var st status
 	if err := p.do(req, &st); err != nil {
+		if refusedForLength(err) {
+			return publisher.Receipt{}, publisher.RefusedTooLong(err.(*publisher.Error))
+		}
 		return publisher.Receipt{}, err
 	}
 	if st.ID == "" {
@@ -286,8 +358,19 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 	return st.receipt(), nil
 }
 
+// scopesUnknown is what Verify adds to the account when the server does
+// not say what the token may do.
+const scopesUnknown = "scopes not reported by the server"
+
 // Verify checks the token (GET /api/v1/accounts/verify_credentials) and
-// returns "@user@host".
+// returns "@user@host". A token that works but cannot post would pass that
+// and fail every delivery, so it then asks which scopes the token's app has
+// (GET /api/v1/apps/verify_credentials: Mastodon 4.3 and later list them,
+// https://docs.joinmastodon.org/entities/Application/#scopes) and fails
+// with "token lacks write:statuses (has: ...)" when neither write nor
+// write:statuses is among them. A token's scopes are at most its app's, so
+// that refusal is sure; a server that lists none (older Mastodon, others)
+// adds ", scopes not reported by the server" to the account.
 func (p *Publisher) Verify(ctx context.Context) (string, error) {
 	acc, err := p.verifyCredentials(ctx)
 	if err != nil {
@@ -301,7 +384,37 @@ func (p *Publisher) Verify(ctx context.Context) (string, error) {
 	if user == "" {
 		user = acc.Username
 	}
-	return "@" + user + "@" + host, nil
+	who := "@" + user + "@" + host
+	scopes, err := p.appScopes(ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(scopes) == 0 {
+		return who + ", " + scopesUnknown, nil
+	}
+	if !slices.Contains(scopes, "write") && !slices.Contains(scopes, "write:statuses") {
+		return "", p.fail(publisher.Permanent, 0, "token lacks write:statuses (has: "+strings.Join(scopes, " ")+")", nil)
+	}
+	return who, nil
+}
+
+// appScopes returns the scopes the server lists for the token's app, or
+// none when it lists none or has no such endpoint, or refuses to say (the
+// account check passed, so a refusal here is about the endpoint, not the
+// token). A server that cannot be asked now is an error.
+func (p *Publisher) appScopes(ctx context.Context) ([]string, error) {
+	var app struct {
+		Scopes []string `json:"scopes"`
+	}
+	err := p.get(ctx, "/api/v1/apps/verify_credentials", &app)
+	if err != nil {
+		if missing(err) || publisher.KindOf(err) == publisher.Permanent {
+			p.log.Debug("mastodon app scopes not available", "account", p.id, "error", err)
+			return nil, nil
+		}
+		return nil, err
+	}
+	return app.Scopes, nil
 }
 
 type account struct {
@@ -366,6 +479,29 @@ func (p *Publisher) do(req *http.Request, out any) error {
 	e := rateLimit.Refusal(publisher.Mastodon, p.id, code, a.Header, msg, p.now())
 	e.Sent = e.Kind == publisher.Transient && req.Method == http.MethodPost
 	return e
+}
+
+// lengthRefusal matches the messages servers speaking the Mastodon API give
+// a status over their limit: Mastodon "Validation failed: Text character
+// limit of 500 exceeded" (422); GoToSocial "Bad Request: text with spoiler
+// exceed max chars (500)" (400; validateStatusContent in
+// internal/processing/status/common.go, and before it "status too long, 501
+// characters provided (including spoiler/content warning) but limit is
+// 500"); Pleroma and Akkoma "The status is over the character limit"
+// (422). None gives a code for it, only the text.
+var lengthRefusal = regexp.MustCompile(`(?i)character limit|too long|max(imum)? ?char|exceeds? [^.]*char`)
+
+// refusedForLength reports a validation refusal (400 or 422) that names the
+// status's length.
+func refusedForLength(err error) bool {
+	var pe *publisher.Error
+	if !errors.As(err, &pe) {
+		return false
+	}
+	if pe.Status != http.StatusBadRequest && pe.Status != http.StatusUnprocessableEntity {
+		return false
+	}
+	return lengthRefusal.MatchString(pe.Message)
 }
 
 // resetTime reads when a 429 ends: X-RateLimit-Reset is an ISO 8601 time

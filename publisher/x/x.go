@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -125,6 +126,13 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 		} `json:"data"`
 	}
 	if err := p.do(req, http.StatusCreated, &out); err != nil {
+		// X v2 refuses an over-long text with a 400 whose errors[].message
+		// says "Your Tweet text is too long." and no code of its own (as
+		// reported in https://github.com/gundogan8/FotBot/issues/22).
+		var pe *publisher.Error
+		if errors.As(err, &pe) && pe.Status == http.StatusBadRequest && strings.Contains(strings.ToLower(pe.Message), "too long") {
+			return publisher.Receipt{}, publisher.RefusedTooLong(pe)
+		}
 		return publisher.Receipt{}, err
 	}
 	if out.Data.ID == "" {

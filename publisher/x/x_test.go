@@ -147,6 +147,9 @@ func TestPublishRefused(t *testing.T) {
 			if pe.Sent {
 				t.Errorf("Sent = true for a refusal whose outcome is known")
 			}
+			if got, want := errors.Is(err, publisher.ErrRefusedTooLong), tt.name == "too long"; got != want {
+				t.Errorf("errors.Is(err, ErrRefusedTooLong) = %t, want %t: only a refusal for length is one", got, want)
+			}
 			if n := len(fake.Posts()); n != before {
 				t.Errorf("X has %d posts, want %d", n, before)
 			}

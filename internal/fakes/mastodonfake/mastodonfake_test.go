@@ -219,11 +219,110 @@ func TestFlavours(t *testing.T) {
 		t.Errorf("Pleroma /api/v1/instance: %s, want max_toot_chars 40", a.body)
 	}
 	long := `{"status":"see https://example.com/` + strings.Repeat("a", 20) + `"}` // 44 characters as written
-	if a := call(t, "POST", pl.URL+"/api/v1/statuses", "tok", "", "application/json", long); a.status != 422 {
+	if a := call(t, "POST", pl.URL+"/api/v1/statuses", "tok", "", "application/json", long); a.status != 422 ||
+		field(t, a.body, "error") != "The status is over the character limit" {
 		t.Errorf("Pleroma took a 44-character status over its limit of 40: %d %s", a.status, a.body)
 	}
 	short := `{"status":"see https://example.com/` + strings.Repeat("a", 16) + `"}` // 40
 	if a := call(t, "POST", pl.URL+"/api/v1/statuses", "tok", "", "application/json", short); a.status != 200 {
 		t.Errorf("Pleroma refused a status of exactly its limit: %d %s", a.status, a.body)
+	}
+}
+
+// TestGoToSocial: what GoToSocial 0.20 announces, how it counts (every code
+// point of the text and the spoiler text, links in full, whatever the
+// announced URL reservation), its refusal, and Markdown by the account's
+// default unless the request asks for text/plain.
+func TestGoToSocial(t *testing.T) {
+	t.Parallel()
+	fake := mastodonfake.New(t, mastodonfake.Options{AccessToken: "tok", Username: "films", MaxCharacters: 40,
+		Flavour: mastodonfake.FlavourGoToSocial, MarkdownDefault: true})
+	a := call(t, "GET", fake.URL+"/api/v2/instance", "", "", "", "")
+	for _, want := range []string{`"source_url":"https://codeberg.org/superseriousbusiness/gotosocial"`,
+		`"characters_reserved_per_url":25`, `"max_characters":40`, `"supported_mime_types":["text/plain","text/markdown"]`} {
+		if !strings.Contains(string(a.body), want) {
+			t.Errorf("/api/v2/instance %s lacks %s", a.body, want)
+		}
+	}
+	if a := call(t, "GET", fake.URL+"/api/v1/instance", "", "", "", ""); !strings.Contains(string(a.body), `"max_toot_chars":40`) ||
+		!strings.Contains(string(a.body), `"version":"0.20.0+git-`) {
+		t.Errorf("/api/v1/instance %s: want max_toot_chars 40 and GoToSocial's version", a.body)
+	}
+
+	link := "https://example.com/" + strings.Repeat("a", 17) // 37 code points, 41 with "see "; 29 by the announced rule
+	tests := []struct {
+		name, body string
+		status     int
+		err        string
+	}{
+		{"a link counts in full", `{"status":"see ` + link + `"}`, 400, "Bad Request: text with spoiler exceed max chars (40)"},
+		{"the spoiler text counts", `{"status":"` + strings.Repeat("x", 30) + `","spoiler_text":"` + strings.Repeat("y", 11) + `"}`, 400,
+			"Bad Request: text with spoiler exceed max chars (40)"},
+		{"code points, not graphemes", `{"status":"` + strings.Repeat("e\u0301", 20) + `x"}`, 400, "Bad Request: text with spoiler exceed max chars (40)"},
+		{"exactly the limit", `{"status":"` + strings.Repeat("x", 30) + `","spoiler_text":"` + strings.Repeat("y", 10) + `"}`, 200, ""},
+		{"an unknown content type", `{"status":"x","content_type":"text/html"}`, 400, "Bad Request: invalid status format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := call(t, "POST", fake.URL+"/api/v1/statuses", "tok", "", "application/json", tt.body)
+			if a.status != tt.status || (tt.err != "" && field(t, a.body, "error") != tt.err) {
+				t.Errorf("got %d %s, want %d %q", a.status, a.body, tt.status, tt.err)
+			}
+		})
+	}
+
+	for _, tt := range []struct{ name, body, content string }{
+		{"the account's default: Markdown", `{"status":"M*A*S*H and **Heat**"}`, "<p>M<em>A</em>S*H and <strong>Heat</strong></p>"},
+		{"text/plain", `{"status":"M*A*S*H and **Heat**","content_type":"text/plain"}`, "<p>M*A*S*H and **Heat**</p>"},
+	} {
+		a := call(t, "POST", fake.URL+"/api/v1/statuses", "tok", "same-key", "application/json", tt.body)
+		if got := field(t, a.body, "content"); a.status != 200 || got != tt.content {
+			t.Errorf("%s: %d content %q, want %q", tt.name, a.status, got, tt.content)
+		}
+	}
+	if sts := fake.Statuses(); len(sts) != 3 {
+		t.Errorf("%d statuses, want 3: GoToSocial ignores Idempotency-Key", len(sts))
+	}
+	if a := call(t, "GET", fake.URL+"/api/v1/apps/verify_credentials", "tok", "", "", ""); a.status != 200 || strings.Contains(string(a.body), "scopes") {
+		t.Errorf("apps/verify_credentials: %d %s, want the app without scopes", a.status, a.body)
+	}
+}
+
+// TestScopes: Mastodon 4.3 lists the app's scopes and refuses a post
+// outside them; an older Mastodon lists none.
+func TestScopes(t *testing.T) {
+	t.Parallel()
+	ro := mastodonfake.New(t, mastodonfake.Options{AccessToken: "tok", Username: "films", Scopes: []string{"read"}})
+	if a := call(t, "GET", ro.URL+"/api/v1/apps/verify_credentials", "tok", "", "", ""); !strings.Contains(string(a.body), `"scopes":["read"]`) {
+		t.Errorf("apps/verify_credentials %s, want scopes [read]", a.body)
+	}
+	a := call(t, "POST", ro.URL+"/api/v1/statuses", "tok", "", "application/json", `{"status":"Heat"}`)
+	if a.status != 403 || field(t, a.body, "error") != "This action is outside the authorized scopes" || len(ro.Statuses()) != 0 {
+		t.Errorf("post with a read-only token: %d %s", a.status, a.body)
+	}
+	ws := mastodonfake.New(t, mastodonfake.Options{AccessToken: "tok", Username: "films", Scopes: []string{"read", "write:statuses"}})
+	if a := call(t, "POST", ws.URL+"/api/v1/statuses", "tok", "", "application/json", `{"status":"Heat"}`); a.status != 200 {
+		t.Errorf("post with write:statuses: %d %s", a.status, a.body)
+	}
+	m3 := mastodonfake.New(t, mastodonfake.Options{AccessToken: "tok", Username: "films", Flavour: mastodonfake.FlavourMastodon3})
+	if a := call(t, "GET", m3.URL+"/api/v1/apps/verify_credentials", "tok", "", "", ""); a.status != 200 || strings.Contains(string(a.body), "scopes") {
+		t.Errorf("Mastodon 3 apps/verify_credentials: %d %s, want no scopes", a.status, a.body)
+	}
+}
+
+// TestPleromaContentType: with Markdown as the account's default, Pleroma
+// renders a status as Markdown unless it is posted as text/plain.
+func TestPleromaContentType(t *testing.T) {
+	t.Parallel()
+	pl := mastodonfake.New(t, mastodonfake.Options{AccessToken: "tok", Username: "films",
+		Flavour: mastodonfake.FlavourPleroma, MarkdownDefault: true})
+	for _, tt := range []struct{ body, content string }{
+		{`{"status":"M*A*S*H"}`, "<p>M<em>A</em>S*H</p>"},
+		{`{"status":"M*A*S*H","content_type":"text/plain"}`, "<p>M*A*S*H</p>"},
+	} {
+		a := call(t, "POST", pl.URL+"/api/v1/statuses", "tok", "", "application/json", tt.body)
+		if got := field(t, a.body, "content"); a.status != 200 || got != tt.content {
+			t.Errorf("%s: %d content %q, want %q", tt.body, a.status, got, tt.content)
+		}
 	}
 }

@@ -1,0 +1,35 @@
+package relay
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/review"
+	"github.com/reelpost/reelpost/store"
+)
+
+// refit answers a network's refusal of post for its length
+// (publisher.ErrRefusedTooLong): the server counted otherwise than the
+// rules said (GoToSocial announcing 25 characters per URL and counting
+// links in full, a server whose limits could not be read), so a review
+// that fitted on paper would fail for good. It fits the review once more by
+// the strictest count (publisher.StrictRules) and sends that, once; what
+// the network answers is the attempt's outcome. A refit that cannot fit,
+// or that comes out the same text, leaves the refusal as the outcome.
+func (r *Relay) refit(ctx context.Context, log *slog.Logger, p publisher.Publisher, rules publisher.Rules,
+	rv review.Review, d store.Delivery, post publisher.Post, refusal error) (publisher.Receipt, error) {
+	strict, err := r.o.Renderer.Render(publisher.StrictRules(rules), rv,
+		publisher.RenderOptions{Repost: d.Seq > 0, Lang: r.o.Language})
+	if err != nil {
+		return publisher.Receipt{}, fmt.Errorf("%w; fitting it by the strictest count: %w", refusal, err)
+	}
+	if strict.Text == post.Text {
+		return publisher.Receipt{}, refusal
+	}
+	strict.Key, strict.CreatedAt = post.Key, post.CreatedAt
+	log.Warn("post refused for its length: sending it again fitted by the strictest count",
+		"length", post.Length, "strict_length", strict.Length, "limit", strict.Limit, "error", refusal)
+	return p.Publish(ctx, strict)
+}
