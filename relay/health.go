@@ -121,7 +121,9 @@ type FailingFeed struct {
 
 // Ready checks the store and that polling goes on: the last poll completed
 // within two intervals plus a fetch timeout. Failing feeds are reported but
-// do not make the relay unready (the other feeds go on).
+// do not make the relay unready (the other feeds go on). A store that
+// answers but whose last write failed (a full disk, a read-only ledger) is
+// not ready either: a ping reads, and every review seen meanwhile is lost.
 func (r *Relay) Ready(ctx context.Context) Readiness {
 	now := r.now()
 	rd := Readiness{Ready: true, Store: "ok", Now: now}
@@ -129,6 +131,8 @@ func (r *Relay) Ready(ctx context.Context) Readiness {
 	defer cancel()
 	if err := r.o.Store.Ping(pctx); err != nil {
 		rd.Ready, rd.Store, rd.Reason = false, err.Error(), "store unreachable"
+	} else if err := r.o.Store.LastWriteErr(); err != nil {
+		rd.Ready, rd.Store, rd.Reason = false, err.Error(), "store cannot write"
 	}
 	r.mu.Lock()
 	rd.LastPoll = r.lastCycle

@@ -223,7 +223,9 @@ func (r *Relay) Handler() http.Handler { return r.handler() }
 // Run is the daemon: it polls every feed every PollInterval (with jitter) and
 // delivers due posts until ctx is cancelled. Then it stops polling and
 // claiming, lets in-flight posts finish (at most ShutdownTimeout), releases
-// its leases and returns nil. The caller closes the store.
+// its leases and returns nil. It stops the same way, but returns the store's
+// error, when the store can no longer be written (store.Store.Done). The
+// caller closes the store.
 func (r *Relay) Run(ctx context.Context) error {
 	if !r.started.CompareAndSwap(false, true) {
 		return errors.New("relay: Run called twice")
@@ -243,6 +245,8 @@ func (r *Relay) Run(ctx context.Context) error {
 		r.log.Info("health server listening", "addr", ln.Addr().String())
 	}
 
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	// In-flight posts outlive ctx by at most ShutdownTimeout: cancelling a
 	// publish half-way makes its outcome unknown, which costs a lookup later.
 	hard, cancelHard := context.WithCancel(context.WithoutCancel(ctx))
@@ -265,12 +269,23 @@ func (r *Relay) Run(ctx context.Context) error {
 		r.active(0) // the first call is a QuietAfter after start-up
 		wg.Go(func() { r.quietLoop(ctx) })
 	}
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-r.o.Store.Done():
+		// The ledger file is gone: nothing more can be recorded.
+		stop()
+	}
 	r.log.Info("relay stopping: waiting for in-flight posts", "timeout", r.o.ShutdownTimeout.String())
 	wg.Wait()
 
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
+	if err := r.o.Store.Err(); err != nil {
+		if srv != nil {
+			_ = srv.Shutdown(rctx)
+		}
+		return err
+	}
 	var errs []error
 	if n, err := r.o.Store.Release(rctx, r.o.Owner); err != nil {
 		errs = append(errs, fmt.Errorf("release leases of %s: %w", r.o.Owner, err))

@@ -90,8 +90,20 @@ func (s *Store) queryDeliveries(ctx context.Context, q interface {
 }
 
 // due is the condition of a claimable delivery, with now as $1: pending and
-// due, or posting under a lease that expired (its owner died or hung).
+// due, or posting under a lease that expired (its owner hung, or died: a dead
+// owner's leases are expired at once, by claimable).
 const due = `((d.state = 'pending' AND d.next_attempt <= $1) OR (d.state = 'posting' AND d.lease_expires <= $1))`
+
+// claimable prepares a claim by owner: it refuses a SQLite ledger deleted or
+// replaced while running (nothing claimed could be recorded), takes owner's
+// lease lock before its first lease, and expires the leases of owners whose
+// process is gone (liveness.go), of accounts when set.
+func (s *Store) claimable(ctx context.Context, owner string, accounts []string) error {
+	if err := s.checkLedger(); err != nil {
+		return err
+	}
+	return s.expireDead(ctx, owner, accounts)
+}
 
 // claimLock ends a claim's SELECT: on PostgreSQL it locks the rows chosen
 // and skips those another claim holds; on SQLite the write lock of BEGIN
@@ -105,8 +117,9 @@ func (s *Store) claimLock() string {
 
 // Claim leases due deliveries to o.Owner until now+o.Lease and returns them,
 // item filled, by next attempt then ID. A delivery taken over from an expired
-// lease comes back with Unknown set (and keeps it until settled): the earlier
-// attempt may have posted. Claimed rows are locked while choosing them
+// lease, or from an owner whose process is gone (its lease lock free: see
+// liveness.go), comes back with Unknown set (and keeps it until settled): the
+// earlier attempt may have posted. Claimed rows are locked while choosing them
 // (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the write lock of BEGIN
 // IMMEDIATE), so no delivery goes to two owners while a lease holds.
 func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
@@ -115,6 +128,9 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 	}
 	if o.Limit <= 0 {
 		o.Limit = 10
+	}
+	if err := s.claimable(ctx, o.Owner, o.Accounts); err != nil {
+		return nil, fmt.Errorf("claim deliveries for %s: %w", o.Owner, err)
 	}
 	lock := s.claimLock()
 	// A read first: an idle tick takes no write lock, so it never makes a
@@ -172,6 +188,9 @@ func (s *Store) ClaimIDs(ctx context.Context, o ClaimOptions, ids []int64) ([]De
 	}
 	if len(ids) == 0 {
 		return nil, nil
+	}
+	if err := s.claimable(ctx, o.Owner, nil); err != nil {
+		return nil, fmt.Errorf("claim deliveries %v for %s: %w", ids, o.Owner, err)
 	}
 	lock := s.claimLock()
 	var claimed []Delivery

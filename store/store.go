@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -54,13 +55,19 @@ type Store struct {
 	// queue here and are woken at once, instead of polling SQLite's lock
 	// through the busy handler's sleeps. Nil on PostgreSQL.
 	writer chan struct{}
+	// live tells dead lease owners from live ones (liveness.go); nil where
+	// no lock is possible, and leases then run out.
+	live       liveness
+	liveWarned atomic.Bool // warned that this process holds no lease lock
+	swept      atomic.Bool // dead owners' leftovers swept, at the first hold
+	health     health
 }
 
 // Open connects to the ledger named by dsn and applies pending migrations.
 // "postgres://..." and "postgresql://..." select PostgreSQL; anything else is
 // a SQLite database file: "sqlite://PATH", "file:PATH" or a plain path.
 func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
-	s := &Store{dsn: dsn, log: o.Logger, clock: o.Now}
+	s := &Store{dsn: dsn, log: o.Logger, clock: o.Now, health: health{done: make(chan struct{})}}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -79,6 +86,11 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 		s.db.SetConnMaxIdleTime(5 * time.Minute)
 	default:
 		s.dialect = DialectSQLite
+		if path, ok := sqliteFile(dsn); ok {
+			if err := createLedgerFile(path); err != nil {
+				return nil, fmt.Errorf("create ledger %s: %w", path, err)
+			}
+		}
 		s.db, err = sql.Open("sqlite", sqliteDSN(dsn))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", sqlitePath(dsn), err)
@@ -99,6 +111,11 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 		s.db.Close()
 		return nil, s.explainOpen(err)
 	}
+	if err := s.watchLedger(); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("connect %s: %w", s.where(), err)
+	}
+	s.live = newLiveness(s)
 	return s, nil
 }
 
@@ -198,11 +215,22 @@ func (s *Store) where() string {
 	return "postgres"
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close releases this Store's lease locks (liveness.go) and closes the
+// database.
+func (s *Store) Close() error {
+	var err error
+	if s.live != nil {
+		err = s.live.close(s.holdsLeases)
+	}
+	return errors.Join(err, s.db.Close())
+}
 
-// Ping checks that the database answers.
+// Ping checks that the database answers and, on SQLite, that the ledger
+// file is still the one opened (ErrLedgerGone otherwise).
 func (s *Store) Ping(ctx context.Context) error {
+	if err := s.checkLedger(); err != nil {
+		return err
+	}
 	if err := s.db.PingContext(ctx); err != nil {
 		return fmt.Errorf("ping %s: %w", s.where(), err)
 	}
@@ -311,8 +339,14 @@ const busyRounds = 12
 // whole busy timeout. SQLite's busy handler polls, so a waiter can miss every
 // gap between the transactions of a process writing without pause; a CLI
 // command then waits for a quiet moment rather than failing with
-// "database is locked".
-func (s *Store) write(ctx context.Context, fn func() error) error {
+// "database is locked". It refuses to write into a SQLite ledger file
+// deleted or replaced while running (ErrLedgerGone), and records the
+// outcome for LastWriteErr.
+func (s *Store) write(ctx context.Context, fn func() error) (err error) {
+	defer func() { s.noteWrite(ctx, err) }()
+	if err := s.checkLedger(); err != nil {
+		return err
+	}
 	if s.writer != nil {
 		select {
 		case s.writer <- struct{}{}:
@@ -321,7 +355,6 @@ func (s *Store) write(ctx context.Context, fn func() error) error {
 			return ctx.Err()
 		}
 	}
-	var err error
 	for i := 0; i < busyRounds; i++ {
 		if err = fn(); err == nil || !busy(err) || ctx.Err() != nil {
 			return err

@@ -16,8 +16,9 @@ const runSummary = `Run the daemon: poll every feed in FEED_URLS every POLL_INTE
 reviews in the ledger (DATABASE_URL) and post each to every configured account
 exactly once. Serves /healthz, /readyz and /metrics on HTTP_ADDR. With no
 account configured, or DRY_RUN=true, posts are printed instead of sent.
-SIGTERM or SIGINT stops it cleanly: in-flight posts finish (at most 30s),
-leases are released, and it exits 0.`
+SIGTERM, SIGINT or SIGHUP stops it cleanly: in-flight posts finish (at most
+30s), leases are released, and it exits 0; a second signal meanwhile ends it
+at once (exit 130).`
 
 func cmdRun(ctx context.Context, e *cliEnv, args []string) error {
 	trim := &memtrim.Trimmer{MinGrowth: releaseMinGrowth}

@@ -1,0 +1,14 @@
+//go:build !unix
+
+package store
+
+import (
+	"errors"
+	"os"
+)
+
+// flockSupported: no flock here, so a SQLite ledger's leases are taken over
+// only when they expire (liveness.go).
+const flockSupported = false
+
+func flockTry(*os.File) (bool, error) { return false, errors.New("flock: not supported on this system") }
