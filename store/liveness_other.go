@@ -11,4 +11,6 @@ import (
 // only when they expire (liveness.go).
 const flockSupported = false
 
-func flockTry(*os.File) (bool, error) { return false, errors.New("flock: not supported on this system") }
+func flockTry(*os.File) (bool, error) {
+	return false, errors.New("flock: not supported on this system")
+}
