@@ -7,10 +7,11 @@ import (
 	"testing"
 )
 
-// TestAFailedWriteIsReportedUntilAWriteSucceeds: LastWriteErr says why the
-// last write failed (the disk full) while reads still work, and clears at
-// the next write that succeeds; a lost race or a lost lease is no failure.
-func (su *suite) TestAFailedWriteIsReportedUntilAWriteSucceeds(t *testing.T) {
+// TestAFailedWriteIsReportedUntilItSucceeds: LastWriteErr says why the last
+// write failed (the disk full) while reads still work; a write of another
+// kind that needs no room (an update in place) does not hide it, and it
+// clears once that kind of write succeeds again. A lost lease is no failure.
+func (su *suite) TestAFailedWriteIsReportedUntilItSucceeds(t *testing.T) {
 	ctx := context.Background()
 	s := su.open(t, Options{})
 	if err := s.LastWriteErr(); err != nil {
@@ -23,8 +24,9 @@ func (su *suite) TestAFailedWriteIsReportedUntilAWriteSucceeds(t *testing.T) {
 	if err := s.LastWriteErr(); err != nil {
 		t.Fatalf("after a lost lease the store reports %v", err)
 	}
-	full := diskFull(t, s)
-	if _, err := full.RecordItems(ctx, reviewsFeed, numbered(reviewsFeed, 40), threeAccounts); err == nil {
+	full, free := diskFull(t, s)
+	items := numbered(reviewsFeed, 40)
+	if _, err := full.RecordItems(ctx, reviewsFeed, items, threeAccounts); err == nil {
 		t.Fatal("RecordItems on a full disk succeeded")
 	}
 	var we *WriteError
@@ -38,16 +40,25 @@ func (su *suite) TestAFailedWriteIsReportedUntilAWriteSucceeds(t *testing.T) {
 	if _, err := full.Release(ctx, "nobody"); err != nil { // a write that needs no room
 		t.Fatal(err)
 	}
+	if err := full.LastWriteErr(); err == nil {
+		t.Fatal("an update in place hid the failed recording: no review can be recorded, yet the store reports nothing")
+	}
+	free()
+	if _, err := full.RecordItems(ctx, reviewsFeed, items, threeAccounts); err != nil {
+		t.Fatalf("RecordItems after room was made: %v", err)
+	}
 	if err := full.LastWriteErr(); err != nil {
-		t.Fatalf("after a write succeeded the store still reports %v", err)
+		t.Fatalf("after the recording succeeded the store still reports %v", err)
 	}
 }
 
 // diskFull returns a store on s's database whose writes that need room fail
-// as on a full disk: SQLite with max_page_count at the file's size (SQLITE_FULL,
-// "database or disk is full"); PostgreSQL with a trigger that raises disk_full
-// (53100) on every new item, as the server does when it cannot extend a file.
-func diskFull(t *testing.T, s *Store) *Store {
+// as on a full disk, and a func that makes room again: SQLite with
+// max_page_count at the file's size (SQLITE_FULL, "database or disk is
+// full"), on one connection so that the limit can be lifted; PostgreSQL with
+// a trigger that raises disk_full (53100) on every new item, as the server
+// does when it cannot extend a file.
+func diskFull(t *testing.T, s *Store) (*Store, func()) {
 	t.Helper()
 	if s.Dialect() == DialectPostgres {
 		for _, q := range []string{
@@ -59,7 +70,11 @@ func diskFull(t *testing.T, s *Store) *Store {
 				t.Fatal(err)
 			}
 		}
-		return reopen(t, s, Options{})
+		return reopen(t, s, Options{}), func() {
+			if _, err := s.db.Exec(`DROP TRIGGER refuse_write ON items`); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	if _, err := s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		t.Fatal(err)
@@ -74,5 +89,10 @@ func diskFull(t *testing.T, s *Store) *Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { full.Close() })
-	return full
+	full.db.SetMaxOpenConns(1)
+	return full, func() {
+		if _, err := full.db.Exec(`PRAGMA max_page_count = 1000000`); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -39,8 +40,11 @@ func (e *WriteError) Unwrap() error { return e.Err }
 
 // health is what the Store knows of its own state beyond one call.
 type health struct {
-	mu        sync.Mutex
-	lastWrite *WriteError // nil: the last write succeeded, or none was made
+	mu sync.Mutex
+	// failing holds the last failure of each kind of write whose last
+	// attempt failed; lastOK is the time of the last write that succeeded.
+	failing map[uintptr]*WriteError
+	lastOK  time.Time
 
 	// SQLite: the ledger file as opened, to notice it deleted or replaced.
 	path   string
@@ -127,32 +131,74 @@ func (s *Store) Err() error {
 	return s.health.gone
 }
 
+// staleFailure is how long a failed kind of write that is not tried again
+// keeps the Store reported as failing while other writes succeed.
+const staleFailure = 15 * time.Minute
+
 // LastWriteErr is nil when the Store's last write succeeded (or it has made
-// none yet), else a *WriteError saying why it failed. A write that failed
-// only because it was cancelled, or lost a race to another writer, or
-// found nothing to change, says nothing of the database and is not counted.
+// none yet), else a *WriteError saying why the latest failed write failed.
+//
+// The outcome is kept per kind of write (its call site: recording items,
+// saving a feed's state, settling a delivery...), and a failure is reported
+// until that kind succeeds again: on a full disk an update in place may
+// still succeed while every insert fails, and readiness must not turn back
+// to ok on the update while no new review can be recorded. A failure not
+// retried for staleFailure while other writes succeed is dropped. A write
+// that failed only because it was cancelled, or lost a race to another
+// writer, or found the lease gone, says nothing of the database and is not
+// counted.
 func (s *Store) LastWriteErr() error {
-	s.health.mu.Lock()
-	defer s.health.mu.Unlock()
-	if s.health.lastWrite == nil {
+	h := &s.health
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var last *WriteError
+	for kind, we := range h.failing {
+		if h.lastOK.Sub(we.At) > staleFailure {
+			delete(h.failing, kind)
+			continue
+		}
+		if last == nil || we.At.After(last.At) {
+			last = we
+		}
+	}
+	if last == nil {
 		return nil
 	}
-	return s.health.lastWrite
+	return last
 }
 
-// noteWrite records the outcome of a write.
-func (s *Store) noteWrite(ctx context.Context, err error) {
+// writeKind names the kind of a write by its call site: the function skip
+// frames up (1: writeKind's caller).
+func writeKind(skip int) uintptr {
+	pc, _, _, ok := runtime.Caller(skip)
+	if !ok {
+		return 0
+	}
+	if f := runtime.FuncForPC(pc); f != nil {
+		return f.Entry()
+	}
+	return pc
+}
+
+// noteWrite records the outcome of a write of kind.
+func (s *Store) noteWrite(ctx context.Context, kind uintptr, err error) {
 	switch {
 	case err == nil:
 	case ctx.Err() != nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, ErrNotFound), errors.Is(err, ErrLeaseLost), retryable(err):
 		return
 	}
-	s.health.mu.Lock()
-	defer s.health.mu.Unlock()
+	h := &s.health
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	now := s.now()
 	if err == nil {
-		s.health.lastWrite = nil
+		delete(h.failing, kind)
+		h.lastOK = now
 		return
 	}
-	s.health.lastWrite = &WriteError{At: s.now(), Err: err}
+	if h.failing == nil {
+		h.failing = map[uintptr]*WriteError{}
+	}
+	h.failing[kind] = &WriteError{At: now, Err: err}
 }

@@ -203,10 +203,14 @@ func (s *Store) holdsLeases(owner string) bool {
 // fileLiveness is SQLite's liveness: a file per owner in dir, locked while
 // the owner lives.
 type fileLiveness struct {
-	dir  string
-	mu   sync.Mutex
-	held map[string]*os.File
+	dir    string
+	mu     sync.Mutex
+	held   map[string]*os.File
+	closed bool
 }
+
+// errClosed: the Store was closed; its process is as good as dead.
+var errClosed = errors.New("store closed")
 
 // lockName is the file of owner: its name escaped (an owner names a host
 // and a process, "host-42/1a2b3c4d"), hashed when too long for a file name.
@@ -223,6 +227,9 @@ func lockName(owner string) string {
 func (l *fileLiveness) hold(_ context.Context, owner string) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed {
+		return false, errClosed
+	}
 	if _, ok := l.held[owner]; ok {
 		return false, nil
 	}
@@ -398,6 +405,7 @@ func (l *fileLiveness) known() []string {
 func (l *fileLiveness) close(keep func(string) bool) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.closed = true
 	var errs []error
 	for owner, f := range l.held {
 		if !keep(owner) {
@@ -424,6 +432,7 @@ type pgLiveness struct {
 	conn   *sql.Conn // holds the locks; nil until the first hold
 	schema string
 	held   map[string]int64
+	closed bool
 }
 
 // pgOwnerKey is owner's advisory lock key: a 64-bit hash of the schema and
@@ -440,6 +449,9 @@ func pgOwnerKey(schema, owner string) int64 {
 func (l *pgLiveness) hold(ctx context.Context, owner string) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed {
+		return false, errClosed
+	}
 	if l.conn != nil {
 		if err := l.conn.PingContext(ctx); err != nil {
 			// The session is gone, and with it our locks: other replicas
@@ -534,6 +546,7 @@ func (l *pgLiveness) known() []string { return nil }
 func (l *pgLiveness) close(func(string) bool) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.closed = true
 	if l.conn == nil {
 		return nil
 	}

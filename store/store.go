@@ -342,8 +342,13 @@ const busyRounds = 12
 // "database is locked". It refuses to write into a SQLite ledger file
 // deleted or replaced while running (ErrLedgerGone), and records the
 // outcome for LastWriteErr.
-func (s *Store) write(ctx context.Context, fn func() error) (err error) {
-	defer func() { s.noteWrite(ctx, err) }()
+func (s *Store) write(ctx context.Context, fn func() error) error {
+	return s.writeAs(ctx, writeKind(2), fn)
+}
+
+// writeAs is write for a write of the given kind (writeKind).
+func (s *Store) writeAs(ctx context.Context, kind uintptr, fn func() error) (err error) {
+	defer func() { s.noteWrite(ctx, kind, err) }()
 	if err := s.checkLedger(); err != nil {
 		return err
 	}
@@ -367,7 +372,7 @@ func (s *Store) write(ctx context.Context, fn func() error) (err error) {
 // exec runs one autocommit write statement.
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	var res sql.Result
-	err := s.write(ctx, func() error {
+	err := s.writeAs(ctx, writeKind(2), func() error {
 		var err error
 		res, err = s.db.ExecContext(ctx, query, args...)
 		return err
@@ -380,9 +385,10 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result
 // race to a concurrent writer.
 func (s *Store) inTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
 	const attempts = 8
+	kind := writeKind(2)
 	var err error
 	for i := 0; i < attempts; i++ {
-		err = s.write(ctx, func() error { return s.tryTx(ctx, fn) })
+		err = s.writeAs(ctx, kind, func() error { return s.tryTx(ctx, fn) })
 		if err == nil || !retryable(err) || ctx.Err() != nil {
 			break
 		}
