@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -27,8 +28,10 @@ import (
 )
 
 // TestE2E runs the real binary, built once here: killed between posting and
-// recording on each network, stopped by SIGTERM, its health check, and three
-// replicas on one PostgreSQL.
+// recording on each network (SQLite and PostgreSQL), stopped by SIGTERM or
+// SIGHUP (draining its post in flight) or by a second signal at once, its
+// health check, its ledger deleted under it, and three replicas on one
+// PostgreSQL.
 func TestE2E(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipped under -short: builds and runs reelpost processes")
@@ -39,15 +42,31 @@ func TestE2E(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 
-	for _, network := range []string{"x", "mastodon", "bluesky"} {
-		t.Run("sigkill-after-post/"+network, func(t *testing.T) {
-			t.Parallel()
-			testKillBetweenPostAndRecord(t, bin, network)
-		})
+	for _, ledger := range []string{"sqlite", "postgres"} {
+		for _, network := range []string{"x", "mastodon", "bluesky"} {
+			t.Run("sigkill-after-post/"+ledger+"/"+network, func(t *testing.T) {
+				t.Parallel()
+				testKillBetweenPostAndRecord(t, bin, ledger, network)
+			})
+		}
 	}
 	t.Run("sigterm-and-healthcheck", func(t *testing.T) {
 		t.Parallel()
 		testGracefulStopAndHealthcheck(t, bin)
+	})
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT} {
+		t.Run("drain-on-"+sig.String(), func(t *testing.T) {
+			t.Parallel()
+			testDrain(t, bin, sig)
+		})
+	}
+	t.Run("second-signal-exits-at-once", func(t *testing.T) {
+		t.Parallel()
+		testSecondSignal(t, bin)
+	})
+	t.Run("ledger-deleted", func(t *testing.T) {
+		t.Parallel()
+		testLedgerDeleted(t, bin)
 	})
 	t.Run("three-replicas-postgres", func(t *testing.T) {
 		t.Parallel()
@@ -120,13 +139,15 @@ func eventually(t *testing.T, d time.Duration, what string, cond func() bool) {
 }
 
 // gate sits between reelpost and a network's fake. Armed, it lets a post
-// through to the fake, then holds the answer back for good: the post
-// exists, reelpost never learns it, and is killed while waiting.
+// through to the fake, then holds the answer back until let go (or for
+// good): the post exists, and reelpost does not learn it meanwhile.
 type gate struct {
-	srv   *httptest.Server
-	mu    sync.Mutex
-	armed bool
-	held  int
+	srv    *httptest.Server
+	mu     sync.Mutex
+	armed  bool
+	held   int
+	letGo  chan struct{}
+	closed bool
 }
 
 func newGate(t *testing.T, target string, isPost func(*http.Request) bool) *gate {
@@ -134,7 +155,7 @@ func newGate(t *testing.T, target string, isPost func(*http.Request) bool) *gate
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &gate{}
+	g := &gate{letGo: make(chan struct{})}
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	g.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		g.mu.Lock()
@@ -149,7 +170,15 @@ func newGate(t *testing.T, target string, isPost func(*http.Request) bool) *gate
 		g.mu.Lock()
 		g.held++
 		g.mu.Unlock()
-		<-r.Context().Done() // ...and its answer never leaves
+		select {
+		case <-r.Context().Done(): // ...and its answer never leaves
+		case <-g.letGo: // ...and its answer leaves late
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+		}
 	}))
 	t.Cleanup(g.srv.Close)
 	return g
@@ -159,6 +188,16 @@ func (g *gate) arm(on bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.armed = on
+}
+
+// release lets the held answers go.
+func (g *gate) release() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.closed {
+		close(g.letGo)
+		g.closed = true
+	}
 }
 
 func (g *gate) heldPosts() int {
@@ -199,33 +238,19 @@ func feedInitialized(st *store.Store, url string) bool {
 
 // testKillBetweenPostAndRecord: reelpost posts a new review to network, the
 // network makes the post, and reelpost is killed with SIGKILL before it
-// hears back. A new process, once the dead one's lease has expired, settles
-// the delivery without a second post.
-func testKillBetweenPostAndRecord(t *testing.T, bin, network string) {
+// hears back. A new process settles the delivery without a second post, at
+// once: its lease is an hour, far beyond the test's deadlines, but the dead
+// process's lease lock (a file lock on SQLite, an advisory lock on
+// PostgreSQL) went with it. The time from the restart to the post recorded
+// is logged (go test -v): BENCHMARKS.md reads it from there.
+func testKillBetweenPostAndRecord(t *testing.T, bin, ledger, network string) {
 	w := newCLIWorld(t, testReviews(1, 1)...)
-	var g *gate
-	switch network {
-	case "x":
-		g = newGate(t, w.x.URL, func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/2/tweets" })
-		w.env["X_API_URL"] = g.srv.URL
-	case "mastodon":
-		g = newGate(t, w.m.URL, func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/api/v1/statuses" })
-		w.env["MASTODON_SERVER"] = g.srv.URL
-	case "bluesky":
-		g = newGate(t, w.b.URL(), func(r *http.Request) bool {
-			return r.URL.Path == "/xrpc/com.atproto.repo.createRecord"
-		})
-		w.env["BLUESKY_PDS_URL"] = g.srv.URL
+	if ledger == "postgres" {
+		w.env["DATABASE_URL"] = postgresLedger(t)
 	}
-	// This network's account only.
-	for k := range w.env {
-		if (strings.HasPrefix(k, "X_") || strings.HasPrefix(k, "MASTODON_") || strings.HasPrefix(k, "BLUESKY_")) &&
-			!strings.HasPrefix(k, strings.ToUpper(network)+"_") {
-			delete(w.env, k)
-		}
-	}
+	g := gateNetwork(t, w, network)
 	w.env["POLL_INTERVAL"] = "1s"
-	w.env["LEASE_DURATION"] = "3s"
+	w.env["LEASE_DURATION"] = "1h"
 	w.env["LOG_LEVEL"] = "info"
 	posts := func() int {
 		c := w.posts()
@@ -247,8 +272,12 @@ func testKillBetweenPostAndRecord(t *testing.T, bin, network string) {
 	}
 
 	g.arm(false)
+	restart := time.Now()
 	second := start(t, bin, w.env, "run")
-	eventually(t, 30*time.Second, "the delivery recorded as posted", func() bool { return ledgerCounts(t, st)[store.Posted] == 1 })
+	eventually(t, 30*time.Second, "the delivery recorded as posted, long before its lease of an hour expires",
+		func() bool { return ledgerCounts(t, st)[store.Posted] == 1 })
+	t.Logf("takeover: %s/%s: %d ms from the restart to the post recorded",
+		ledger, network, time.Since(restart).Milliseconds())
 	if err := second.stop(t, syscall.SIGTERM); err != nil {
 		t.Fatalf("SIGTERM: %v", err)
 	}
@@ -257,6 +286,140 @@ func testKillBetweenPostAndRecord(t *testing.T, bin, network string) {
 	}
 	if c := ledgerCounts(t, st); c[store.Posted] != 1 || c[store.Pending]+c[store.Posting]+c[store.Failed] != 0 {
 		t.Fatalf("ledger at the end = %v, want one posted delivery", c)
+	}
+}
+
+// gateNetwork puts a gate before network's fake and configures that
+// network's account only.
+func gateNetwork(t *testing.T, w *cliWorld, network string) *gate {
+	t.Helper()
+	var g *gate
+	switch network {
+	case "x":
+		g = newGate(t, w.x.URL, func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/2/tweets" })
+		w.env["X_API_URL"] = g.srv.URL
+	case "mastodon":
+		g = newGate(t, w.m.URL, func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/api/v1/statuses" })
+		w.env["MASTODON_SERVER"] = g.srv.URL
+	case "bluesky":
+		g = newGate(t, w.b.URL(), func(r *http.Request) bool {
+			return r.URL.Path == "/xrpc/com.atproto.repo.createRecord"
+		})
+		w.env["BLUESKY_PDS_URL"] = g.srv.URL
+	}
+	for k := range w.env {
+		if (strings.HasPrefix(k, "X_") || strings.HasPrefix(k, "MASTODON_") || strings.HasPrefix(k, "BLUESKY_")) &&
+			!strings.HasPrefix(k, strings.ToUpper(network)+"_") {
+			delete(w.env, k)
+		}
+	}
+	return g
+}
+
+// postInFlight starts reelpost on a world whose Mastodon account's post is
+// held at the gate, and returns once the post is made and its answer held:
+// a stop signal now finds a post in flight.
+func postInFlight(t *testing.T, bin string) (*cliWorld, *gate, *proc, *store.Store) {
+	t.Helper()
+	w := newCLIWorld(t, testReviews(1, 1)...)
+	g := gateNetwork(t, w, "mastodon")
+	w.env["POLL_INTERVAL"] = "1s"
+	w.env["LOG_LEVEL"] = "info"
+	p := start(t, bin, w.env, "run")
+	st := openLedger(t, w.env["DATABASE_URL"])
+	eventually(t, 20*time.Second, "the feed's first sight", func() bool { return feedInitialized(st, w.feed.URL()) })
+	g.arm(true)
+	w.feed.add(testReviews(2, 1)...)
+	eventually(t, 20*time.Second, "the post held at the gate", func() bool { return g.heldPosts() == 1 })
+	return w, g, p, st
+}
+
+// signalDrain sends sig to p and waits until reelpost says it is draining.
+func (p *proc) signalDrain(t *testing.T, sig os.Signal) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 20*time.Second, "the drain to begin", func() bool {
+		return strings.Contains(p.out.String(), "relay stopping: waiting for in-flight posts")
+	})
+}
+
+// testDrain: SIGTERM, SIGINT and SIGHUP alike stop the daemon gracefully: the
+// post in flight is let finish and recorded, and it exits 0 holding no lease.
+// (SIGHUP, unhandled before, killed it mid-post.)
+func testDrain(t *testing.T, bin string, sig syscall.Signal) {
+	w, g, p, st := postInFlight(t, bin)
+	p.signalDrain(t, sig)
+	g.release()
+	select {
+	case err := <-p.done:
+		p.done <- err
+		if err != nil {
+			t.Fatalf("%v: exit %v, want 0 after the drain", sig, err)
+		}
+	case <-time.After(45 * time.Second):
+		t.Fatalf("still running 45s after %v", sig)
+	}
+	if c := ledgerCounts(t, st); c[store.Posted] != 1 || c[store.Posting]+c[store.Pending] != 0 {
+		t.Fatalf("ledger after %v = %v: the post in flight was not recorded", sig, c)
+	}
+	if n := w.posts()[1]; n != 1 {
+		t.Fatalf("mastodon holds %d posts, want 1", n)
+	}
+}
+
+// testSecondSignal: a second SIGTERM during the drain (the post in flight
+// would hold it for SHUTDOWN_TIMEOUT) ends the process at once, with exit
+// code 130 and a line saying so.
+func testSecondSignal(t *testing.T, bin string) {
+	_, _, p, _ := postInFlight(t, bin)
+	p.signalDrain(t, syscall.SIGTERM)
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	select {
+	case err = <-p.done:
+		p.done <- err
+	case <-time.After(45 * time.Second):
+		t.Fatal("still running 45s after the second SIGTERM")
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitAborted {
+		t.Fatalf("after a second SIGTERM: %v, want exit code %d", err, exitAborted)
+	}
+	if out := p.out.String(); !strings.Contains(out, "terminated again while stopping: exiting now") {
+		t.Errorf("no line says why it exited at once:\n%s", out)
+	}
+}
+
+// testLedgerDeleted: the SQLite ledger deleted under the running daemon
+// stops it with an error naming the file and a non-zero exit, instead of
+// it recording into a file that no path names.
+func testLedgerDeleted(t *testing.T, bin string) {
+	w := newCLIWorld(t, testReviews(1, 1)...)
+	w.env["POLL_INTERVAL"] = "1s"
+	p := start(t, bin, w.env, "run")
+	path := w.env["DATABASE_URL"]
+	st := openLedger(t, path)
+	eventually(t, 20*time.Second, "the feed's first sight", func() bool { return feedInitialized(st, w.feed.URL()) })
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	select {
+	case err = <-p.done:
+		p.done <- err
+	case <-time.After(45 * time.Second):
+		t.Fatal("still running 45s after its ledger was deleted")
+	}
+	if err == nil {
+		t.Fatal("exit 0 after the ledger was deleted")
+	}
+	want := "reelpost: ledger " + path + " was deleted or replaced while running; stopping so nothing is written into an unlinked file"
+	if out := p.out.String(); !strings.Contains(out, want) {
+		t.Fatalf("output lacks %q:\n%s", want, out)
 	}
 }
 
@@ -296,23 +459,7 @@ func testGracefulStopAndHealthcheck(t *testing.T, bin string) {
 // testReplicas: three daemons share one PostgreSQL ledger; 50 new reviews
 // for 3 accounts make 150 posts, none twice, none lost.
 func testReplicas(t *testing.T, bin string) {
-	base := testutil.PostgresURL(t)
-	schema := fmt.Sprintf("e2e_%d_%d", time.Now().UnixNano(), rand.IntN(1000))
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	dsn := u.String()
-
+	dsn := postgresLedger(t)
 	w := newCLIWorld(t, testReviews(1, 1)...)
 	w.env["DATABASE_URL"] = dsn
 	w.env["POLL_INTERVAL"] = "1s"
@@ -360,6 +507,35 @@ func testReplicas(t *testing.T, bin string) {
 		owners[d.LeaseOwner] = true
 	}
 	t.Logf("posts made by %d replica(s): %v", len(owners), owners)
+}
+
+// postgresLedger returns the DSN of a fresh schema of the test PostgreSQL,
+// dropped after the test.
+func postgresLedger(t *testing.T) string {
+	t.Helper()
+	base := testutil.PostgresURL(t)
+	schema := fmt.Sprintf("e2e_%d_%d", time.Now().UnixNano(), rand.IntN(1000))
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
+	})
+	u, _ := url.Parse(base)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // freeAddr is a loopback address with a port nobody listens on now.
