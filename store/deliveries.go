@@ -91,18 +91,20 @@ func (s *Store) queryDeliveries(ctx context.Context, q interface {
 
 // due is the condition of a claimable delivery, with now as $1: pending and
 // due, or posting under a lease that expired (its owner hung, or died: a dead
-// owner's leases are expired at once, by claimable).
+// owner's leases are expired at once, by expireDead).
 const due = `((d.state = 'pending' AND d.next_attempt <= $1) OR (d.state = 'posting' AND d.lease_expires <= $1))`
 
 // claimable prepares a claim by owner: it refuses a SQLite ledger deleted or
-// replaced while running (nothing claimed could be recorded), takes owner's
-// lease lock before its first lease, and expires the leases of owners whose
-// process is gone (liveness.go), of accounts when set.
-func (s *Store) claimable(ctx context.Context, owner string, accounts []string) error {
+// replaced while running (nothing claimed could be recorded), and takes
+// owner's lease lock before its first lease (liveness.go).
+func (s *Store) claimable(ctx context.Context, owner string) error {
 	if err := s.checkLedger(); err != nil {
 		return err
 	}
-	return s.expireDead(ctx, owner, accounts)
+	if s.live == nil {
+		return nil
+	}
+	return s.holdOwner(ctx, owner)
 }
 
 // claimLock ends a claim's SELECT: on PostgreSQL it locks the rows chosen
@@ -129,17 +131,27 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 	if o.Limit <= 0 {
 		o.Limit = 10
 	}
-	if err := s.claimable(ctx, o.Owner, o.Accounts); err != nil {
+	if err := s.claimable(ctx, o.Owner); err != nil {
 		return nil, fmt.Errorf("claim deliveries for %s: %w", o.Owner, err)
 	}
 	lock := s.claimLock()
 	// A read first: an idle tick takes no write lock, so it never makes a
 	// CLI command on the same SQLite file wait. The transaction checks again.
-	var anyDue bool
-	in, inArgs := accountIn(o.Accounts, 2)
-	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries d WHERE `+due+in+`)`,
-		append([]any{s.ts(s.now())}, inArgs...)...).Scan(&anyDue); err != nil {
+	// It also asks whether another owner holds a lease, so that the owners'
+	// lease locks are looked at only then.
+	var anyDue, foreign bool
+	in, inArgs := accountIn(o.Accounts, 3)
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries d WHERE `+due+in+`),
+		EXISTS (SELECT 1 FROM deliveries d WHERE `+foreignLeases+in+`)`,
+		append([]any{s.ts(s.now()), o.Owner}, inArgs...)...).Scan(&anyDue, &foreign); err != nil {
 		return nil, fmt.Errorf("claim deliveries for %s: %w", o.Owner, err)
+	}
+	if foreign {
+		expired, err := s.expireDead(ctx, o.Owner, o.Accounts)
+		if err != nil {
+			return nil, fmt.Errorf("claim deliveries for %s: %w", o.Owner, err)
+		}
+		anyDue = anyDue || expired
 	}
 	if !anyDue {
 		return nil, nil
@@ -189,7 +201,10 @@ func (s *Store) ClaimIDs(ctx context.Context, o ClaimOptions, ids []int64) ([]De
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	if err := s.claimable(ctx, o.Owner, nil); err != nil {
+	if err := s.claimable(ctx, o.Owner); err != nil {
+		return nil, fmt.Errorf("claim deliveries %v for %s: %w", ids, o.Owner, err)
+	}
+	if _, err := s.expireDead(ctx, o.Owner, nil); err != nil {
 		return nil, fmt.Errorf("claim deliveries %v for %s: %w", ids, o.Owner, err)
 	}
 	lock := s.claimLock()

@@ -78,38 +78,39 @@ func newLiveness(s *Store) liveness {
 	return &fileLiveness{dir: path + ".owners", held: map[string]*os.File{}}
 }
 
+// foreignLeases is the condition, with now as $1 and the claimer as $2, of
+// a delivery under a lease that holds, of another owner: one to ask about.
+const foreignLeases = `d.state = 'posting' AND d.lease_expires > $1 AND d.lease_owner <> $2`
+
 // expireDead expires the leases held by dead owners other than me, before a
-// claim: the deliveries are then due as any expired lease is. accounts, when
-// set, limits the look to those accounts' deliveries.
-func (s *Store) expireDead(ctx context.Context, me string, accounts []string) error {
+// claim, and reports whether it expired any: those deliveries are then due
+// as any expired lease is. accounts, when set, limits the look to those
+// accounts' deliveries.
+func (s *Store) expireDead(ctx context.Context, me string, accounts []string) (bool, error) {
 	if s.live == nil {
-		return nil
-	}
-	if err := s.holdOwner(ctx, me); err != nil {
-		return err
+		return false, nil
 	}
 	in, inArgs := accountIn(accounts, 3)
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT d.lease_owner FROM deliveries d
-		WHERE d.state = 'posting' AND d.lease_expires > $1 AND d.lease_owner <> $2`+in,
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT d.lease_owner FROM deliveries d WHERE `+foreignLeases+in,
 		append([]any{s.ts(s.now()), me}, inArgs...)...)
 	if err != nil {
-		return fmt.Errorf("list lease owners: %w", err)
+		return false, fmt.Errorf("list lease owners: %w", err)
 	}
 	var owners []string
 	for rows.Next() {
 		var o string
 		if err := rows.Scan(&o); err != nil {
 			rows.Close()
-			return fmt.Errorf("list lease owners: %w", err)
+			return false, fmt.Errorf("list lease owners: %w", err)
 		}
 		owners = append(owners, o)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("list lease owners: %w", err)
+		return false, fmt.Errorf("list lease owners: %w", err)
 	}
 	if len(owners) == 0 {
-		return nil
+		return false, nil
 	}
 	return s.expireOwners(ctx, owners)
 }
@@ -133,7 +134,7 @@ func (s *Store) holdOwner(ctx context.Context, owner string) error {
 	if fresh {
 		// A process restarted under a fixed name: its predecessor's leases
 		// are a dead owner's, not this process's posts in flight.
-		if err := s.expireLeases(ctx, []string{owner}); err != nil {
+		if _, err := s.expireLeases(ctx, []string{owner}); err != nil {
 			return err
 		}
 	}
@@ -145,23 +146,24 @@ func (s *Store) holdOwner(ctx context.Context, owner string) error {
 	return nil
 }
 
-// expireOwners expires the leases of those of owners that are dead.
-func (s *Store) expireOwners(ctx context.Context, owners []string) error {
+// expireOwners expires the leases of those of owners that are dead, and
+// reports whether there were any.
+func (s *Store) expireOwners(ctx context.Context, owners []string) (bool, error) {
 	dead, release, err := s.live.gone(ctx, owners)
 	if err != nil {
-		return fmt.Errorf("check lease owners: %w", err)
+		return false, fmt.Errorf("check lease owners: %w", err)
 	}
 	if len(dead) == 0 {
 		release(false)
-		return nil
+		return false, nil
 	}
-	err = s.expireLeases(ctx, dead)
+	n, err := s.expireLeases(ctx, dead)
 	release(err == nil)
-	return err
+	return n > 0, err
 }
 
-// expireLeases expires the leases held by dead owners.
-func (s *Store) expireLeases(ctx context.Context, dead []string) error {
+// expireLeases expires the leases held by dead owners, and says how many.
+func (s *Store) expireLeases(ctx context.Context, dead []string) (int64, error) {
 	args := []any{s.ts(s.now())}
 	for _, o := range dead {
 		args = append(args, o)
@@ -169,13 +171,14 @@ func (s *Store) expireLeases(ctx context.Context, dead []string) error {
 	res, err := s.exec(ctx, `UPDATE deliveries SET lease_expires = $1
 		WHERE state = 'posting' AND lease_expires > $1 AND lease_owner IN (`+placeholders(2, len(dead))+`)`, args...)
 	if err != nil {
-		return fmt.Errorf("expire the leases of dead owners %v: %w", dead, err)
+		return 0, fmt.Errorf("expire the leases of dead owners %v: %w", dead, err)
 	}
-	if n, _ := res.RowsAffected(); n > 0 {
+	n, _ := res.RowsAffected()
+	if n > 0 {
 		s.log.Warn("leases of a dead process taken over: their posts are looked for before being made again",
 			"owners", strings.Join(dead, ","), "deliveries", n)
 	}
-	return nil
+	return n, nil
 }
 
 // sweepOwners removes what dead owners left behind (SQLite's lock files of
@@ -188,7 +191,8 @@ func (s *Store) sweepOwners(ctx context.Context) error {
 	if len(owners) == 0 {
 		return nil
 	}
-	return s.expireOwners(ctx, owners)
+	_, err := s.expireOwners(ctx, owners)
+	return err
 }
 
 // holdsLeases reports whether owner still holds a delivery's lease; true
@@ -433,7 +437,13 @@ type pgLiveness struct {
 	schema string
 	held   map[string]int64
 	closed bool
+	// checked is when the session was last known alive (real time).
+	checked time.Time
 }
+
+// pgSessionCheck is how often hold makes sure the locks' session is still
+// there: a second at most between a session's loss and the locks taken again.
+const pgSessionCheck = time.Second
 
 // pgOwnerKey is owner's advisory lock key: a 64-bit hash of the schema and
 // the owner, so that ledgers in two schemas of one database (tests, two
@@ -452,13 +462,15 @@ func (l *pgLiveness) hold(ctx context.Context, owner string) (bool, error) {
 	if l.closed {
 		return false, errClosed
 	}
-	if l.conn != nil {
+	if l.conn != nil && time.Since(l.checked) >= pgSessionCheck {
 		if err := l.conn.PingContext(ctx); err != nil {
 			// The session is gone, and with it our locks: other replicas
 			// may take our leases over from now on. Lock again before any
 			// further claim.
 			_ = l.conn.Close()
 			l.conn = nil
+		} else {
+			l.checked = time.Now()
 		}
 	}
 	if l.conn == nil {
@@ -470,7 +482,7 @@ func (l *pgLiveness) hold(ctx context.Context, owner string) (bool, error) {
 			conn.Close()
 			return false, err
 		}
-		l.conn = conn
+		l.conn, l.checked = conn, time.Now()
 		for o := range l.held {
 			if err := l.lock(ctx, o); err != nil {
 				_ = l.conn.Close()
