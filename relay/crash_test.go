@@ -37,9 +37,9 @@ func (c crashAfterPublish) Publish(ctx context.Context, p publisher.Post) (publi
 
 // TestCrashBetweenPostAndRecord: a process claims the deliveries of a new
 // review under a lease of an hour, makes the posts and dies before recording
-// them. Another process takes the deliveries over at once, without waiting
-// for the lease (the dead process's lease lock is free), with their outcome
-// unknown, and finds the posts (Mastodon: the account's statuses; Bluesky:
+// them. Another process takes the deliveries over without waiting for the
+// lease (the dead process's lease lock is free; store.DeadOwnerGrace after it
+// finds it so, for posts still landing), with their outcome unknown, and finds the posts (Mastodon: the account's statuses; Bluesky:
 // the record key) or has the network refuse the repeat (X: duplicate
 // content). A process that hangs instead keeps its deliveries until its
 // lease expires, and then they go the same way. Exactly one post per
@@ -118,8 +118,14 @@ func testCrashBetweenPostAndRecord(t *testing.T, l ledger, how string, gts bool)
 			t.Fatalf("ledger = %v: deliveries taken over from a live process while its lease held", s)
 		}
 		e.clk.Add(lease + time.Second)
+	} else {
+		// Found dead: taken over after the grace, not after the lease.
+		e.once(survivor)
+		if s := e.states(); s[store.Posting] != 3 {
+			t.Fatalf("ledger = %v: deliveries taken over within the grace", s)
+		}
+		e.clk.Add(store.DeadOwnerGrace)
 	}
-	// Died: the clock has not moved; the lease has an hour to run.
 	e.once(survivor)
 	e.wantPosts(1)
 	if s := e.states(); s[store.Posted] != 3 || s[store.Posting]+s[store.Pending] != 0 {

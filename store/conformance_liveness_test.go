@@ -26,11 +26,12 @@ func leasedByOther(t *testing.T, s *Store, clk *clock) (*Store, Delivery) {
 	return other, ds[0]
 }
 
-// TestADeadOwnersLeaseIsTakenOverAtOnce: a process dies holding a lease of
-// an hour; the next claim, with the clock not moved at all, takes the
-// delivery over, with its outcome unknown so that the post is looked for
-// before it is made again, by Claim and by ClaimIDs alike.
-func (su *suite) TestADeadOwnersLeaseIsTakenOverAtOnce(t *testing.T) {
+// TestADeadOwnersLeaseIsTakenOverInSeconds: a process dies holding a lease
+// of an hour; the next claims find it dead and, DeadOwnerGrace later (for a
+// post the dead process had sent to land), take the delivery over, with its
+// outcome unknown so that the post is looked for before it is made again,
+// by Claim and by ClaimIDs alike.
+func (su *suite) TestADeadOwnersLeaseIsTakenOverInSeconds(t *testing.T) {
 	for _, byID := range []bool{false, true} {
 		name := "Claim"
 		if byID {
@@ -45,17 +46,23 @@ func (su *suite) TestADeadOwnersLeaseIsTakenOverAtOnce(t *testing.T) {
 				t.Fatalf("close: %v", err)
 			}
 			o := ClaimOptions{Owner: "next", Lease: time.Hour}
-			var got []Delivery
-			if byID {
-				var err error
-				if got, err = s.ClaimIDs(context.Background(), o, []int64{d.ID}); err != nil {
+			claimNow := func() []Delivery {
+				if !byID {
+					return claim(t, s, o)
+				}
+				got, err := s.ClaimIDs(context.Background(), o, []int64{d.ID})
+				if err != nil {
 					t.Fatal(err)
 				}
-			} else {
-				got = claim(t, s, o)
+				return got
 			}
+			if got := claimNow(); len(got) != 0 {
+				t.Fatalf("claimed %v the moment its owner was found dead: a post it sent may still be landing", ids(got))
+			}
+			clk.Advance(DeadOwnerGrace)
+			got := claimNow()
 			if len(got) != 1 || got[0].ID != d.ID {
-				t.Fatalf("claimed %v after its owner died, want delivery %d at once", ids(got), d.ID)
+				t.Fatalf("claimed %v %s after its owner died, want delivery %d", ids(got), DeadOwnerGrace, d.ID)
 			}
 			if g := got[0]; !g.Unknown || g.LeaseOwner != "next" || g.Attempts != 2 || g.State != Posting {
 				t.Errorf("taken over as %+v, want posting for next, unknown, attempt 2", g)
@@ -108,7 +115,11 @@ func (su *suite) TestAnOwnerNameInUseByALiveProcessIsRefused(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if got := claim(t, twin, ClaimOptions{Owner: "twin", Lease: time.Hour, Limit: 5}); len(got) != 2 {
-		t.Fatalf("after the first twin died, the second claimed %v, want both deliveries", ids(got))
+	if got := claim(t, twin, ClaimOptions{Owner: "twin", Lease: time.Hour, Limit: 5}); len(got) != 1 || got[0].Unknown {
+		t.Fatalf("after the first twin died, the second claimed %+v, want the one free delivery", got)
+	}
+	clk.Advance(DeadOwnerGrace)
+	if got := claim(t, twin, ClaimOptions{Owner: "twin", Lease: time.Hour, Limit: 5}); len(got) != 1 || !got[0].Unknown {
+		t.Fatalf("the dead twin's delivery: claimed %+v, want it, unknown", got)
 	}
 }

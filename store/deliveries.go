@@ -91,7 +91,7 @@ func (s *Store) queryDeliveries(ctx context.Context, q interface {
 
 // due is the condition of a claimable delivery, with now as $1: pending and
 // due, or posting under a lease that expired (its owner hung, or died: a dead
-// owner's leases are expired at once, by expireDead).
+// owner's leases are cut short to DeadOwnerGrace, by expireDead).
 const due = `((d.state = 'pending' AND d.next_attempt <= $1) OR (d.state = 'posting' AND d.lease_expires <= $1))`
 
 // claimable prepares a claim by owner: it refuses a SQLite ledger deleted or
@@ -120,7 +120,7 @@ func (s *Store) claimLock() string {
 // Claim leases due deliveries to o.Owner until now+o.Lease and returns them,
 // item filled, by next attempt then ID. A delivery taken over from an expired
 // lease, or from an owner whose process is gone (its lease lock free: see
-// liveness.go), comes back with Unknown set (and keeps it until settled): the
+// liveness.go; DeadOwnerGrace after it is found gone), comes back with Unknown set (and keeps it until settled): the
 // earlier attempt may have posted. Claimed rows are locked while choosing them
 // (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the write lock of BEGIN
 // IMMEDIATE), so no delivery goes to two owners while a lease holds.
@@ -147,11 +147,9 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 		return nil, fmt.Errorf("claim deliveries for %s: %w", o.Owner, err)
 	}
 	if foreign {
-		expired, err := s.expireDead(ctx, o.Owner, o.Accounts)
-		if err != nil {
+		if err := s.expireDead(ctx, o.Owner, o.Accounts); err != nil {
 			return nil, fmt.Errorf("claim deliveries for %s: %w", o.Owner, err)
 		}
-		anyDue = anyDue || expired
 	}
 	if !anyDue {
 		return nil, nil
@@ -204,7 +202,7 @@ func (s *Store) ClaimIDs(ctx context.Context, o ClaimOptions, ids []int64) ([]De
 	if err := s.claimable(ctx, o.Owner); err != nil {
 		return nil, fmt.Errorf("claim deliveries %v for %s: %w", ids, o.Owner, err)
 	}
-	if _, err := s.expireDead(ctx, o.Owner, nil); err != nil {
+	if err := s.expireDead(ctx, o.Owner, nil); err != nil {
 		return nil, fmt.Errorf("claim deliveries %v for %s: %w", ids, o.Owner, err)
 	}
 	lock := s.claimLock()

@@ -133,14 +133,15 @@ func exists(path string) bool {
 func TestSQLiteLeaseLocksLeaveNothingBehind(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "ledger.db")
-	s, err := Open(context.Background(), path, Options{})
+	clk := newClock()
+	s, err := Open(context.Background(), path, Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	record(t, s, mainFeed, numbered(mainFeed, 2), []string{"x:main"})
 
-	idle := reopen(t, s, Options{})
+	idle := reopen(t, s, Options{Now: clk.Now})
 	claim(t, idle, ClaimOptions{Owner: "idle", Lease: time.Hour, Accounts: []string{"nobody"}})
 	if !exists(lockFile(path, "idle")) {
 		t.Fatal("a claiming process has no lock file")
@@ -152,7 +153,7 @@ func TestSQLiteLeaseLocksLeaveNothingBehind(t *testing.T) {
 		t.Error("a process that held no lease left its lock file at Close")
 	}
 
-	dead := reopen(t, s, Options{})
+	dead := reopen(t, s, Options{Now: clk.Now})
 	claim(t, dead, ClaimOptions{Owner: "dead", Lease: time.Hour, Limit: 1})
 	if err := dead.Close(); err != nil {
 		t.Fatal(err)
@@ -166,7 +167,9 @@ func TestSQLiteLeaseLocksLeaveNothingBehind(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	next := reopen(t, s, Options{})
+	next := reopen(t, s, Options{Now: clk.Now})
+	claim(t, next, ClaimOptions{Owner: "next", Lease: time.Hour, Limit: 1, Accounts: []string{"nobody"}})
+	clk.Advance(DeadOwnerGrace)
 	if got := claim(t, next, ClaimOptions{Owner: "next", Lease: time.Hour, Limit: 1}); len(got) != 1 || !got[0].Unknown {
 		t.Fatalf("claimed %+v, want the dead owner's delivery, unknown", got)
 	}

@@ -20,9 +20,10 @@ import (
 // back for the whole lease (two minutes by default), so every owner also
 // holds a lock that the operating system or the database lets go of when
 // its process dies: a claimer that finds a delivery leased by an owner whose
-// lock is free knows that the owner is gone, and expires its leases at once.
-// The deliveries are then claimed as any expired lease is, with Unknown set,
-// so that the next attempt looks for the post before making it.
+// lock is free knows that the owner is gone, and cuts its leases short, to
+// expire DeadOwnerGrace later. The deliveries are then claimed as any expired
+// lease is, with Unknown set, so that the next attempt looks for the post
+// before making it.
 //
 // An owner takes its lock in Claim and ClaimIDs, before its first lease, so
 // every lease of an owner with no lock is either a dead owner's or one of a
@@ -82,35 +83,35 @@ func newLiveness(s *Store) liveness {
 // a delivery under a lease that holds, of another owner: one to ask about.
 const foreignLeases = `d.state = 'posting' AND d.lease_expires > $1 AND d.lease_owner <> $2`
 
-// expireDead expires the leases held by dead owners other than me, before a
-// claim, and reports whether it expired any: those deliveries are then due
-// as any expired lease is. accounts, when set, limits the look to those
+// expireDead cuts short the leases held by dead owners other than me,
+// before a claim: those deliveries are then due DeadOwnerGrace later, as
+// any expired lease is. accounts, when set, limits the look to those
 // accounts' deliveries.
-func (s *Store) expireDead(ctx context.Context, me string, accounts []string) (bool, error) {
+func (s *Store) expireDead(ctx context.Context, me string, accounts []string) error {
 	if s.live == nil {
-		return false, nil
+		return nil
 	}
 	in, inArgs := accountIn(accounts, 3)
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT d.lease_owner FROM deliveries d WHERE `+foreignLeases+in,
 		append([]any{s.ts(s.now()), me}, inArgs...)...)
 	if err != nil {
-		return false, fmt.Errorf("list lease owners: %w", err)
+		return fmt.Errorf("list lease owners: %w", err)
 	}
 	var owners []string
 	for rows.Next() {
 		var o string
 		if err := rows.Scan(&o); err != nil {
 			rows.Close()
-			return false, fmt.Errorf("list lease owners: %w", err)
+			return fmt.Errorf("list lease owners: %w", err)
 		}
 		owners = append(owners, o)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return false, fmt.Errorf("list lease owners: %w", err)
+		return fmt.Errorf("list lease owners: %w", err)
 	}
 	if len(owners) == 0 {
-		return false, nil
+		return nil
 	}
 	return s.expireOwners(ctx, owners)
 }
@@ -146,25 +147,31 @@ func (s *Store) holdOwner(ctx context.Context, owner string) error {
 	return nil
 }
 
-// expireOwners expires the leases of those of owners that are dead, and
-// reports whether there were any.
-func (s *Store) expireOwners(ctx context.Context, owners []string) (bool, error) {
+// expireOwners cuts short the leases of those of owners that are dead.
+func (s *Store) expireOwners(ctx context.Context, owners []string) error {
 	dead, release, err := s.live.gone(ctx, owners)
 	if err != nil {
-		return false, fmt.Errorf("check lease owners: %w", err)
+		return fmt.Errorf("check lease owners: %w", err)
 	}
 	if len(dead) == 0 {
 		release(false)
-		return false, nil
+		return nil
 	}
-	n, err := s.expireLeases(ctx, dead)
+	_, err = s.expireLeases(ctx, dead)
 	release(err == nil)
-	return n > 0, err
+	return err
 }
 
-// expireLeases expires the leases held by dead owners, and says how many.
+// DeadOwnerGrace is how long after a lease owner is found dead its leases
+// still hold. A request the dead process sent just before it died may still
+// be on its way through the network's servers: the post it makes must exist
+// by the time the next attempt looks for it, or be refused as a duplicate.
+const DeadOwnerGrace = 3 * time.Second
+
+// expireLeases makes the leases held by dead owners expire DeadOwnerGrace
+// from now (none later), and says how many it shortened.
 func (s *Store) expireLeases(ctx context.Context, dead []string) (int64, error) {
-	args := []any{s.ts(s.now())}
+	args := []any{s.ts(s.now().Add(DeadOwnerGrace))}
 	for _, o := range dead {
 		args = append(args, o)
 	}
@@ -175,8 +182,8 @@ func (s *Store) expireLeases(ctx context.Context, dead []string) (int64, error) 
 	}
 	n, _ := res.RowsAffected()
 	if n > 0 {
-		s.log.Warn("leases of a dead process taken over: their posts are looked for before being made again",
-			"owners", strings.Join(dead, ","), "deliveries", n)
+		s.log.Warn("a process died holding leases: its deliveries are taken over shortly, and their posts looked for before being made again",
+			"owners", strings.Join(dead, ","), "deliveries", n, "in", DeadOwnerGrace.String())
 	}
 	return n, nil
 }
@@ -191,8 +198,7 @@ func (s *Store) sweepOwners(ctx context.Context) error {
 	if len(owners) == 0 {
 		return nil
 	}
-	_, err := s.expireOwners(ctx, owners)
-	return err
+	return s.expireOwners(ctx, owners)
 }
 
 // holdsLeases reports whether owner still holds a delivery's lease; true

@@ -238,10 +238,11 @@ func feedInitialized(st *store.Store, url string) bool {
 
 // testKillBetweenPostAndRecord: reelpost posts a new review to network, the
 // network makes the post, and reelpost is killed with SIGKILL before it
-// hears back. A new process settles the delivery without a second post, at
-// once: its lease is an hour, far beyond the test's deadlines, but the dead
-// process's lease lock (a file lock on SQLite, an advisory lock on
-// PostgreSQL) went with it. The time from the restart to the post recorded
+// hears back. A new process settles the delivery without a second post,
+// within seconds (store.DeadOwnerGrace after it finds the owner dead): its
+// lease is an hour, far beyond the test's deadlines, but the dead process's
+// lease lock (a file lock on SQLite, an advisory lock on PostgreSQL) went
+// with it. The time from the restart to the post recorded
 // is logged (go test -v): BENCHMARKS.md reads it from there.
 func testKillBetweenPostAndRecord(t *testing.T, bin, ledger, network string) {
 	w := newCLIWorld(t, testReviews(1, 1)...)
