@@ -182,3 +182,37 @@ func TestSQLiteLeaseLocksLeaveNothingBehind(t *testing.T) {
 		t.Error("the live owner's lock file was removed")
 	}
 }
+
+// TestSQLiteWithoutLockFilesLeasesRunOut: where no lock file can be made
+// beside the ledger, a process still claims (with a warning), and its
+// deliveries, should it die, wait for their lease as before: nobody can
+// tell it is dead, so nobody takes them early.
+func TestSQLiteWithoutLockFilesLeasesRunOut(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	if err := os.WriteFile(path+".owners", []byte("not a directory"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clk := newClock()
+	s, err := Open(context.Background(), path, Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	record(t, s, mainFeed, numbered(mainFeed, 1), []string{"x:main"})
+	dead := reopen(t, s, Options{Now: clk.Now})
+	if got := claim(t, dead, ClaimOptions{Owner: "dead", Lease: time.Minute}); len(got) != 1 {
+		t.Fatalf("claimed %v without a lock file, want the delivery", ids(got))
+	}
+	if err := dead.Close(); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(DeadOwnerGrace)
+	if got := claim(t, s, ClaimOptions{Owner: "next", Lease: time.Minute}); len(got) != 0 {
+		t.Fatalf("claimed %v from an owner nobody can tell dead or alive, before its lease expired", ids(got))
+	}
+	clk.Advance(time.Minute)
+	if got := claim(t, s, ClaimOptions{Owner: "next", Lease: time.Minute}); len(got) != 1 || !got[0].Unknown {
+		t.Fatalf("after the lease: claimed %+v, want the delivery, unknown", got)
+	}
+}

@@ -51,7 +51,8 @@ type liveness interface {
 	// once their leases are expired in the ledger, false if that failed.
 	gone(ctx context.Context, owners []string) (dead []string, release func(expired bool), err error)
 	// known lists the owners that have left a lock behind, dead or alive
-	// (SQLite's lock files), for the sweep at Open; nil on PostgreSQL.
+	// (SQLite's lock files), for the sweep at a Store's first hold; nil on
+	// PostgreSQL.
 	known() []string
 	// close releases this Store's locks; keep says, for each owner held,
 	// whether it still holds leases (its lock file stays, for a claimer to
@@ -213,10 +214,14 @@ func (s *Store) holdsLeases(owner string) bool {
 // fileLiveness is SQLite's liveness: a file per owner in dir, locked while
 // the owner lives.
 type fileLiveness struct {
-	dir    string
-	mu     sync.Mutex
-	held   map[string]*os.File
-	closed bool
+	dir  string
+	mu   sync.Mutex
+	held map[string]*os.File
+	// without are the owners for which no file could be made: they go on
+	// without a lock (and may hold leases), never retried, so that a later
+	// lock could not take their own leases for a dead predecessor's.
+	without map[string]error
+	closed  bool
 }
 
 // errClosed: the Store was closed; its process is as good as dead.
@@ -243,9 +248,17 @@ func (l *fileLiveness) hold(_ context.Context, owner string) (bool, error) {
 	if _, ok := l.held[owner]; ok {
 		return false, nil
 	}
+	if err, ok := l.without[owner]; ok {
+		return false, err
+	}
 	err := l.lock(owner)
 	if err != nil && !errors.Is(err, errOwnerInUse) {
-		return false, fmt.Errorf("%w: %w", errLivenessUnavailable, err)
+		err = fmt.Errorf("%w: %w", errLivenessUnavailable, err)
+		if l.without == nil {
+			l.without = map[string]error{}
+		}
+		l.without[owner] = err
+		return false, err
 	}
 	return err == nil, err
 }

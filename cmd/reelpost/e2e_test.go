@@ -64,6 +64,10 @@ func TestE2E(t *testing.T) {
 		t.Parallel()
 		testSecondSignal(t, bin)
 	})
+	t.Run("sighup-ignored-under-nohup", func(t *testing.T) {
+		t.Parallel()
+		testSighupIgnoredUnderNohup(t, bin)
+	})
 	t.Run("ledger-deleted", func(t *testing.T) {
 		t.Parallel()
 		testLedgerDeleted(t, bin)
@@ -322,16 +326,16 @@ func gateNetwork(t *testing.T, w *cliWorld, network string) *gate {
 	return g
 }
 
-// postInFlight starts reelpost on a world whose Mastodon account's post is
-// held at the gate, and returns once the post is made and its answer held:
-// a stop signal now finds a post in flight.
-func postInFlight(t *testing.T, bin string) (*cliWorld, *gate, *proc, *store.Store) {
+// postInFlight starts command (reelpost run) on a world whose Mastodon
+// account's post is held at the gate, and returns once the post is made and
+// its answer held: a stop signal now finds a post in flight.
+func postInFlight(t *testing.T, command ...string) (*cliWorld, *gate, *proc, *store.Store) {
 	t.Helper()
 	w := newCLIWorld(t, testReviews(1, 1)...)
 	g := gateNetwork(t, w, "mastodon")
 	w.env["POLL_INTERVAL"] = "1s"
 	w.env["LOG_LEVEL"] = "info"
-	p := start(t, bin, w.env, "run")
+	p := start(t, command[0], w.env, command[1:]...)
 	st := openLedger(t, w.env["DATABASE_URL"])
 	eventually(t, 20*time.Second, "the feed's first sight", func() bool { return feedInitialized(st, w.feed.URL()) })
 	g.arm(true)
@@ -355,7 +359,7 @@ func (p *proc) signalDrain(t *testing.T, sig os.Signal) {
 // post in flight is let finish and recorded, and it exits 0 holding no lease.
 // (SIGHUP, unhandled before, killed it mid-post.)
 func testDrain(t *testing.T, bin string, sig syscall.Signal) {
-	w, g, p, st := postInFlight(t, bin)
+	w, g, p, st := postInFlight(t, bin, "run")
 	p.signalDrain(t, sig)
 	g.release()
 	select {
@@ -376,10 +380,10 @@ func testDrain(t *testing.T, bin string, sig syscall.Signal) {
 }
 
 // testSecondSignal: a second SIGTERM during the drain (the post in flight
-// would hold it for SHUTDOWN_TIMEOUT) ends the process at once, with exit
+// would hold it for the shutdown timeout, 30 s) ends the process at once, with exit
 // code 130 and a line saying so.
 func testSecondSignal(t *testing.T, bin string) {
-	_, _, p, _ := postInFlight(t, bin)
+	_, _, p, _ := postInFlight(t, bin, "run")
 	p.signalDrain(t, syscall.SIGTERM)
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -395,8 +399,33 @@ func testSecondSignal(t *testing.T, bin string) {
 	if !errors.As(err, &ee) || ee.ExitCode() != exitAborted {
 		t.Fatalf("after a second SIGTERM: %v, want exit code %d", err, exitAborted)
 	}
-	if out := p.out.String(); !strings.Contains(out, "terminated again while stopping: exiting now") {
+	if out := p.out.String(); !strings.Contains(out, "terminated while stopping: exiting at once") {
 		t.Errorf("no line says why it exited at once:\n%s", out)
+	}
+}
+
+// testSighupIgnoredUnderNohup: started with SIGHUP ignored (nohup, or a
+// shell's trap), reelpost leaves it ignored: a hangup neither stops it nor
+// counts as a first stop signal, so the SIGTERM after it drains as usual
+// (where a handled SIGHUP would make it the second signal: exit 130).
+func testSighupIgnoredUnderNohup(t *testing.T, bin string) {
+	_, g, p, st := postInFlight(t, "/bin/sh", "-c", "trap '' HUP; exec "+bin+" run")
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	p.signalDrain(t, syscall.SIGTERM)
+	g.release()
+	select {
+	case err := <-p.done:
+		p.done <- err
+		if err != nil {
+			t.Fatalf("SIGHUP (ignored), then SIGTERM: exit %v, want 0 after the drain", err)
+		}
+	case <-time.After(45 * time.Second):
+		t.Fatal("still running 45s after SIGTERM")
+	}
+	if c := ledgerCounts(t, st); c[store.Posted] != 1 {
+		t.Fatalf("ledger = %v, want the post in flight recorded", c)
 	}
 }
 
