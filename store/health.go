@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 )
@@ -51,16 +50,6 @@ type health struct {
 	opened os.FileInfo
 	gone   error
 	done   chan struct{}
-}
-
-// sqliteFile returns the file a SQLite DSN names, false for an in-memory
-// database.
-func sqliteFile(dsn string) (string, bool) {
-	p, query, _ := strings.Cut(sqlitePath(dsn), "?")
-	if p == "" || p == ":memory:" || strings.Contains(query, "mode=memory") {
-		return "", false
-	}
-	return p, true
 }
 
 // createLedgerFile creates a SQLite ledger file that does not exist yet,

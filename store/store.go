@@ -87,9 +87,9 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	default:
 		s.dialect = DialectSQLite
 		if path, ok := sqliteFile(dsn); ok {
-			if err := createLedgerFile(path); err != nil {
-				return nil, fmt.Errorf("create ledger %s: %w", path, err)
-			}
+			// Where the file cannot be made, SQLite cannot make it either:
+			// its open fails next, and explainOpen says why.
+			_ = createLedgerFile(path)
 		}
 		s.db, err = sql.Open("sqlite", sqliteDSN(dsn))
 		if err != nil {
