@@ -22,9 +22,37 @@ const (
 	retryCap  = time.Hour
 	// claimBatch is how many deliveries one Claim takes.
 	claimBatch = 16
-	// publishTimeout bounds one attempt, lookups included, whatever the
-	// publisher's own client allows.
+	// publishTimeout bounds every exchange with a network: one attempt,
+	// lookups included, and a dry run's rendering (which reads the
+	// network's rules), whatever the publisher's own client allows.
 	publishTimeout = 2 * time.Minute
+	// ledgerTimeout bounds a ledger write made on a context of its own,
+	// because it must happen even when the work's context is done: an
+	// attempt's outcome (the post is made), a poll's feed state, the release
+	// of leases at shutdown.
+	ledgerTimeout = 15 * time.Second
+)
+
+// stage says where an attempt's error came from.
+type stage int
+
+const (
+	// beforePublish: reading rules, looking for an earlier post; nothing
+	// was sent.
+	beforePublish stage = iota
+	// fromPublish: the post itself, which may have reached the network.
+	fromPublish
+)
+
+// sent is what is known of an earlier post when an attempt is put back.
+type sent int
+
+const (
+	// notSent: no attempt reached the network.
+	notSent sent = iota
+	// maybeSent: an attempt may have posted (a timeout after sending, an
+	// expired lease): the next attempt looks for the post first.
+	maybeSent
 )
 
 // deliverLoop delivers due deliveries whenever woken (new items) and on
@@ -139,7 +167,7 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 		// Another replica's account, or one removed from the configuration:
 		// leave it for a process that has it, and look again in a while.
 		log.Warn("delivery for an account not configured here: left pending")
-		r.retry(ctx, log, d, r.now().Add(jitter(retryCap)), "account not configured in "+r.o.Owner, d.Unknown, true)
+		r.postpone(ctx, log, d, r.now().Add(jitter(retryCap)), "account not configured in "+r.o.Owner, sentOf(d))
 		return nil
 	}
 	network := string(p.Network())
@@ -152,7 +180,7 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 	defer cancel()
 	rules, err := p.Rules(actx)
 	if err != nil {
-		return r.outcome(ctx, log, d, network, publisher.Receipt{}, fmt.Errorf("rules of %s: %w", d.Account, err), false)
+		return r.outcome(ctx, log, d, network, publisher.Receipt{}, fmt.Errorf("rules of %s: %w", d.Account, err), beforePublish)
 	}
 	post, err := r.o.Renderer.Render(rules, rv, publisher.RenderOptions{Repost: d.Seq > 0, Lang: r.o.Language})
 	if err != nil {
@@ -188,11 +216,11 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 		if err != nil {
 			// Nothing was sent; the delivery stays unknown until a lookup or
 			// a post settles it.
-			return r.outcome(ctx, log, d, network, publisher.Receipt{}, fmt.Errorf("look for earlier post: %w", err), false)
+			return r.outcome(ctx, log, d, network, publisher.Receipt{}, fmt.Errorf("look for earlier post: %w", err), beforePublish)
 		}
 		if found {
 			log.Info("earlier post found", "post_id", rc.ID, "post_url", rc.URL)
-			return r.outcome(ctx, log, d, network, rc, nil, false)
+			return r.outcome(ctx, log, d, network, rc, nil, beforePublish)
 		}
 	}
 
@@ -207,7 +235,7 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 		log.Warn("lease lost while posting: left to its new owner", "error", err)
 		return nil
 	}
-	return r.outcome(ctx, log, d, network, rc, err, true)
+	return r.outcome(ctx, log, d, network, rc, err, fromPublish)
 }
 
 // keepLease extends d's lease every third of the lease until stopped (stop
@@ -239,11 +267,18 @@ func (r *Relay) keepLease(ctx context.Context, cancel context.CancelCauseFunc, d
 	return func() { once.Do(func() { close(done); wg.Wait() }) }
 }
 
-// outcome records the result of an attempt. published says that err came
-// from Publish: a failure that may have reached the network (a timeout
-// after sending) is recorded as unknown, so that the next attempt looks for
-// the post first.
-func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery, network string, rc publisher.Receipt, err error, published bool) *DeliveryFailure {
+// sentOf is what d itself says of an earlier post.
+func sentOf(d store.Delivery) sent {
+	if d.Unknown {
+		return maybeSent
+	}
+	return notSent
+}
+
+// outcome records the result of an attempt. A failure from Publish that
+// may have reached the network (a timeout after sending) is recorded as
+// unknown, so that the next attempt looks for the post first.
+func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery, network string, rc publisher.Receipt, err error, from stage) *DeliveryFailure {
 	if err == nil {
 		r.posted(ctx, log, d, network, rc)
 		return nil
@@ -252,7 +287,10 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 	errors.As(err, &pe)
 	// An error that is not a classified *publisher.Error (our own deadline,
 	// say) may have come after the request left.
-	unknown := d.Unknown || published && (pe == nil || pe.Sent)
+	was := sentOf(d)
+	if from == fromPublish && (pe == nil || pe.Sent) {
+		was = maybeSent
+	}
 	switch publisher.KindOf(err) {
 	case publisher.Duplicate:
 		if d.Seq > 0 && !d.Unknown && d.Attempts <= 1 {
@@ -281,27 +319,27 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 		if now := r.now(); !next.After(now) {
 			next = now.Add(retryDelay(d.Attempts))
 		}
-		r.retry(ctx, log, d, next, err.Error(), unknown, true)
+		r.postpone(ctx, log, d, next, err.Error(), was)
 		r.metrics.deliveries.WithLabelValues(network, "rate_limited").Inc()
 		return nil
 	default: // Transient
 		if d.Attempts >= r.o.MaxAttempts {
 			return r.fail(ctx, log, d, network, fmt.Sprintf("%d attempts (MAX_ATTEMPTS), last: %v", d.Attempts, err))
 		}
-		r.retry(ctx, log, d, r.now().Add(retryDelay(d.Attempts)), err.Error(), unknown, false)
+		r.retry(ctx, log, d, r.now().Add(retryDelay(d.Attempts)), err.Error(), was)
 		r.metrics.deliveries.WithLabelValues(network, "retry").Inc()
 		return nil
 	}
 }
 
-// recordCtx is for writing an outcome to the ledger: the post is made, so
-// the record must be attempted even when the attempt's context is done.
-func recordCtx(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+// ledgerCtx is a context for a ledger write that must happen even when ctx
+// is done (an outcome: the post is made), bounded by ledgerTimeout.
+func ledgerCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), ledgerTimeout)
 }
 
 func (r *Relay) posted(ctx context.Context, log *slog.Logger, d store.Delivery, network string, rc publisher.Receipt) {
-	rctx, cancel := recordCtx(ctx)
+	rctx, cancel := ledgerCtx(ctx)
 	defer cancel()
 	if err := r.o.Store.MarkPosted(rctx, d.ID, r.o.Owner, rc.ID, rc.URL); err != nil {
 		// The post exists; the lease will expire and the next claim finds it
@@ -322,31 +360,41 @@ func (r *Relay) posted(ctx context.Context, log *slog.Logger, d store.Delivery, 
 	log.Info("posted", "post_id", rc.ID, "post_url", rc.URL)
 }
 
-// retry returns d to pending, due at next, after an attempt that failed
-// (it counts toward MaxAttempts) or, with wait, one the network asked to
-// postpone (a rate limit: store.MarkWait gives the attempt back).
-func (r *Relay) retry(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, unknown, wait bool) {
-	rctx, cancel := recordCtx(ctx)
+// retry returns d to pending, due at next, after an attempt that failed:
+// the attempt counts toward MaxAttempts. was says whether a post may exist.
+func (r *Relay) retry(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, was sent) {
+	rctx, cancel := ledgerCtx(ctx)
 	defer cancel()
 	var err error
-	switch {
-	case wait:
-		err = r.o.Store.MarkWait(rctx, d.ID, r.o.Owner, next, reason, unknown)
-	case unknown:
+	if was == maybeSent {
 		err = r.o.Store.MarkUnknown(rctx, d.ID, r.o.Owner, next, reason)
-	default:
+	} else {
 		err = r.o.Store.MarkRetry(rctx, d.ID, r.o.Owner, next, reason)
 	}
 	if err != nil {
 		log.Error("record retry", "error", err)
 		return
 	}
-	log.Warn("post attempt put back: will retry", "next_attempt", next, "outcome_unknown", unknown,
-		"attempt_spent", !wait, "error", reason)
+	log.Warn("post attempt put back: will retry", "next_attempt", next, "outcome_unknown", was == maybeSent,
+		"attempt_spent", true, "error", reason)
+}
+
+// postpone returns d to pending, due at next, and gives its attempt back:
+// the network asked to wait (a rate limit), or the account is not here, and
+// neither is a failure (store.MarkWait).
+func (r *Relay) postpone(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, was sent) {
+	rctx, cancel := ledgerCtx(ctx)
+	defer cancel()
+	if err := r.o.Store.MarkWait(rctx, d.ID, r.o.Owner, next, reason, was == maybeSent); err != nil {
+		log.Error("record wait", "error", err)
+		return
+	}
+	log.Warn("post attempt put back: will retry", "next_attempt", next, "outcome_unknown", was == maybeSent,
+		"attempt_spent", false, "error", reason)
 }
 
 func (r *Relay) fail(ctx context.Context, log *slog.Logger, d store.Delivery, network, reason string) *DeliveryFailure {
-	rctx, cancel := recordCtx(ctx)
+	rctx, cancel := ledgerCtx(ctx)
 	defer cancel()
 	if err := r.o.Store.MarkFailed(rctx, d.ID, r.o.Owner, reason); err != nil {
 		log.Error("record failure", "reason", reason, "error", err)

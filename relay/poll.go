@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -26,7 +25,7 @@ const (
 	retryAfterCap  = 24 * time.Hour
 )
 
-// pollResult is what one poll of one feed came to.
+// pollResult is what the scheduler needs of one poll of one feed.
 type pollResult struct {
 	next time.Time
 	// due is set when deliveries due now were recorded.
@@ -56,6 +55,13 @@ func (r *Relay) pollLoop(ctx context.Context) {
 				// Not later than this process's interval, which may be
 				// shorter than the one that set the time.
 				at = minTime(at, now.Add(jitter(r.o.PollInterval)))
+				if !at.After(now) && now.Sub(st.LastPoll) < quietSave {
+					// The ledger keeps a quiet feed's poll times only now and
+					// then (see quietSave): it may have been polled a moment
+					// ago. A time somewhere in the next interval keeps a
+					// restart (a crash loop) from polling every feed at once.
+					at = now.Add(rand.N(r.o.PollInterval))
+				}
 			}
 			if at.After(now) {
 				next[st.URL] = at
@@ -173,15 +179,55 @@ func (r *Relay) pollAll(ctx context.Context) []FeedFailure {
 	return fails
 }
 
+// pollOutcome is what one poll of one feed came to; its String is the
+// result label of the polls metric.
+type pollOutcome int
+
+const (
+	pollFailed pollOutcome = iota
+	// notModified: the server answered 304 to the conditional GET.
+	notModified
+	// sameBody: the server sent the bytes parsed last time.
+	sameBody
+	// nothingDue: parsed and recorded; nothing due to post now.
+	nothingDue
+	// newDue: deliveries due now were recorded.
+	newDue
+)
+
+func (o pollOutcome) String() string {
+	switch o {
+	case notModified:
+		return "not_modified"
+	case sameBody:
+		return "unchanged"
+	case nothingDue:
+		return "seen"
+	case newDue:
+		return "new"
+	}
+	return "error"
+}
+
+// quietSave is how stale the ledger's record of a quiet feed's polls may
+// get: a poll that changes nothing but the poll times (a 304, the same
+// bytes) writes them only once they are this old. What a restart needs
+// (validators, body hash, errors and backoff, first sight) is written
+// whenever it changes; the poll times serve status, which is at most this
+// late, and the restart schedule (see pollLoop). Below feedBackoffCap, so
+// that a first error after quiet polls is judged against a recent success.
+const quietSave = 30 * time.Minute
+
 // pollFeed fetches one feed, records what is new and saves the feed's state.
 // Errors are logged, counted and stored with the feed, and set the backoff.
 func (r *Relay) pollFeed(ctx context.Context, url string) pollResult {
-	st, _, err := r.o.Store.Feed(ctx, url)
+	saved, found, err := r.o.Store.Feed(ctx, url)
 	if err != nil {
 		// The ledger is unreachable: try again at the next interval.
 		r.log.Error("read feed state", "feed_url", url, "error", err)
 		return pollResult{next: r.now().Add(jitter(r.o.PollInterval)), err: err}
 	}
+	st := saved
 	st.URL = url
 
 	fctx, cancel := context.WithTimeout(ctx, r.o.FetchTimeout)
@@ -194,14 +240,14 @@ func (r *Relay) pollFeed(ctx context.Context, url string) pollResult {
 			// Shutting down: not the feed's fault, record nothing.
 			return pollResult{next: now, err: ctx.Err()}
 		}
-		r.metrics.polls.WithLabelValues("error").Inc()
+		r.metrics.polls.WithLabelValues(pollFailed.String()).Inc()
 		r.metrics.fetchErrors.Inc()
 		st.ConsecutiveErrors++
 		st.LastError = err.Error()
 		st.NextPoll = now.Add(r.feedBackoff(st.ConsecutiveErrors, err, now))
 		r.reportFeedError(st, err)
 	} else {
-		r.metrics.polls.WithLabelValues(res).Inc()
+		r.metrics.polls.WithLabelValues(res.String()).Inc()
 		if st.ConsecutiveErrors > 0 {
 			r.log.Info("feed recovered", "feed_url", url, "consecutive_errors", st.ConsecutiveErrors)
 		}
@@ -211,29 +257,45 @@ func (r *Relay) pollFeed(ctx context.Context, url string) pollResult {
 		st.NextPoll = now.Add(jitter(r.o.PollInterval))
 		r.clearFailing(url)
 	}
-	sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer scancel()
-	if serr := r.o.Store.SaveFeed(sctx, st); serr != nil {
-		r.log.Error("save feed state", "feed_url", url, "error", serr)
-		if err == nil {
-			err = serr
+	if !found || mustSave(saved, st, now) {
+		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), ledgerTimeout)
+		defer scancel()
+		if serr := r.o.Store.SaveFeed(sctx, st); serr != nil {
+			r.log.Error("save feed state", "feed_url", url, "error", serr)
+			if err == nil {
+				err = serr
+			}
 		}
 	}
-	return pollResult{next: st.NextPoll, due: res == "new", err: err}
+	return pollResult{next: st.NextPoll, due: res == newDue, err: err}
+}
+
+// mustSave reports whether a poll's state st must be written over saved,
+// what the ledger holds: unless the poll was a quiet success (nothing but
+// the poll times changed, of an initialized feed without errors), and the
+// ledger's poll times are younger than quietSave.
+func mustSave(saved, st store.FeedState, now time.Time) bool {
+	a, b := saved, st
+	a.URL, a.LastPoll, a.LastSuccess, a.NextPoll = "", time.Time{}, time.Time{}, time.Time{}
+	b.URL, b.LastPoll, b.LastSuccess, b.NextPoll = "", time.Time{}, time.Time{}, time.Time{}
+	// A feed not initialized yet keeps its last success exact: its first
+	// sight counts what was published since (see record).
+	if a != b || !st.Initialized || st.ConsecutiveErrors > 0 {
+		return true
+	}
+	return saved.LastSuccess.IsZero() || now.Sub(saved.LastSuccess) >= quietSave
 }
 
 // fetchAndRecord does the work of one poll and updates st's validators and
 // body hash only once what the body holds is recorded: a body that failed
-// to parse or record is parsed again next time. The result says what
-// happened, for the polls metric: not_modified, unchanged, seen (nothing
-// new due now) or new.
-func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState) (string, error) {
+// to parse or record is parsed again next time.
+func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState) (pollOutcome, error) {
 	resp, err := r.o.Fetcher.Fetch(ctx, st.URL, feed.Validators{ETag: st.ETag, LastModified: st.LastModified})
 	if err != nil {
-		return "", err
+		return pollFailed, err
 	}
 	if resp.NotModified {
-		return "not_modified", nil
+		return notModified, nil
 	}
 	sum := sha256.Sum256(resp.Body)
 	hash := hex.EncodeToString(sum[:])
@@ -241,16 +303,16 @@ func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState) (string
 		// A server without validators sent the same body again: hashing it
 		// costs milliseconds, parsing a large feed a good part of a second.
 		st.ETag, st.LastModified = resp.Validators.ETag, resp.Validators.LastModified
-		return "unchanged", nil
+		return sameBody, nil
 	}
 	parsed, err := feed.Parse(st.URL, resp.Body, resp.ContentType)
 	if err != nil {
-		return "", err
+		return pollFailed, err
 	}
 	reviews := r.o.Extractor.Extract(ctx, st.URL, parsed)
 	due, err := r.record(ctx, st, reviews)
 	if err != nil {
-		return "", err
+		return pollFailed, err
 	}
 	st.ETag, st.LastModified = resp.Validators.ETag, resp.Validators.LastModified
 	st.BodyHash = hash
@@ -258,14 +320,15 @@ func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState) (string
 	// its first poll that lists items (see record).
 	st.Initialized = st.Initialized || len(reviews) > 0
 	if due {
-		return "new", nil
+		return newDue, nil
 	}
-	return "seen", nil
+	return nothingDue, nil
 }
 
-// record records the reviews, and the deliveries of those not yet in the
-// ledger, in one store.RecordItems call. It reports whether deliveries due now were
-// recorded.
+// record records every review of a poll in one store.Record call, the
+// known ones too (the ledger follows a known item's changed names and
+// content, and decides what each item is), planning the open ones as
+// pollPlan says. It reports whether deliveries due now were recorded.
 func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []review.Review) (bool, error) {
 	if len(reviews) == 0 {
 		return false, nil
@@ -277,111 +340,141 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []revie
 			return false, err
 		}
 	}
-	known, err := r.o.Store.Known(ctx, st.URL, items)
-	if err != nil {
-		return false, fmt.Errorf("look up items of %s: %w", st.URL, err)
-	}
-	var fresh []int // indexes of new items, oldest first (Extract's order)
-	for i := range items {
-		if !known[i] {
-			fresh = append(fresh, i)
+	p := &pollPlan{r: r, reviews: reviews, now: r.now()}
+	sight := store.Again
+	if !st.Initialized {
+		// Whether this poll is the first sight is decided in the store,
+		// atomically with recording: another replica may have taken its
+		// first look since st was read, and then these items are news to us
+		// too.
+		sight = store.First
+		if !st.LastSuccess.IsZero() {
+			// The feed was polled before and listed nothing (a new blog, a
+			// CMS serving an empty stub for a while): what it lists now is
+			// history, except what was published since it was last seen
+			// empty, which is news (a new blog's first review). An hour of
+			// margin for clocks and caches; an undated item counts as history.
+			p.since = st.LastSuccess.Add(-time.Hour)
 		}
 	}
-
-	// Which new items are posted: as news, every review; at the feed's first
-	// sight only the newest Backfill reviews, what the feed holds then being
-	// history. Whether this poll is the first sight is decided in the store,
-	// atomically with recording: another replica may have taken its first
-	// look since st was read, and then these items are news to us too.
-	var news []int
-	for _, i := range fresh {
-		if reviews[i].IsReview {
-			news = append(news, i)
-		}
-	}
-	backfill := news[len(news)-min(max(r.o.Backfill, 0), len(news)):]
-	if !st.Initialized && !st.LastSuccess.IsZero() {
-		// The feed was polled before and listed nothing (a new blog, a CMS
-		// serving an empty stub for a while): what it lists now is history,
-		// except the reviews published since it was last seen empty, which
-		// are news (a new blog's first review). An hour of margin for clocks
-		// and caches; an undated review counts as history.
-		since := st.LastSuccess.Add(-time.Hour)
-		backfill = slices.DeleteFunc(slices.Clone(news), func(i int) bool {
-			return !slices.Contains(backfill, i) && !reviews[i].Published.After(since)
-		})
-	}
-	now := r.now()
-	newsAt, backfillAt := r.floodGuard(news, now), r.floodGuard(backfill, now)
-
-	// Every item goes to the store, the known ones too (as skipped: they get
-	// no deliveries): the ledger follows a known item's changed GUID or
-	// link, so that a later change of the other still names it. With nothing
-	// changed the store only reads.
-	for _, i := range fresh {
-		items[i].State, items[i].NotBefore = r.plan(newsAt, i)
-		items[i].FirstSight.State, items[i].FirstSight.NotBefore = r.plan(backfillAt, i)
-	}
-	first := false
-	if st.Initialized {
-		_, err = r.o.Store.RecordItems(ctx, st.URL, items, r.order)
-	} else {
-		_, first, err = r.o.Store.RecordFirstSight(ctx, st.URL, items, r.order)
-	}
+	rec, err := r.o.Store.Record(ctx, store.Batch{FeedURL: st.URL, Items: items, Accounts: r.order, Sight: sight, Plan: p.decide})
 	if err != nil {
 		return false, fmt.Errorf("record items of %s: %w", st.URL, err)
 	}
-	if len(fresh) == 0 {
-		return false, nil
+
+	fresh := 0
+	for _, f := range rec.Found {
+		if f.Match == store.New {
+			fresh++
+		}
 	}
-	post, toPost := news, newsAt
-	if first {
-		post, toPost = backfill, backfillAt
+	if rec.Sight == store.First {
 		r.log.Info("first sight of feed: existing items recorded as skipped", "feed_url", st.URL,
-			"items", len(fresh), "backfill", len(backfill))
+			"items", fresh, "backfill", len(p.post))
+	}
+	if fresh > 0 || len(p.post) > 0 {
+		r.metrics.itemsSeen.Add(float64(fresh))
+		r.active(0)
 	}
 	due := false
-	for _, at := range toPost {
-		if !at.After(now) && !r.o.DryRun && len(r.order) > 0 {
-			due = true
+	for i, f := range rec.Found {
+		if !f.Open() {
+			continue
 		}
-	}
-	r.metrics.itemsSeen.Add(float64(len(fresh)))
-	r.active(0)
-	for _, i := range fresh {
-		_, p := toPost[i]
+		at, post := p.post[i]
+		due = due || post && !at.After(p.now) && !r.o.DryRun && len(r.order) > 0
 		level := slog.LevelDebug // history and non-reviews: not worth a line each
-		if p {
+		if post {
 			level = slog.LevelInfo
 		}
-		r.log.Log(ctx, level, "new item", "feed_url", st.URL, "item_key", reviews[i].Key, "title", reviews[i].Title,
-			"is_review", reviews[i].IsReview, "to_post", p, "dry_run", r.o.DryRun, "due", toPost[i])
+		msg := "new item"
+		if f.Match != store.New {
+			msg = "waiting item seen again" // not a review yet, or no longer waiting
+			if post {
+				msg = "item became a review"
+			}
+		}
+		r.log.Log(ctx, level, msg, "feed_url", st.URL, "item_key", reviews[i].Key, "title", reviews[i].Title,
+			"is_review", reviews[i].IsReview, "match", f.Match.String(), "to_post", post, "dry_run", r.o.DryRun,
+			"due", at, "waiting", rec.Decisions[i].Wait)
 	}
 	if r.o.DryRun {
-		for _, i := range post {
-			r.dryRun(ctx, reviews[i], toPost[i])
+		for _, i := range p.order {
+			dctx, cancel := context.WithTimeout(ctx, publishTimeout)
+			r.dryRun(dctx, reviews[i], p.post[i])
+			cancel()
 		}
 	}
 	return due, nil
 }
 
-// floodGuard spreads the posts of items (indexes, oldest first) over
-// polls: MaxPostsPerPoll per poll interval from now.
-func (r *Relay) floodGuard(items []int, now time.Time) map[int]time.Time {
-	at := make(map[int]time.Time, len(items))
-	for k, i := range items {
-		at[i] = now.Add(time.Duration(k/r.o.MaxPostsPerPoll) * r.o.PollInterval)
-	}
-	return at
+// pollPlan decides, for store.Record, what becomes of the open items of one
+// poll (new ones, and waiting ones seen again): which are posted and when,
+// which wait to become a review, and which are history.
+type pollPlan struct {
+	r       *Relay
+	reviews []review.Review
+	now     time.Time
+	// since is set when the feed was polled before and listed nothing:
+	// at its first sight, what was published after since is news.
+	since time.Time
+
+	// What the last decide decided (the one whose transaction committed):
+	// the items to post, oldest first, and when each is due.
+	order []int
+	post  map[int]time.Time
 }
 
-// plan is how item i is recorded when toPost are the items to be posted:
-// pending at its time, or skipped (not to be posted, or in dry run).
-func (r *Relay) plan(toPost map[int]time.Time, i int) (store.State, time.Time) {
-	if at, ok := toPost[i]; ok && !r.o.DryRun {
-		return store.Pending, at
+// decide is a store.Planner. As news, every review is posted, and a new
+// item that is not a review waits to become one; a waiting item that has
+// become a review is news too. At the feed's first sight only the newest
+// Backfill reviews (and what was published since the feed was last seen
+// empty) are posted: what the feed holds then is history, never posted
+// even if it becomes a review later. The flood guard spreads the posts:
+// MaxPostsPerPoll per poll interval from now, oldest first. In dry run
+// nothing is pending: what would be posted is shown instead.
+func (p *pollPlan) decide(sight store.Sight, found []store.Found) []store.Decision {
+	ds := make([]store.Decision, len(found))
+	var candidates []int // first sight: new reviews, history unless backfilled
+	p.order = nil
+	for i, f := range found {
+		if !f.Open() {
+			continue
+		}
+		rv := p.reviews[i]
+		news := f.Match != store.New || sight == store.Again
+		switch {
+		case !rv.IsReview:
+			ds[i].Wait = news || p.newSince(rv)
+		case news:
+			p.order = append(p.order, i)
+		default:
+			candidates = append(candidates, i)
+		}
 	}
-	return store.Skipped, time.Time{}
+	backfill := len(candidates) - min(max(p.r.o.Backfill, 0), len(candidates))
+	for k, i := range candidates {
+		if k >= backfill || p.newSince(p.reviews[i]) {
+			p.order = append(p.order, i)
+		}
+	}
+	sort.Ints(p.order) // Extract's order: oldest first
+	p.post = make(map[int]time.Time, len(p.order))
+	for k, i := range p.order {
+		at := p.now.Add(time.Duration(k/p.r.o.MaxPostsPerPoll) * p.r.o.PollInterval)
+		p.post[i] = at
+		ds[i].State = store.Skipped
+		if !p.r.o.DryRun {
+			ds[i].State, ds[i].NotBefore = store.Pending, at
+		}
+	}
+	return ds
+}
+
+// newSince reports whether rv was published since the feed was last seen
+// empty.
+func (p *pollPlan) newSince(rv review.Review) bool {
+	return !p.since.IsZero() && rv.Published.After(p.since)
 }
 
 // feedBackoff is the wait before polling a feed again after n consecutive

@@ -278,7 +278,7 @@ func (r *Relay) Run(ctx context.Context) error {
 	r.log.Info("relay stopping: waiting for in-flight posts", "timeout", r.o.ShutdownTimeout.String())
 	wg.Wait()
 
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	rctx, cancel := ledgerCtx(ctx)
 	defer cancel()
 	if err := r.o.Store.Err(); err != nil {
 		if srv != nil {
@@ -343,7 +343,7 @@ func (r *Relay) Once(ctx context.Context) error {
 	if !r.o.DryRun {
 		delivFails = r.deliverDue(ctx, ctx)
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	rctx, cancel := ledgerCtx(ctx)
 	defer cancel()
 	if _, err := r.o.Store.Release(rctx, r.o.Owner); err != nil {
 		return fmt.Errorf("release leases of %s: %w", r.o.Owner, err)
@@ -418,7 +418,7 @@ func (r *Relay) DeliverIDs(ctx context.Context, ids []int64) error {
 		return fmt.Errorf("claim deliveries %v: %w", ids, err)
 	}
 	fails := r.deliverClaimed(ctx, ds)
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	rctx, cancel := ledgerCtx(ctx)
 	defer cancel()
 	if _, err := r.o.Store.Release(rctx, r.o.Owner); err != nil {
 		return fmt.Errorf("release leases of %s: %w", r.o.Owner, err)

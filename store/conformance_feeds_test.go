@@ -190,7 +190,7 @@ func (su *suite) TestAFirstSightLongerThanALookupBatch(t *testing.T) {
 		if tc.feed == mainFeed {
 			asked = items
 		}
-		known, err := s.Known(ctx, tc.feed, asked)
+		known, err := s.known(ctx, tc.feed, asked)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -114,7 +114,7 @@ func (su *suite) TestRecordDedupes(t *testing.T) {
 			if len(first) != 1 {
 				t.Fatalf("first record created %d items, want 1", len(first))
 			}
-			known, err := s.Known(ctx, tc.second.FeedURL, []NewItem{tc.second})
+			known, err := s.known(ctx, tc.second.FeedURL, []NewItem{tc.second})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -132,7 +132,7 @@ func (su *suite) TestRecordDedupes(t *testing.T) {
 			if again := record(t, s, tc.second.FeedURL, []NewItem{tc.second}, threeAccounts); len(again) != 0 {
 				t.Errorf("recording the second again created %d items", len(again))
 			}
-			if known, err := s.Known(ctx, tc.second.FeedURL, []NewItem{tc.second}); err != nil || !known[0] {
+			if known, err := s.known(ctx, tc.second.FeedURL, []NewItem{tc.second}); err != nil || !known[0] {
 				t.Errorf("Known after recording = %v, %v; want true", known, err)
 			}
 			for _, ref := range tc.findBy {
