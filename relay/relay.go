@@ -12,8 +12,13 @@
 //     (store.RecordFirstSight), so replicas racing it agree: one records
 //     history, the others news.
 //   - Later, every new review is recorded with one pending delivery per
-//     configured account, in one transaction (store.RecordItems). Items that
-//     are not reviews are recorded as skipped.
+//     configured account, in one transaction (store.Record, which alone
+//     decides which items are new). Items that are not reviews are recorded
+//     as skipped, waiting: when a later poll shows one changed into a
+//     review (its text or category came later, a Letterboxd diary entry
+//     gained a review and a new GUID), it is news then, and posted once. A
+//     review edited after it was posted is not posted again, and neither is
+//     history that becomes a review.
 //   - Flood guard: at most MaxPostsPerPoll new reviews of one feed become due
 //     at once; the rest are recorded in the same transaction with NotBefore
 //     spread one poll interval apart (oldest first), so they are never lost
@@ -24,6 +29,8 @@
 //     flood of what dry run already showed. Dry run never claims deliveries.
 //   - An account added later gets deliveries for reviews that appear after it
 //     was added, not for older ones.
+//   - A poll that finds nothing new (a 304, the same bytes) writes nothing
+//     to the ledger but, every half hour, its poll times.
 package relay
 
 import (

@@ -46,6 +46,26 @@ func accountIn(accounts []string, n int) (string, []any) {
 	return " AND d.account IN (" + strings.Join(marks, ", ") + ")", args
 }
 
+// dueIn is the due condition (see due) limited to accounts, with now as $1
+// and the accounts from $n on, and its account arguments; due itself when
+// accounts is empty. Each arm repeats the account condition, so that both
+// databases search the (account, time) partial indexes of pending and
+// posting deliveries instead of every delivery an account ever had.
+func dueIn(accounts []string, n int) (string, []any) {
+	if len(accounts) == 0 {
+		return due, nil
+	}
+	marks := make([]string, len(accounts))
+	args := make([]any, len(accounts))
+	for i, a := range accounts {
+		marks[i] = fmt.Sprintf("$%d", n+i)
+		args[i] = a
+	}
+	in := "d.account IN (" + strings.Join(marks, ", ") + ")"
+	return `((d.state = 'pending' AND d.next_attempt <= $1 AND ` + in + `)
+		OR (d.state = 'posting' AND d.lease_expires <= $1 AND ` + in + `))`, args
+}
+
 // DeliveryFilter narrows Deliveries; zero fields match everything.
 type DeliveryFilter struct {
 	Account string
@@ -138,10 +158,11 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 	// A read first: an idle tick takes no write lock, so it never makes a
 	// CLI command on the same SQLite file wait. The transaction checks again.
 	// It also asks whether another owner holds a lease, so that the owners'
-	// lease locks are looked at only then.
+	// lease locks are looked at only then. Both take the accounts from $3.
 	var anyDue, foreign bool
+	cond, _ := dueIn(o.Accounts, 3)
 	in, inArgs := accountIn(o.Accounts, 3)
-	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries d WHERE `+due+in+`),
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries d WHERE `+cond+`),
 		EXISTS (SELECT 1 FROM deliveries d WHERE `+foreignLeases+in+`)`,
 		append([]any{s.ts(s.now()), o.Owner}, inArgs...)...).Scan(&anyDue, &foreign); err != nil {
 		return nil, fmt.Errorf("claim deliveries for %s: %w", o.Owner, err)
@@ -163,9 +184,9 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 		if o.Spacing > 0 {
 			ids, accounts, err = s.spacedDue(ctx, tx, now, o, lock)
 		} else {
-			in, inArgs := accountIn(o.Accounts, 3)
-			ids, err = queryIDs(ctx, tx, `SELECT d.id FROM deliveries d WHERE `+due+in+`
-				ORDER BY d.next_attempt, d.id LIMIT $2`+lock, append([]any{s.ts(now), o.Limit}, inArgs...)...)
+			cond, condArgs := dueIn(o.Accounts, 3)
+			ids, err = queryIDs(ctx, tx, `SELECT d.id FROM deliveries d WHERE `+cond+`
+				ORDER BY d.next_attempt, d.id LIMIT $2`+lock, append([]any{s.ts(now), o.Limit}, condArgs...)...)
 		}
 		if err != nil || len(ids) == 0 {
 			claimed = nil
@@ -284,8 +305,11 @@ func (s *Store) lease(ctx context.Context, tx *sql.Tx, now time.Time, o ClaimOpt
 // least o.Spacing old, its first due delivery. The account's pacing row is
 // locked, so two replicas never both claim for one account within Spacing.
 func (s *Store) spacedDue(ctx context.Context, tx *sql.Tx, now time.Time, o ClaimOptions, lock string) ([]int64, []string, error) {
+	// The last post: one probe of (account, posted_at), not a read of
+	// every post the account made.
 	rows, err := tx.QueryContext(ctx, `SELECT p.account, p.last_claim,
-			(SELECT MAX(d.posted_at) FROM deliveries d WHERE d.account = p.account)
+			(SELECT d.posted_at FROM deliveries d WHERE d.account = p.account AND d.posted_at IS NOT NULL
+				ORDER BY d.posted_at DESC LIMIT 1)
 		FROM account_pace p
 		WHERE p.account IN (SELECT d.account FROM deliveries d WHERE `+due+`)
 		ORDER BY p.account`+lock, s.ts(now))
@@ -319,8 +343,9 @@ func (s *Store) spacedDue(ctx context.Context, tx *sql.Tx, now time.Time, o Clai
 	var picks []pick
 	for _, acct := range eligible {
 		var p pick
-		err := tx.QueryRowContext(ctx, `SELECT d.id, d.next_attempt FROM deliveries d WHERE `+due+` AND d.account = $2
-			ORDER BY d.next_attempt, d.id LIMIT 1`+lock, s.ts(now), acct).Scan(&p.id, tm(&p.at))
+		cond, condArgs := dueIn([]string{acct}, 2)
+		err := tx.QueryRowContext(ctx, `SELECT d.id, d.next_attempt FROM deliveries d WHERE `+cond+`
+			ORDER BY d.next_attempt, d.id LIMIT 1`+lock, append([]any{s.ts(now)}, condArgs...)...).Scan(&p.id, tm(&p.at))
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}

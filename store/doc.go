@@ -13,6 +13,12 @@
 // history rather than news, is decided in the transaction that records it
 // (RecordFirstSight), so replicas racing it agree on which poll it was.
 //
+// Record is the one place that decides what a feed item is: new, known
+// (unchanged, changed, renamed) or an alias of another feed's review. It
+// keeps what each feed last showed of an item (a fingerprint), and an item
+// recorded as news that was not a review yet waits: when a later poll shows
+// it changed and its caller decides it a review, its deliveries open, once.
+//
 // SQLite runs in WAL mode with a busy timeout and BEGIN IMMEDIATE write
 // transactions, so the CLI can read and write while the daemon runs on the
 // same file. Times are stored in UTC to the microsecond: timestamptz on

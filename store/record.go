@@ -420,11 +420,11 @@ func (s *Store) loadFeed(ctx context.Context, q queryer, feedURL string, items [
 			links = p.add(links, it.NormLink)
 			guids = p.add(guids, it.GUID)
 		}
-		rows, err := q.QueryContext(ctx, `SELECT f.id, f.item_id, f.key, f.guid, f.norm_link, f.fingerprint, i.waiting
-			FROM feed_items f JOIN items i ON i.id = f.item_id
-			WHERE f.feed_url = $1 AND (f.key IN (`+in(keys)+`)
-				OR (f.norm_link <> '' AND f.norm_link IN (`+in(links)+`))
-				OR (f.guid <> '' AND f.guid IN (`+in(guids)+`)))`, p.args...)
+		const cols = `SELECT f.id, f.item_id, f.key, f.guid, f.norm_link, f.fingerprint, i.waiting
+			FROM feed_items f JOIN items i ON i.id = f.item_id WHERE f.feed_url = $1 AND `
+		rows, err := q.QueryContext(ctx, cols+`f.key IN (`+in(keys)+`)
+			UNION ALL `+cols+`f.norm_link <> '' AND f.norm_link IN (`+in(links)+`)
+			UNION ALL `+cols+`f.guid <> '' AND f.guid IN (`+in(guids)+`)`, p.args...)
 		if err != nil {
 			return nil, fmt.Errorf("look up items of feed %s: %w", feedURL, err)
 		}
@@ -442,7 +442,7 @@ func (s *Store) loadFeed(ctx context.Context, q queryer, feedURL string, items [
 			return nil, fmt.Errorf("look up items of feed %s: %w", feedURL, err)
 		}
 		for _, r := range got {
-			if _, dup := v.byKey[r.key]; !dup { // a row found by two chunks
+			if _, dup := v.byKey[r.key]; !dup { // found by two arms or chunks
 				v.index(r)
 			}
 		}
@@ -454,7 +454,10 @@ func (s *Store) loadFeed(ctx context.Context, q queryer, feedURL string, items [
 }
 
 // loadCross reads what other feeds carry of items, and the items whose
-// identity they would take. It asks about every item, not only those the
+// identity they would take. Each OR arm repeats its partial index's
+// condition, so that both databases search the norm_link and guid indexes
+// arm by arm (SQLite: a MULTI-INDEX OR) instead of scanning feed_items
+// (20,000 rows: 4.2 ms a lookup, and linear). It asks about every item, not only those the
 // feed does not name now: an earlier item of the batch may rename a row
 // away from a later one.
 func (s *Store) loadCross(ctx context.Context, q queryer, v *view, items []NewItem) error {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +42,10 @@ type Options struct {
 	// Now is the clock for every timestamp the store writes or compares;
 	// nil means time.Now. Tests inject a fake.
 	Now func() time.Time
+
+	// wrap, when set, wraps the database driver: tests watch every
+	// statement the store runs through it.
+	wrap func(driver.Driver) driver.Driver
 }
 
 // Store is the delivery ledger. It is safe for concurrent use, and several
@@ -78,7 +83,7 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s.dialect = DialectPostgres
-		s.db, err = sql.Open("pgx", dsn)
+		s.db, err = openDB("pgx", dsn, o.wrap)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -91,7 +96,7 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 			// its open fails next, and explainOpen says why.
 			_ = createLedgerFile(path)
 		}
-		s.db, err = sql.Open("sqlite", sqliteDSN(dsn))
+		s.db, err = openDB("sqlite", sqliteDSN(dsn), o.wrap)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", sqlitePath(dsn), err)
 		}
@@ -118,6 +123,27 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	s.live = newLiveness(s)
 	return s, nil
 }
+
+// openDB opens the database through the named driver, wrapped by wrap when
+// set.
+func openDB(driverName, source string, wrap func(driver.Driver) driver.Driver) (*sql.DB, error) {
+	db, err := sql.Open(driverName, source)
+	if err != nil || wrap == nil {
+		return db, err
+	}
+	drv := db.Driver()
+	db.Close()
+	return sql.OpenDB(connector{drv: wrap(drv), source: source}), nil
+}
+
+// connector opens source through drv.
+type connector struct {
+	drv    driver.Driver
+	source string
+}
+
+func (c connector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.source) }
+func (c connector) Driver() driver.Driver                        { return c.drv }
 
 // sqlitePath strips the scheme prefixes Open accepts for SQLite.
 func sqlitePath(dsn string) string {

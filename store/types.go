@@ -50,7 +50,9 @@ type NewItem struct {
 	Published time.Time
 	// Payload is the item's Review as JSON: what a delivery is rendered from.
 	Payload []byte
-	// State of the deliveries created for it: Pending or Skipped.
+	// State of the deliveries created for it: Pending or Skipped. State,
+	// NotBefore and FirstSight plan a new item when the batch has no
+	// Planner (RecordItems, RecordFirstSight); a Planner ignores them.
 	State State
 	// NotBefore is the earliest time its deliveries may be attempted.
 	NotBefore time.Time

@@ -10,3 +10,8 @@ ALTER TABLE feed_items ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
 -- a review): its deliveries are skipped until a later poll shows it as a
 -- review, and then posted once. Clearing the flag is what makes that once.
 ALTER TABLE items ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0;
+
+-- Claim filters by account (a replica claims only its own accounts' deliveries):
+-- these let it search the due deliveries of an account, not all it ever had.
+CREATE INDEX deliveries_account_due ON deliveries (account, next_attempt) WHERE state = 'pending';
+CREATE INDEX deliveries_account_lease ON deliveries (account, lease_expires) WHERE state = 'posting';
