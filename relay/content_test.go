@@ -17,10 +17,15 @@ import (
 func TestItemThatBecomesAReviewIsPostedOnce(t *testing.T) {
 	t.Parallel()
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	// A Letterboxd diary entry as the member feed gives it: logged without
+	// a word, then the same entry with the review written.
 	watched := item{GUID: "letterboxd-watch-7", Link: "https://letterboxd.com/cinephile/film/alien/",
-		Title: "Alien, 1979", Published: base.Add(7 * time.Hour), NotReview: true}
+		Title: "Alien, 1979 - ★★★★", Published: base.Add(7 * time.Hour), NotReview: true,
+		Desc: `<p><img src="https://a.ltrbxd.com/resized/alien.jpg"/></p><p>Watched on Thursday January 1, 2026.</p>`}
 	reviewed := watched
-	reviewed.GUID, reviewed.Title, reviewed.NotReview = "letterboxd-review-7", "Alien, 1979 - ★★★★", false
+	reviewed.GUID, reviewed.NotReview = "letterboxd-review-7", false
+	reviewed.Desc = `<p><img src="https://a.ltrbxd.com/resized/alien.jpg"/></p>` +
+		`<p>A perfect machine of dread, cold and patient. The best film of its decade.</p>`
 	draft := item{GUID: "post-3", Link: "http://blog.example/reviews/film-3/", Title: "Film Number 3",
 		Published: base.Add(3 * time.Hour), NotReview: true}
 	cases := []struct {
@@ -32,7 +37,7 @@ func TestItemThatBecomesAReviewIsPostedOnce(t *testing.T) {
 		{"its category and text change", draft, reviews(3, 1, base)[0], "Film Number 3"},
 		// Letterboxd gives a diary entry that gains a review a new GUID on
 		// the same link: the rename is news, not a silent one.
-		{"a watch becomes a review under a new GUID", watched, reviewed, "Alien, 1979"},
+		{"a watch becomes a review under a new GUID", watched, reviewed, "A perfect machine of dread"},
 	}
 	for _, c := range cases {
 		for _, l := range ledgers() {
@@ -55,7 +60,7 @@ func TestItemThatBecomesAReviewIsPostedOnce(t *testing.T) {
 				e.wantPosts(1)
 				for i, texts := range e.nets.texts() {
 					if !strings.Contains(texts[0], c.want) {
-						t.Errorf("post %d = %q, want the review's title %q", i, texts[0], c.want)
+						t.Errorf("post %d = %q, want the review (%q)", i, texts[0], c.want)
 					}
 				}
 

@@ -63,6 +63,9 @@ type item struct {
 	GUID, Link, Title string
 	Published         time.Time
 	NotReview         bool
+	// Desc, when set, is the item's description (HTML) instead of the
+	// harness's review or news text.
+	Desc string
 }
 
 // feedServer serves an RSS 2.0 feed of its items (newest first, as blogs
@@ -154,6 +157,9 @@ func rss(base string, items []item) []byte {
 		if it.NotReview {
 			cat = "News"
 			desc = "Our cinema club meets on Friday. Come along."
+		}
+		if it.Desc != "" {
+			desc = it.Desc
 		}
 		fmt.Fprintf(&b, `<item><title>%s</title><link>%s</link><guid isPermaLink="false">%s</guid><pubDate>%s</pubDate><category>%s</category><description>%s</description></item>
 `, html.EscapeString(it.Title), html.EscapeString(it.Link), html.EscapeString(it.GUID),
