@@ -26,6 +26,12 @@ const (
 // Networks lists every supported network, in the order posts are shown.
 var Networks = []Network{X, Mastodon, Bluesky}
 
+// ContentWarnings reports whether the network can put a post behind a
+// content warning that readers open (Mastodon's spoiler_text, which
+// GoToSocial, Pleroma and Akkoma take too). X and Bluesky cannot: a
+// review with spoilers goes there without its text.
+func (n Network) ContentWarnings() bool { return n == Mastodon }
+
 // Publisher posts to one account. Publish makes one attempt: no retries
 // inside, the caller decides from the *Error's Kind.
 type Publisher interface {
@@ -72,9 +78,14 @@ type Post struct {
 	Tags []string `json:"tags,omitempty"`
 	// Card is the link card, for networks whose client must build it.
 	Card *Card `json:"card,omitempty"`
+	// SpoilerText is the content warning the text goes behind ("Spoilers:
+	// Weapons (2025)"), on networks that have them (Network.ContentWarnings);
+	// empty for none.
+	SpoilerText string `json:"spoiler_text,omitempty"`
 	// Lang is a BCP 47 language tag, or empty.
 	Lang string `json:"lang,omitempty"`
-	// Length is the text's length as the network counts it; Limit its limit.
+	// Length is the post's length as the network counts it against Limit:
+	// the text's, and the content warning's where the network counts it too.
 	Length int `json:"length"`
 	Limit  int `json:"limit"`
 	// CreatedAt is when the delivery was made: no post for it can be

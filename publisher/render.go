@@ -90,6 +90,10 @@ type TemplateData struct {
 	Published time.Time
 	// Repost is true when this post repeats an earlier review.
 	Repost bool
+	// Spoilers is true when the review discusses the plot. The post then
+	// goes behind a content warning where the network has them; elsewhere
+	// Summary is empty.
+	Spoilers bool
 }
 
 // Built-in templates. An optional line carries its newline inside its
@@ -268,6 +272,7 @@ func newTemplateData(rv review.Review, repost bool, m mentionPolicy) TemplateDat
 		SeeAlso:        feedList(rv.SeeAlso, m),
 		Published:      rv.Published,
 		Repost:         repost,
+		Spoilers:       rv.Spoilers,
 	}
 	if d.TrailerURL == "" && validYouTubeID(rv.TrailerID) {
 		d.TrailerURL = "https://www.youtube.com/watch?v=" + rv.TrailerID
@@ -385,28 +390,57 @@ func (r *Renderer) Render(rules Rules, rv review.Review, o RenderOptions) (Post,
 	if rules.Count == nil || rules.Limit <= 0 {
 		return Post{}, fmt.Errorf("render %q: rules for %s have no count or limit", rv.Title, rules.Network)
 	}
-	f := fitter{tmpl: tmpl, rules: rules}
 	m := neutraliseMentions
 	if r.PostMentions {
 		m = keepMentions
 	}
 	data := newTemplateData(rv, o.Repost, m)
+	fitRules, spoiler, warned := rules, "", 0
+	if rv.Spoilers {
+		if rules.Network.ContentWarnings() {
+			// Mastodon counts the warning and the text together against
+			// the limit ([spoiler_text, text].join in its
+			// StatusLengthValidator), and so does GoToSocial: the text gets
+			// what the warning leaves.
+			spoiler = spoilerText(data)
+			warned = rules.Count(spoiler)
+			fitRules.Limit -= warned
+		} else {
+			// No content warning to hide behind: the review's words stay
+			// out, the film, its rating, the trailer and the link go.
+			data.Summary = ""
+		}
+	}
+	f := fitter{tmpl: tmpl, rules: fitRules}
 	res, err := f.fit(data)
 	if err != nil {
 		return Post{}, fmt.Errorf("render %q for %s: %w", rv.Title, rules.Network, err)
 	}
 	p := Post{
-		Text:   res.text,
-		Links:  res.links,
-		Tags:   res.tags,
-		Lang:   o.Lang,
-		Length: res.length,
-		Limit:  rules.Limit,
+		Text:        res.text,
+		Links:       res.links,
+		Tags:        res.tags,
+		SpoilerText: spoiler,
+		Lang:        o.Lang,
+		Length:      res.length + warned,
+		Limit:       rules.Limit,
 	}
 	if rules.Card {
 		p.Card = makeCard(data, rv)
 	}
 	return p, nil
+}
+
+// spoilerText is the content warning of a review with spoilers: "Spoilers:
+// Weapons (2025)", the film as the post names it.
+func spoilerText(d TemplateData) string {
+	if d.Film == "" {
+		return "Spoilers"
+	}
+	if d.Year > 0 {
+		return "Spoilers: " + d.Film + " (" + strconv.Itoa(d.Year) + ")"
+	}
+	return "Spoilers: " + d.Film
 }
 
 // maxCardDescription caps a card's description, in grapheme clusters.

@@ -321,13 +321,16 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 	}
 	body, err := json.Marshal(struct {
 		Status string `json:"status"`
+		// The content warning the status goes behind (a review with
+		// spoilers); empty for none.
+		SpoilerText string `json:"spoiler_text,omitempty"`
 		// Empty: the account's default visibility.
 		Visibility string `json:"visibility,omitempty"`
 		Language   string `json:"language,omitempty"`
 		// ContentType keeps the text from being read as Markdown where
 		// the server offers that (see takesPlainText).
 		ContentType string `json:"content_type,omitempty"`
-	}{post.Text, p.visibility, lang, contentType})
+	}{post.Text, post.SpoilerText, p.visibility, lang, contentType})
 	if err != nil {
 		return publisher.Receipt{}, p.fail(publisher.Permanent, 0, "", err)
 	}

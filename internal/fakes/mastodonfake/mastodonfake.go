@@ -107,8 +107,10 @@ const pleromaVersion = "2.7.2 (compatible; Pleroma 2.6.1)"
 // Markdown.
 type Status struct {
 	ID, Text, Visibility, Language, IdempotencyKey, ContentType string
-	Markdown                                                    bool
-	At                                                          time.Time
+	// SpoilerText is the content warning the status was posted behind.
+	SpoilerText string
+	Markdown    bool
+	At          time.Time
 }
 
 // Request is one request the fake received.
@@ -464,8 +466,9 @@ func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, body []byt
 
 	s.mu.Lock()
 	s.nextID++
-	st := Status{ID: strconv.FormatInt(s.nextID, 10), Text: in.Status, Visibility: in.Visibility,
-		Language: in.Language, IdempotencyKey: key, ContentType: in.ContentType, Markdown: md, At: now}
+	st := Status{ID: strconv.FormatInt(s.nextID, 10), Text: in.Status, SpoilerText: in.SpoilerText,
+		Visibility: in.Visibility, Language: in.Language, IdempotencyKey: key, ContentType: in.ContentType,
+		Markdown: md, At: now}
 	s.statuses = append(s.statuses, st)
 	if key != "" && !s.o.IgnoreIdempotency {
 		s.keys[key] = len(s.statuses) - 1
@@ -507,14 +510,16 @@ func (s *Server) render(st Status) map[string]any {
 		lang = st.Language
 	}
 	return map[string]any{
-		"id":         st.ID,
-		"created_at": st.At.UTC().Format("2006-01-02T15:04:05.000Z"),
-		"uri":        s.ServerURL() + "/users/" + s.o.Username + "/statuses/" + st.ID,
-		"url":        s.ServerURL() + "/@" + s.o.Username + "/" + st.ID,
-		"visibility": st.Visibility,
-		"language":   lang,
-		"content":    s.contentHTML(st.Text, st.Markdown),
-		"account":    s.account(),
+		"id":           st.ID,
+		"created_at":   st.At.UTC().Format("2006-01-02T15:04:05.000Z"),
+		"uri":          s.ServerURL() + "/users/" + s.o.Username + "/statuses/" + st.ID,
+		"url":          s.ServerURL() + "/@" + s.o.Username + "/" + st.ID,
+		"visibility":   st.Visibility,
+		"language":     lang,
+		"spoiler_text": st.SpoilerText,
+		"sensitive":    st.SpoilerText != "",
+		"content":      s.contentHTML(st.Text, st.Markdown),
+		"account":      s.account(),
 	}
 }
 
