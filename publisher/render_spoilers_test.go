@@ -105,7 +105,7 @@ func TestRenderSpoilerTextCountsOnMastodon(t *testing.T) {
 	}
 	rv := weaponsSpoilers()
 	rv.Summary = strings.Repeat("The ending recasts everything that came before it. ", 12)
-	for _, rules := range []Rules{MastodonRules(500, 23), PleromaRules(500)} {
+	for _, rules := range []Rules{MastodonRules(500, 23), PleromaRules(500), GoToSocialRules(500)} {
 		p, err := r.Render(rules, rv, RenderOptions{})
 		if err != nil {
 			t.Fatal(err)

@@ -59,7 +59,7 @@ func PleromaRules(maxChars int) Rules {
 // in full (validateStatusContent in superseriousbusiness/gotosocial
 // internal/processing/status/common.go: len([]rune(status)) +
 // len([]rune(spoiler)) > max answers 400 "text with spoiler exceed max chars
-// (N)"). reelpost sends no spoiler_text, so the text alone counts.
+// (N)"). Render fits the text to what a content warning leaves of the limit.
 func GoToSocialRules(maxChars int) Rules {
 	return Rules{Network: Mastodon, Limit: maxChars, Count: utf8.RuneCountInString, LineAdditive: true}
 }
