@@ -52,8 +52,18 @@ func yt(key, name, typ, lang string, official bool, published string) Video {
 		Official: official, PublishedAt: published}
 }
 
-// Movies returns the default catalogue's films.
+// Movies returns the default catalogue's films, the corpus's among them
+// (catalogue_corpus.go).
 func Movies() []Movie {
+	return append(coreMovies(), corpusMovies()...)
+}
+
+// Shows returns the default catalogue's TV shows, the corpus's among them.
+func Shows() []Show {
+	return append(coreShows(), corpusShows()...)
+}
+
+func coreMovies() []Movie {
 	return []Movie{
 		{ID: HerID, IMDbID: "tt1798709", Title: "Her", OriginalTitle: "Her", OriginalLanguage: "en",
 			ReleaseDate: "2013-12-18", OtherReleaseYears: []int{2014}, Runtime: 126,
@@ -144,8 +154,7 @@ func Movies() []Movie {
 	}
 }
 
-// Shows returns the default catalogue's TV shows.
-func Shows() []Show {
+func coreShows() []Show {
 	return []Show{
 		{ID: ChernobylID, IMDbID: "tt7366338", Name: "Chernobyl", OriginalName: "Chernobyl", OriginalLanguage: "en",
 			FirstAirDate: "2019-05-06", EpisodeRunTime: 65, Genres: []string{"Drama", "War & Politics"},
