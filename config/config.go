@@ -57,7 +57,7 @@ type Config struct {
 
 	TMDBAPIKey Secret        `env:"TMDB_API_KEY" help:"Film details from TMDB: a v3 API key (32 hexadecimal characters) or a v4 API read access token (eyJ...), from themoviedb.org > Settings > API; unset, TMDB is not asked."`
 	TMDBAPIURL string        `env:"TMDB_API_URL" envDefault:"https://api.themoviedb.org" help:"TMDB API base URL."`
-	TMDBWait   time.Duration `env:"TMDB_WAIT" envDefault:"15m" help:"The longest a post waits for TMDB's details (TMDB down or rate-limiting, or the film not found yet) before it goes out without them."`
+	TMDBWait   time.Duration `env:"TMDB_WAIT" envDefault:"15m" help:"The longest a post waits for TMDB (down, timing out or rate-limiting), counted from when the review was found, before it goes out without TMDB's trailer and details."`
 
 	HTTPAddr  string `env:"HTTP_ADDR" envDefault:":8080" help:"Listener for /healthz, /readyz and /metrics (host:port); empty turns it off."`
 	LogLevel  string `env:"LOG_LEVEL" envDefault:"info" help:"debug, info, warn or error."`
