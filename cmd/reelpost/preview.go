@@ -11,6 +11,7 @@ import (
 
 	"github.com/reelpost/reelpost/config"
 	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/film"
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/publisher/preview"
 	"github.com/reelpost/reelpost/review"
@@ -64,6 +65,12 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 	if err != nil {
 		return &exitError{code: exitConfig, err: err}
 	}
+	// No cache: preview leaves the ledger alone, and a few requests per
+	// review are what TMDB's rate limit expects.
+	films, err := newFilmClient(cfg, e.Logger, nil)
+	if err != nil {
+		return &exitError{code: exitConfig, err: err}
+	}
 	fetcher := feed.NewFetcher(feed.FetchOptions{Timeout: cfg.FetchTimeout, MaxBytes: cfg.MaxFeedBytes})
 	extractor := review.NewExtractor(review.ExtractOptions{
 		Pages: fetcher, FetchPages: cfg.FetchPages, Categories: cfg.FeedCategories, Logger: e.Logger,
@@ -84,14 +91,15 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 			fmt.Fprintf(e.Stdout, "feed %s: %d item(s)\n\n", url, len(reviews))
 		}
 		for _, rv := range reviews {
+			note := fillFromTMDB(ctx, films, &rv, cfg.Language)
 			posts := renderAll(ctx, renderer, pubs, rv, cfg.Language)
 			if *asJSON {
-				if err := writePreviewJSON(e.Stdout, rv, posts); err != nil {
+				if err := writePreviewJSON(e.Stdout, rv, note, posts); err != nil {
 					return err
 				}
 				continue
 			}
-			writePreviewText(e.Stdout, rv, posts)
+			writePreviewText(e.Stdout, rv, note, posts)
 		}
 	}
 	if len(failed) > 0 {
@@ -99,6 +107,27 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 			len(failed), len(feeds), strings.Join(failed, ", "), errSilent)}
 	}
 	return nil
+}
+
+// fillFromTMDB completes a review from the film TMDB identifies, as the
+// daemon does before it renders, and returns what the preview's reader
+// should know: how the film was identified, or why it was not (TMDB's
+// refusal or silence included: the daemon would then wait, or post
+// without). Nothing is asked when TMDB is not configured (c is nil), for
+// an item that is no review, or one that states everything TMDB could add.
+func fillFromTMDB(ctx context.Context, c *film.Client, rv *review.Review, lang string) string {
+	if c == nil || !rv.IsReview || !rv.LacksFilmFacts() {
+		return ""
+	}
+	m, err := c.Identify(ctx, rv.Evidence())
+	if err != nil {
+		return "TMDB could not tell: " + oneLine(err.Error())
+	}
+	if !m.Found() {
+		return "no film identified: " + m.Reason
+	}
+	rv.Fill(m, lang)
+	return fmt.Sprintf("TMDB %s %d: %s", m.Kind, m.TMDBID, m.Reason)
 }
 
 // loadReviews fetches, parses and extracts one feed, unconditionally.
@@ -118,11 +147,13 @@ type previewPost struct {
 	Network publisher.Network `json:"network"`
 	Account string            `json:"account"`
 	Text    string            `json:"text"`
-	Length  int               `json:"length"`
-	Limit   int               `json:"limit"`
-	Facets  []previewFacet    `json:"facets,omitempty"`
-	Card    *publisher.Card   `json:"card,omitempty"`
-	Error   string            `json:"error,omitempty"`
+	// SpoilerText is the content warning the text goes behind (Mastodon).
+	SpoilerText string          `json:"spoiler_text,omitempty"`
+	Length      int             `json:"length"`
+	Limit       int             `json:"limit"`
+	Facets      []previewFacet  `json:"facets,omitempty"`
+	Card        *publisher.Card `json:"card,omitempty"`
+	Error       string          `json:"error,omitempty"`
 }
 
 // previewFacet is a link or hashtag of a post whose network needs the client
@@ -146,7 +177,7 @@ func renderAll(ctx context.Context, r *publisher.Renderer, pubs []publisher.Publ
 			continue
 		}
 		p := d.Post
-		pp.Text, pp.Length, pp.Limit = p.Text, p.Length, p.Limit
+		pp.Text, pp.SpoilerText, pp.Length, pp.Limit = p.Text, p.SpoilerText, p.Length, p.Limit
 		if d.Target.Rules.ShortLinks {
 			for _, l := range p.Links {
 				pp.Facets = append(pp.Facets, previewFacet{Text: l.Display, URL: l.URL})
@@ -165,17 +196,19 @@ func renderAll(ctx context.Context, r *publisher.Renderer, pubs []publisher.Publ
 
 // previewJSON is the --json object: the fields the issue names, plus posts.
 type previewJSON struct {
-	Key            string        `json:"key"`
-	GUID           string        `json:"guid"`
-	FeedURL        string        `json:"feed_url"`
-	Link           string        `json:"link"`
-	Title          string        `json:"title"`
-	Film           previewFilm   `json:"film"`
-	TMDBID         int           `json:"tmdb_id"`
-	Spoilers       bool          `json:"spoilers"`
-	Stars          string        `json:"stars,omitempty"`
-	Rewatch        bool          `json:"rewatch,omitempty"`
-	TrailerSource  string        `json:"trailer_source"`
+	Key           string      `json:"key"`
+	GUID          string      `json:"guid"`
+	FeedURL       string      `json:"feed_url"`
+	Link          string      `json:"link"`
+	Title         string      `json:"title"`
+	Film          previewFilm `json:"film"`
+	TMDBID        int         `json:"tmdb_id"`
+	Spoilers      bool        `json:"spoilers"`
+	Stars         string      `json:"stars,omitempty"`
+	Rewatch       bool        `json:"rewatch,omitempty"`
+	TrailerSource string      `json:"trailer_source"`
+	// TMDB says how TMDB identified the film, or why it did not.
+	TMDB           string        `json:"tmdb,omitempty"`
 	Author         string        `json:"author"`
 	Published      *time.Time    `json:"published"`
 	Categories     []string      `json:"categories"`
@@ -197,8 +230,8 @@ type previewJSON struct {
 	Posts          []previewPost `json:"posts"`
 }
 
-// previewFilm is the film the review is about, as the review states it
-// (the TMDB wiring fills tmdb_id for a blog's film).
+// previewFilm is the film the review is about, as the review states it,
+// completed from TMDB when TMDB_API_KEY is set (tmdb_id for a blog's film).
 type previewFilm struct {
 	Title    string `json:"title"`
 	Year     int    `json:"year"`
@@ -214,7 +247,7 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func writePreviewJSON(w io.Writer, rv review.Review, posts []previewPost) error {
+func writePreviewJSON(w io.Writer, rv review.Review, tmdbNote string, posts []previewPost) error {
 	o := previewJSON{
 		Key: rv.Key, GUID: rv.GUID, Link: rv.Link, Title: rv.Title, Author: rv.Author,
 		Categories: nonNil(rv.Categories), Image: rv.Image, TrailerID: rv.TrailerID, TrailerURL: rv.TrailerURL,
@@ -223,7 +256,7 @@ func writePreviewJSON(w io.Writer, rv review.Review, posts []previewPost) error 
 		IsReview: rv.IsReview, ReviewReason: rv.ReviewReason, PageFetched: rv.PageFetched,
 		Duplicates: rv.Duplicates, Posts: posts,
 		FeedURL: rv.FeedURL, TMDBID: rv.TMDBMovieID, Spoilers: rv.Spoilers, Stars: rv.Stars, Rewatch: rv.Rewatch,
-		TrailerSource: rv.TrailerSource,
+		TrailerSource: rv.TrailerSource, TMDB: tmdbNote,
 	}
 	o.Film.Title, o.Film.Year = rv.Film()
 	o.Film.TMDBID, o.Film.TMDBTVID, o.Film.IMDbID = rv.TMDBMovieID, rv.TMDBTVID, rv.IMDbID
@@ -239,7 +272,7 @@ func writePreviewJSON(w io.Writer, rv review.Review, posts []previewPost) error 
 	return err
 }
 
-func writePreviewText(w io.Writer, rv review.Review, posts []previewPost) {
+func writePreviewText(w io.Writer, rv review.Review, tmdbNote string, posts []previewPost) {
 	title := rv.Title
 	if title == "" {
 		title = "(untitled)"
@@ -269,7 +302,12 @@ func writePreviewText(w io.Writer, rv review.Review, posts []previewPost) {
 	}
 	field("author", rv.Author)
 	field("categories", strings.Join(rv.Categories, ", "))
-	field("trailer", rv.TrailerURL)
+	field("tmdb", tmdbNote)
+	if rv.TrailerSource == review.TrailerFromTMDB {
+		field("trailer", rv.TrailerURL+" (TMDB)")
+	} else {
+		field("trailer", rv.TrailerURL)
+	}
 	if rv.TrailerURL == "" {
 		field("trailer", "(none found)")
 	}
@@ -296,6 +334,9 @@ func writePreviewText(w io.Writer, rv review.Review, posts []previewPost) {
 			continue
 		}
 		fmt.Fprintf(w, "   -- %s: %d/%d\n", p.Account, p.Length, p.Limit)
+		if p.SpoilerText != "" {
+			fmt.Fprintf(w, "   | CW: %s\n", p.SpoilerText)
+		}
 		for _, line := range strings.Split(p.Text, "\n") {
 			fmt.Fprintf(w, "   | %s\n", line)
 		}
