@@ -176,6 +176,12 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 	if err != nil {
 		return r.fail(ctx, log, d, network, fmt.Sprintf("decode item %s: %v", d.Item.Key, err))
 	}
+	if until, why := r.filmWait(ctx, log, d, &rv); !until.IsZero() {
+		// TMDB is down or rate-limiting: the post waits for its trailer a
+		// while, spending no attempt.
+		r.retry(ctx, log, d, until, why, d.Unknown, true)
+		return nil
+	}
 	actx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
 	rules, err := p.Rules(actx)

@@ -85,6 +85,13 @@ type Options struct {
 	PostSpacing     time.Duration
 	MaxAttempts     int
 	Language        string
+	// Films, when set, identifies each review's film before it is
+	// rendered, so that posts carry TMDB's trailer and film facts where the
+	// review has none; nil: TMDB is not configured, and never asked.
+	Films FilmIdentifier
+	// FilmWait is how long a delivery may wait for Films while TMDB is
+	// unavailable, from its creation (TMDB_WAIT); then it goes out without.
+	FilmWait time.Duration
 	// DryRun prints posts instead of sending them (see the package comment
 	// for what the ledger records then).
 	DryRun bool
@@ -134,6 +141,7 @@ type Relay struct {
 	metrics *metrics
 
 	wake chan struct{}
+	film filmState
 
 	showMu    sync.Mutex // ShowDryRun
 	mu        sync.Mutex

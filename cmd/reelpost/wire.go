@@ -206,6 +206,13 @@ func (a *app) newRelay(e *cliEnv, out io.Writer, mods ...func(*relay.Options)) (
 		HTTPAddr:   cfg.HTTPAddr, Owner: ownerID(cfg), Lease: cfg.LeaseDuration,
 		Logger: e.Logger,
 	}
+	films, err := newFilmClient(cfg, e.Logger, a.store)
+	if err != nil {
+		return nil, &exitError{code: exitConfig, err: err}
+	}
+	if films != nil {
+		o.Films, o.FilmWait = films, cfg.TMDBWait // never a typed nil: nil Films means TMDB is off
+	}
 	for _, m := range mods {
 		m(&o)
 	}
