@@ -179,7 +179,7 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 	if until, why := r.filmWait(ctx, log, d, &rv); !until.IsZero() {
 		// TMDB is down or rate-limiting: the post waits for its trailer a
 		// while, spending no attempt.
-		r.retry(ctx, log, d, until, why, d.Unknown, true)
+		r.postpone(ctx, log, d, until, why, sentOf(d))
 		return nil
 	}
 	actx, cancel := context.WithTimeout(ctx, publishTimeout)
