@@ -14,7 +14,7 @@ import (
 func (r *Relay) dryRun(ctx context.Context, rv review.Review, at time.Time) {
 	// As a delivery would be, but a dry run cannot wait for TMDB.
 	log := r.log.With("item_key", rv.Key)
-	if err, _ := r.fillFilm(ctx, log, &rv); err != nil {
+	if _, err := r.fillFilm(ctx, log, &rv); err != nil {
 		log.Warn("tmdb unavailable; posting without trailer", "reason", err.Error())
 	}
 	posts := preview.Render(ctx, r.o.Renderer, r.o.Publishers, rv, publisher.RenderOptions{Lang: r.o.Language})

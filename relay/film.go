@@ -73,9 +73,9 @@ func (f *filmState) note(rv *review.Review) bool {
 // a film TMDB does not have leave rv as it is, logged once; TMDB down, slow
 // or rate-limiting (worth waiting for) is returned, with the wait TMDB
 // asked for, for the caller to decide.
-func (r *Relay) fillFilm(ctx context.Context, log *slog.Logger, rv *review.Review) (unavailable error, retryAfter time.Duration) {
+func (r *Relay) fillFilm(ctx context.Context, log *slog.Logger, rv *review.Review) (retryAfter time.Duration, unavailable error) {
 	if r.o.Films == nil || !rv.IsReview || !rv.LacksFilmFacts() || r.film.refused.Load() {
-		return nil, 0
+		return 0, nil
 	}
 	e := rv.Evidence()
 	v, err, _ := r.film.flight.Do(e.CacheKey(), func() (any, error) {
@@ -110,10 +110,10 @@ func (r *Relay) fillFilm(ctx context.Context, log *slog.Logger, rv *review.Revie
 				"reason", err.Error())
 		}
 	case errors.As(err, &fe) && fe.Temporary():
-		return err, fe.RetryAfter
+		return fe.RetryAfter, err
 	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil:
 		// Too slow, or this process is stopping: worth another try.
-		return err, 0
+		return 0, err
 	default:
 		// A film TMDB does not have (the feed's id answers 404), an answer
 		// that cannot be read: asking again gives the same.
@@ -121,7 +121,7 @@ func (r *Relay) fillFilm(ctx context.Context, log *slog.Logger, rv *review.Revie
 			log.Warn("tmdb cannot identify the film; posting without tmdb trailer", "reason", err.Error())
 		}
 	}
-	return nil, 0
+	return 0, nil
 }
 
 // filmWait decides, for a delivery of rv, whether to wait for TMDB: it
@@ -129,7 +129,7 @@ func (r *Relay) fillFilm(ctx context.Context, log *slog.Logger, rv *review.Revie
 // unavailable and d may wait longer (at most FilmWait since d was
 // created); past that, the post goes out without TMDB, and the log says so.
 func (r *Relay) filmWait(ctx context.Context, log *slog.Logger, d store.Delivery, rv *review.Review) (until time.Time, reason string) {
-	err, retryAfter := r.fillFilm(ctx, log, rv)
+	retryAfter, err := r.fillFilm(ctx, log, rv)
 	if err == nil {
 		return time.Time{}, ""
 	}
