@@ -128,6 +128,7 @@ func commands() []command {
 		{"once", "one poll-and-deliver cycle, then exit (non-zero if a feed or a delivery failed)", cmdOnce},
 		{"preview", "fetch feeds and show what reelpost understood and would post", cmdPreview},
 		{"repost", "post one review again, now, to the chosen accounts", cmdRepost},
+		{"retry", "send failed deliveries again, as if for the first time, once their cause is fixed", cmdRetry},
 		{"status", "show feeds, recent posts, pending and failed deliveries", cmdStatus},
 		{"check", "list every problem run would meet: configuration, templates, ledger, credentials (TMDB's too)", cmdCheck},
 		{"healthcheck", "exit 0 if the local daemon answers /healthz (for containers)", cmdHealthcheck},

@@ -245,7 +245,7 @@ func TestOnceDryRunWithoutAccounts(t *testing.T) {
 func TestLedgerCommandsHelp(t *testing.T) {
 	t.Parallel()
 	w := newCLIWorld(t)
-	for _, cmd := range []string{"run", "once", "repost", "status", "healthcheck"} {
+	for _, cmd := range []string{"run", "once", "repost", "retry", "status", "healthcheck"} {
 		t.Run(cmd, func(t *testing.T) {
 			out, _, err := w.run(cmd, "--help")
 			if !errors.Is(err, flag.ErrHelp) || exitCodeOf(err) != 0 || !strings.Contains(out, "usage: reelpost "+cmd) {

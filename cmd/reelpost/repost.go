@@ -111,7 +111,7 @@ func cmdRepost(ctx context.Context, e *cliEnv, args []string) error {
 	if err := r.DeliverIDs(ctx, ids); err != nil && !errors.As(err, &ce) {
 		return err
 	}
-	return reportReposts(ctx, e, a.store, ids, *wait)
+	return reportDeliveries(ctx, e, a.store, ids, *wait, "reposted")
 }
 
 // parseInterspersed parses flags before and after the one positional
@@ -173,18 +173,14 @@ func choosePublishers(all []publisher.Publisher, labels, names []string) ([]publ
 // findReview finds ref in the ledger (by GUID, link, key), else in the
 // configured feeds. An item found only in a feed comes back with ID 0.
 func findReview(ctx context.Context, e *cliEnv, a *app, ref string) (review.Review, store.Item, error) {
-	for _, q := range uniq(ref, feed.NormalizeLink(ref)) {
-		it, ok, err := a.store.FindItem(ctx, q)
+	if it, ok, err := findItem(ctx, a.store, ref); err != nil {
+		return review.Review{}, store.Item{}, err
+	} else if ok {
+		rv, err := review.Decode(it.Payload)
 		if err != nil {
-			return review.Review{}, store.Item{}, err
+			return review.Review{}, store.Item{}, fmt.Errorf("item %s: recorded review unreadable: %w", ref, err)
 		}
-		if ok {
-			rv, err := review.Decode(it.Payload)
-			if err != nil {
-				return review.Review{}, store.Item{}, fmt.Errorf("item %s: recorded review unreadable: %w", ref, err)
-			}
-			return rv, it, nil
-		}
+		return rv, it, nil
 	}
 	norm := feed.NormalizeLink(ref)
 	var unreadable []string
@@ -221,9 +217,10 @@ func uniq(xs ...string) []string {
 	return out
 }
 
-// reportReposts waits (at most wait) until each repost delivery is settled,
-// prints one line per account, and fails unless all were posted.
-func reportReposts(ctx context.Context, e *cliEnv, st *store.Store, ids []int64, wait time.Duration) error {
+// reportDeliveries waits (at most wait) until each delivery is settled,
+// prints one line per account ("ACCOUNT: <done> URL"), and fails unless all
+// were posted.
+func reportDeliveries(ctx context.Context, e *cliEnv, st *store.Store, ids []int64, wait time.Duration, done string) error {
 	deadline := time.Now().Add(wait)
 	t := time.NewTicker(200 * time.Millisecond)
 	defer t.Stop()
@@ -254,7 +251,7 @@ func reportReposts(ctx context.Context, e *cliEnv, st *store.Store, ids []int64,
 	for _, d := range ds {
 		switch d.State {
 		case store.Posted:
-			fmt.Fprintf(e.Stdout, "%s: reposted %s\n", d.Account, d.RemoteURL)
+			fmt.Fprintf(e.Stdout, "%s: %s %s\n", d.Account, done, d.RemoteURL)
 		case store.Failed:
 			bad++
 			fmt.Fprintf(e.Stdout, "%s: FAILED: %s\n", d.Account, oneLine(d.LastError))
@@ -265,7 +262,7 @@ func reportReposts(ctx context.Context, e *cliEnv, st *store.Store, ids []int64,
 		}
 	}
 	if bad > 0 {
-		return &exitError{code: exitFailure, err: fmt.Errorf("%d of %d repost(s) not made: %w", bad, len(ds), errSilent)}
+		return &exitError{code: exitFailure, err: fmt.Errorf("%d of %d post(s) not made: %w", bad, len(ds), errSilent)}
 	}
 	return nil
 }
