@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -166,18 +167,61 @@ type Error struct {
 	Sent bool
 	// Err is the underlying error, if any.
 	Err error
+	// Hint says what the operator can do about it, when the network's
+	// status alone does not (a Mastodon token without the scope to post);
+	// empty: Error says what the status calls for, if anything.
+	Hint string
 }
 
+// Error names the account, then says what happened: the network's answer
+// and, where the operator can fix it, what to do. It never says how the
+// relay classed it (transient, permanent): that is the relay's business,
+// and means nothing to someone reading why a post is missing.
 func (e *Error) Error() string {
-	s := fmt.Sprintf("%s %s: %s", e.Network, e.Account, e.Kind)
+	who := e.Account
+	if who == "" {
+		who = string(e.Network)
+	}
+	return who + ": " + e.Reason()
+}
+
+// Reason is Error without the account, for where the account is shown
+// already (reelpost check's and status's lines).
+func (e *Error) Reason() string {
+	var parts []string
+	head := ""
+	switch e.Kind {
+	case RateLimited:
+		head = "rate-limited"
+	case Duplicate:
+		head = "refused as a duplicate of an earlier post"
+	}
 	if e.Status != 0 {
-		s += fmt.Sprintf(" (HTTP %d)", e.Status)
+		status := fmt.Sprintf("HTTP %d", e.Status)
+		if head != "" {
+			status = "(" + status + ")"
+		}
+		head = strings.TrimSpace(head + " " + status)
+	}
+	if head != "" {
+		parts = append(parts, head)
 	}
 	if e.Message != "" {
-		s += ": " + e.Message
+		parts = append(parts, e.Message)
 	}
 	if e.Err != nil {
-		s += ": " + e.Err.Error()
+		parts = append(parts, e.Err.Error())
+	}
+	s := strings.Join(parts, ": ")
+	if s == "" {
+		s = "failed"
+	}
+	hint := e.Hint
+	if hint == "" && e.Kind != RateLimited && e.Kind != Duplicate {
+		hint = advice(e.Network, e.Status)
+	}
+	if hint != "" {
+		s += "; " + hint
 	}
 	if !e.RetryAfter.IsZero() {
 		s += " (retry after " + e.RetryAfter.UTC().Format(time.RFC3339) + ")"

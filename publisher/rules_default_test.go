@@ -63,7 +63,7 @@ func TestRefusedTooLong(t *testing.T) {
 	if !errors.Is(e, ErrRefusedTooLong) || !errors.Is(e, inner) || KindOf(e) != Permanent {
 		t.Errorf("RefusedTooLong = %v (kind %s); want permanent, ErrRefusedTooLong and the cause in its chain", e, e.Kind)
 	}
-	want := "bluesky bluesky:@films: permanent (HTTP 400): Record/text must not be longer than 300 graphemes: " +
+	want := "bluesky:@films: HTTP 400: Record/text must not be longer than 300 graphemes: " +
 		"createRecord answered InvalidRequest (refused for its length)"
 	if e.Error() != want {
 		t.Errorf("Error() = %q, want %q", e.Error(), want)

@@ -194,9 +194,9 @@ func (r *checkReport) run(ctx context.Context, checks []check, timeout time.Dura
 		case res.err == nil:
 			r.line("%s: ok (%s)", c.name, res.ok)
 		case c.refused != nil && c.refused(res.err):
-			r.failure("%s: refused: %v", c.name, res.err)
+			r.failure("%s: refused: %s", c.name, reason(res.err))
 		default:
-			r.failure("%s: FAILED: %v", c.name, res.err)
+			r.failure("%s: FAILED: %s", c.name, reason(res.err))
 		}
 	}
 }
@@ -273,4 +273,13 @@ func serviceCheck(name, ok string, v serviceVerifier, refused func(error) bool) 
 		run:     func(ctx context.Context) (string, error) { return ok, v.Verify(ctx) },
 		refused: refused,
 	}
+}
+
+// reason is err as a line that names its account already shows it: a
+// network's refusal without the account repeated.
+func reason(err error) string {
+	if pe, ok := err.(*publisher.Error); ok {
+		return pe.Reason()
+	}
+	return err.Error()
 }

@@ -79,6 +79,11 @@ func TestCheck(t *testing.T) {
 			if !strings.HasPrefix(l, "MASTODON_2 mastodon:") || !strings.Contains(l, "#2: refused") {
 				t.Errorf("the refused account should be the second Mastodon one, by label and ID: %q", l)
 			}
+			// What to do, in the operator's words, the account said once.
+			if !strings.Contains(l, "#2: refused: HTTP 401") || !strings.Contains(l, "make a new one under Preferences > Development") ||
+				strings.Count(l, "mastodon:") != 1 || strings.Contains(l, "permanent") {
+				t.Errorf("the refusal should say what to do, naming the account once: %q", l)
+			}
 		}
 	}
 	if ok != 3 || refused != 1 {

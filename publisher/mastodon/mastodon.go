@@ -396,7 +396,9 @@ func (p *Publisher) Verify(ctx context.Context) (string, error) {
 		return who + ", " + scopesUnknown, nil
 	}
 	if !slices.Contains(scopes, "write") && !slices.Contains(scopes, "write:statuses") {
-		return "", p.fail(publisher.Permanent, 0, "token lacks write:statuses (has: "+strings.Join(scopes, " ")+")", nil)
+		e := p.fail(publisher.Permanent, 0, "token lacks write:statuses (has: "+strings.Join(scopes, " ")+")", nil)
+		e.Hint = "make a new one under Preferences > Development with the scopes write:statuses and read:accounts"
+		return "", e
 	}
 	return who, nil
 }
