@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/internal/netguard"
 )
 
 // PageFetcher fetches a review page with a conditional GET. *feed.Fetcher
@@ -181,7 +184,15 @@ func (e *Extractor) page(ctx context.Context, feedURL string, x *item, fp [32]by
 	}
 	resp, err := e.opts.Pages.Fetch(ctx, x.Link, prev)
 	if err != nil {
-		e.log.Warn("review page not fetched, keeping the feed's data",
+		// A page the guard refused is logged by the guard, once per host:
+		// a feed linking into a private network would otherwise warn on
+		// every item at every poll.
+		level := slog.LevelWarn
+		var refused *netguard.RefusedError
+		if errors.As(err, &refused) {
+			level = slog.LevelDebug
+		}
+		e.log.Log(ctx, level, "review page not fetched, keeping the feed's data",
 			"feed_url", feedURL, "item_key", x.Key, "page_url", x.Link, "error", err)
 		return cached
 	}

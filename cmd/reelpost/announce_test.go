@@ -28,7 +28,7 @@ func TestAnnounceReportsRejectedAccount(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, nil))
-	pubs, err := buildPublishers(cfg, log)
+	pubs, err := buildPublishers(cfg, log, newGuard(cfg, nil, log))
 	if err != nil {
 		t.Fatal(err)
 	}

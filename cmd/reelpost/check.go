@@ -51,7 +51,7 @@ func cmdCheck(ctx context.Context, e *cliEnv, args []string) error {
 	if len(cfg.Routes()) == 0 {
 		r.configProblem(noFeeds)
 	}
-	accounts := buildAccounts(cfg, e.Logger)
+	accounts := buildAccounts(cfg, e.Logger, newGuard(cfg, cfg.AllFeedURLs(), e.Logger))
 	for _, a := range accounts {
 		if a.err != nil {
 			r.configProblem(a.label + ": " + a.err.Error())

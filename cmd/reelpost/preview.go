@@ -54,16 +54,17 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 		return &exitError{code: exitUsage, err: errors.New("no feed: give one as an argument, or set FEED_URLS (or FEED_2_URL, ...)")}
 	}
 
+	pl, err := newPipeline(cfg, feeds, e.Logger)
+	if err != nil {
+		return err
+	}
+	renderer, fetcher, extractor := pl.renderer, pl.fetcher, pl.extractor
 	var pubs []publisher.Publisher
 	if cfg.Accounts() > 0 {
 		// Configured accounts: their own rules (Mastodon asks its server).
-		if pubs, err = buildPublishers(cfg, e.Logger); err != nil {
+		if pubs, err = buildPublishers(cfg, e.Logger, pl.guard); err != nil {
 			return &exitError{code: exitConfig, err: err}
 		}
-	}
-	renderer, err := publisher.NewRenderer(templatesOf(cfg))
-	if err != nil {
-		return &exitError{code: exitConfig, err: err}
 	}
 	// No cache: preview leaves the ledger alone, and a few requests per
 	// review are what TMDB's rate limit expects.
@@ -71,10 +72,6 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 	if err != nil {
 		return &exitError{code: exitConfig, err: err}
 	}
-	fetcher := feed.NewFetcher(feed.FetchOptions{Timeout: cfg.FetchTimeout, MaxBytes: cfg.MaxFeedBytes})
-	extractor := review.NewExtractor(review.ExtractOptions{
-		Pages: fetcher, FetchPages: cfg.FetchPages, Categories: cfg.FeedCategories, Logger: e.Logger,
-	})
 
 	var failed []string
 	for _, url := range feeds {

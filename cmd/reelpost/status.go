@@ -84,7 +84,7 @@ func cmdStatus(ctx context.Context, e *cliEnv, args []string) error {
 	defer st.Close()
 	var configured []string
 	if cfg.Accounts() > 0 {
-		pubs, err := buildPublishers(cfg, e.Logger)
+		pubs, err := buildPublishers(cfg, e.Logger, newGuard(cfg, cfg.AllFeedURLs(), e.Logger))
 		if err != nil {
 			return &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", err)}
 		}

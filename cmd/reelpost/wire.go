@@ -14,6 +14,8 @@ import (
 
 	"github.com/reelpost/reelpost/config"
 	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/internal/httpclient"
+	"github.com/reelpost/reelpost/internal/netguard"
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/publisher/bluesky"
 	"github.com/reelpost/reelpost/publisher/mastodon"
@@ -32,10 +34,24 @@ type account struct {
 	err   error
 }
 
+// newGuard builds the one guard of the fetches that feed items ask for
+// (review pages, card pictures): they may not reach private, loopback or
+// link-local addresses unless FETCH_PRIVATE=true, or the host is one of the
+// feeds' own (feeds are the operator's: a blog on an intranet keeps its
+// pages). feeds are the feeds' URLs (the configured ones, or preview's
+// arguments).
+func newGuard(cfg *config.Config, feeds []string, logger *slog.Logger) *netguard.Guard {
+	return netguard.New(netguard.Options{AllowHosts: netguard.HostsOf(feeds), AllowPrivate: cfg.FetchPrivate, Logger: logger})
+}
+
+// thumbTimeout bounds the fetch of a card's picture.
+const thumbTimeout = 15 * time.Second
+
 // buildAccounts makes one publisher per configured account, each network
 // with its own HTTP client (built once, reused for every post). An account
 // that cannot be built comes back with its error, naming its variable.
-func buildAccounts(cfg *config.Config, logger *slog.Logger) []account {
+// Pictures that a feed item names are fetched through guard.
+func buildAccounts(cfg *config.Config, logger *slog.Logger, guard *netguard.Guard) []account {
 	var out []account
 	add := func(label string, p publisher.Publisher, err error) {
 		if err != nil {
@@ -58,9 +74,12 @@ func buildAccounts(cfg *config.Config, logger *slog.Logger) []account {
 		}
 	}
 	if len(cfg.Bluesky) > 0 {
+		// The PDS is the operator's choice; the card's picture is the
+		// feed item's, so only its client is guarded.
 		client := publisher.NewClient()
+		thumbs := httpclient.New(httpclient.Options{Timeout: thumbTimeout, Transport: guard.Transport(nil)})
 		for _, a := range cfg.Bluesky {
-			p, err := bluesky.New(a, bluesky.Options{Client: client, Logger: logger})
+			p, err := bluesky.New(a, bluesky.Options{Client: client, ThumbClient: thumbs, Logger: logger})
 			add(a.Label, p, err)
 		}
 	}
@@ -69,10 +88,10 @@ func buildAccounts(cfg *config.Config, logger *slog.Logger) []account {
 
 // buildPublishers makes one publisher per configured account; its error
 // names every account that could not be built.
-func buildPublishers(cfg *config.Config, logger *slog.Logger) ([]publisher.Publisher, error) {
+func buildPublishers(cfg *config.Config, logger *slog.Logger, guard *netguard.Guard) ([]publisher.Publisher, error) {
 	var pubs []publisher.Publisher
 	var errs []error
-	for _, a := range buildAccounts(cfg, logger) {
+	for _, a := range buildAccounts(cfg, logger, guard) {
 		if a.err != nil {
 			errs = append(errs, a.err) // it names the account's variable
 			continue
@@ -158,14 +177,14 @@ func buildApp(e *cliEnv) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	renderer, err := publisher.NewRenderer(templatesOf(cfg))
+	pl, err := newPipeline(cfg, cfg.AllFeedURLs(), e.Logger)
 	if err != nil {
-		return nil, &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", err)}
+		return nil, err
 	}
 	var pubs []publisher.Publisher
 	var labels []string
 	var errs []error
-	for _, a := range buildAccounts(cfg, e.Logger) {
+	for _, a := range buildAccounts(cfg, e.Logger, pl.guard) {
 		if a.err != nil {
 			errs = append(errs, a.err)
 			continue
@@ -175,11 +194,36 @@ func buildApp(e *cliEnv) (*app, error) {
 	if len(errs) > 0 {
 		return nil, &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", errors.Join(errs...))}
 	}
+	return &app{cfg: cfg, fetcher: pl.fetcher, extractor: pl.extractor, renderer: pl.renderer, pubs: pubs, labels: labels}, nil
+}
+
+// pipeline is what turns feeds into posts, as run and preview both build it.
+type pipeline struct {
+	// fetcher gets the feeds: their URLs are the operator's, so it goes
+	// wherever they point.
+	fetcher   *feed.Fetcher
+	extractor *review.Extractor
+	renderer  *publisher.Renderer
+	// guard keeps the fetches a feed item asks for (its page, its
+	// picture) out of the operator's own network.
+	guard *netguard.Guard
+}
+
+// newPipeline builds the pipeline of the feeds at feeds.
+func newPipeline(cfg *config.Config, feeds []string, logger *slog.Logger) (*pipeline, error) {
+	renderer, err := publisher.NewRenderer(templatesOf(cfg))
+	if err != nil {
+		return nil, &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", err)}
+	}
+	renderer.PostMentions = cfg.PostMentions
+	guard := newGuard(cfg, feeds, logger)
 	fetcher := feed.NewFetcher(feed.FetchOptions{Timeout: cfg.FetchTimeout, MaxBytes: cfg.MaxFeedBytes})
+	pages := feed.NewFetcher(feed.FetchOptions{Timeout: cfg.FetchTimeout, MaxBytes: cfg.MaxFeedBytes,
+		Client: httpclient.New(httpclient.Options{Timeout: cfg.FetchTimeout, Transport: guard.Transport(nil)})})
 	extractor := review.NewExtractor(review.ExtractOptions{
-		Pages: fetcher, FetchPages: cfg.FetchPages, Categories: cfg.FeedCategories, Logger: e.Logger,
+		Pages: pages, FetchPages: cfg.FetchPages, Categories: cfg.FeedCategories, Logger: logger,
 	})
-	return &app{cfg: cfg, fetcher: fetcher, extractor: extractor, renderer: renderer, pubs: pubs, labels: labels}, nil
+	return &pipeline{fetcher: fetcher, extractor: extractor, renderer: renderer, guard: guard}, nil
 }
 
 // openLedger opens a.store; the caller closes it.

@@ -56,7 +56,7 @@ func TestBuildPublishersNamesTheAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = buildPublishers(cfg, nil)
+	_, err = buildPublishers(cfg, nil, newGuard(cfg, nil, nil))
 	if err == nil || !strings.Contains(err.Error(), "X_") {
 		t.Fatalf("buildPublishers with a malformed X token = %v, want an error naming the X account", err)
 	}
@@ -134,7 +134,7 @@ func TestPreviewBlamesTheArgument(t *testing.T) {
 // the IDs status shows, not a made-up form.
 func TestHelpNamesAccountsAsTheyAre(t *testing.T) {
 	t.Parallel()
-	for _, cmd := range []string{"status", "repost", "check", "preview"} {
+	for _, cmd := range []string{"status", "repost", "retry", "check", "preview"} {
 		out, _, code := runCLI(t, nil, cmd, "--help")
 		if code != exitOK {
 			t.Fatalf("%s --help: exit %d", cmd, code)
