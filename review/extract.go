@@ -29,6 +29,11 @@ type ExtractOptions struct {
 	// a review: one of its categories must match, case-insensitively.
 	Categories []string
 	Logger     *slog.Logger
+	// Progress, if set, is told how many of the review pages an Extract
+	// of feedURL requests are done: first (0, total), then after each
+	// page, from several goroutines at once. A person at a terminal sees
+	// that a long completion goes on (reelpost preview).
+	Progress func(feedURL string, done, total int)
 }
 
 // Extractor turns feeds into Reviews. It is safe for concurrent use and

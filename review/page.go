@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
@@ -92,23 +93,23 @@ func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*
 	used := map[string]*pageEntry{}
 	var usedMu sync.Mutex
 
-	sem := make(chan struct{}, pageWorkers)
-	var wg sync.WaitGroup
+	type job struct {
+		x       *item
+		fp      [32]byte
+		request bool // not answered by the cache: a request is made
+	}
+	var jobs []job
 	requests := 0
 	for _, x := range items {
 		if !x.thin || !isHTTPURL(x.Link) || e.notReviewByCategory(x) {
 			continue
 		}
-		usedMu.Lock()
-		_, dup := used[x.Link]
-		if !dup {
-			used[x.Link] = nil // claimed: one request per page per poll
-		}
-		usedMu.Unlock()
-		if dup {
+		if _, dup := used[x.Link]; dup {
 			continue
 		}
+		used[x.Link] = nil // claimed: one request per page per poll
 		fp := itemPrint(x)
+		request := false
 		if c := old[x.Link]; c == nil || c.itemPrint != fp {
 			if requests++; requests > maxPageRequests {
 				if requests == maxPageRequests+1 {
@@ -117,18 +118,34 @@ func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*
 				}
 				continue
 			}
+			request = true
 		}
+		jobs = append(jobs, job{x, fp, request})
+	}
+	total := min(requests, maxPageRequests)
+	var done atomic.Int32
+	progress := e.opts.Progress
+	if progress != nil && total > 0 {
+		progress(feedURL, 0, total)
+	}
+
+	sem := make(chan struct{}, pageWorkers)
+	var wg sync.WaitGroup
+	for _, j := range jobs {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			ent := e.page(ctx, feedURL, x, fp, old[x.Link])
+			ent := e.page(ctx, feedURL, j.x, j.fp, old[j.x.Link])
 			usedMu.Lock()
-			used[x.Link] = ent
+			used[j.x.Link] = ent
 			usedMu.Unlock()
 			if ent != nil && ent.data != nil {
-				x.completeFrom(ent.data)
+				j.x.completeFrom(ent.data)
+			}
+			if j.request && progress != nil {
+				progress(feedURL, int(done.Add(1)), total)
 			}
 		}()
 	}

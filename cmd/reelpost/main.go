@@ -38,6 +38,9 @@ func environ() map[string]string {
 type cliEnv struct {
 	Stdout, Stderr io.Writer
 	Environ        map[string]string
+	// Terminal is set when a person reads Stderr: the commands run by hand
+	// then show progress and write their warnings as sentences.
+	Terminal bool
 	// Logger is set by loadConfig from LOG_LEVEL and LOG_FORMAT; before that
 	// it logs text at info level to Stderr.
 	Logger *slog.Logger
@@ -53,23 +56,37 @@ func (e *cliEnv) loadConfig() (*config.Config, error) {
 	return cfg, nil
 }
 
-func newLogger(w io.Writer, level, format string) *slog.Logger {
-	var lv slog.Level
-	switch strings.ToLower(level) {
-	case "debug":
-		lv = slog.LevelDebug
-	case "warn", "warning":
-		lv = slog.LevelWarn
-	case "error":
-		lv = slog.LevelError
-	default:
-		lv = slog.LevelInfo
+// byHand is for the commands a person runs and reads (preview): on a
+// terminal their warnings are sentences, not LOG_FORMAT's records, which
+// stay the daemon's. It returns a progress line for long work, or nil when
+// no person is watching.
+func (e *cliEnv) byHand(cfg *config.Config, what string) *progress {
+	if !e.Terminal {
+		return nil
 	}
-	opts := &slog.HandlerOptions{Level: lv}
+	e.Logger = newHumanLogger(e.Stderr, cfg.LogLevel)
+	return newProgress(e.Stderr, what)
+}
+
+func newLogger(w io.Writer, level, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: parseLevel(level)}
 	if format == "text" {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// parseLevel reads LOG_LEVEL (config checked it).
+func parseLevel(level string) slog.Level {
+	switch strings.ToLower(level) {
+	case "debug":
+		return slog.LevelDebug
+	case "warn", "warning":
+		return slog.LevelWarn
+	case "error":
+		return slog.LevelError
+	}
+	return slog.LevelInfo
 }
 
 // Exit codes, in one place.
@@ -149,7 +166,8 @@ func usage(w io.Writer) {
 
 // run dispatches to a subcommand. It never exits the process, so tests call it.
 func run(ctx context.Context, args []string, environ map[string]string, stdout, stderr io.Writer) error {
-	e := &cliEnv{Stdout: stdout, Stderr: stderr, Environ: environ, Logger: newLogger(stderr, "info", "text")}
+	e := &cliEnv{Stdout: stdout, Stderr: stderr, Environ: environ, Terminal: isTerminal(stderr),
+		Logger: newLogger(stderr, "info", "text")}
 	if len(args) == 0 {
 		usage(stderr)
 		return &exitError{code: exitUsage, err: errors.New("no command given")}

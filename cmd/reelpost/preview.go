@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/mmcdole/gofeed"
 
 	"github.com/reelpost/reelpost/config"
 	"github.com/reelpost/reelpost/feed"
@@ -54,7 +57,11 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 		return &exitError{code: exitUsage, err: errors.New("no feed: give one as an argument, or set FEED_URLS (or FEED_2_URL, ...)")}
 	}
 
-	pl, err := newPipeline(cfg, feeds, e.Logger)
+	var report func(string, int, int)
+	if p := e.byHand(cfg, "fetching the review pages of %s"); p != nil {
+		report = p.report
+	}
+	pl, err := newPipeline(cfg, feeds, e.Logger, report)
 	if err != nil {
 		return err
 	}
@@ -75,14 +82,11 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 
 	var failed []string
 	for _, url := range feeds {
-		reviews, err := loadReviews(ctx, fetcher, extractor, url)
+		reviews, err := loadReviews(ctx, fetcher, extractor, url, *limit)
 		if err != nil {
 			fmt.Fprintf(e.Stderr, "reelpost: %s\n", oneLine(err.Error()))
 			failed = append(failed, url)
 			continue
-		}
-		if *limit > 0 && len(reviews) > *limit {
-			reviews = reviews[len(reviews)-*limit:] // oldest first: keep the newest
 		}
 		if !*asJSON {
 			fmt.Fprintf(e.Stdout, "feed %s: %d item(s)\n\n", url, len(reviews))
@@ -127,8 +131,10 @@ func fillFromTMDB(ctx context.Context, c *film.Client, rv *review.Review, lang s
 	return fmt.Sprintf("TMDB %s %d: %s", m.Kind, m.TMDBID, m.Reason)
 }
 
-// loadReviews fetches, parses and extracts one feed, unconditionally.
-func loadReviews(ctx context.Context, f *feed.Fetcher, x *review.Extractor, url string) ([]review.Review, error) {
+// loadReviews fetches, parses and extracts one feed, unconditionally: its
+// newest limit items only, when limit is above 0, so that no page is
+// fetched for an item not shown.
+func loadReviews(ctx context.Context, f *feed.Fetcher, x *review.Extractor, url string, limit int) ([]review.Review, error) {
 	resp, err := f.Fetch(ctx, url, feed.Validators{})
 	if err != nil {
 		return nil, err
@@ -137,7 +143,39 @@ func loadReviews(ctx context.Context, f *feed.Fetcher, x *review.Extractor, url 
 	if err != nil {
 		return nil, err
 	}
-	return x.Extract(ctx, url, parsed), nil
+	if limit > 0 && len(parsed.Items) > limit {
+		trimmed := *parsed
+		trimmed.Items = newestItems(parsed.Items, limit)
+		parsed = &trimmed
+	}
+	reviews := x.Extract(ctx, url, parsed)
+	if limit > 0 && len(reviews) > limit {
+		reviews = reviews[len(reviews)-limit:] // oldest first: keep the newest
+	}
+	return reviews, nil
+}
+
+// newestItems is the n newest of items, in the feed's order: by
+// publication time, undated items counting as the oldest, as Extract
+// orders them.
+func newestItems(items []*gofeed.Item, n int) []*gofeed.Item {
+	when := func(it *gofeed.Item) time.Time {
+		switch {
+		case it == nil:
+		case it.PublishedParsed != nil:
+			return *it.PublishedParsed
+		case it.UpdatedParsed != nil:
+			return *it.UpdatedParsed
+		}
+		return time.Time{}
+	}
+	sorted := slices.Clone(items)
+	slices.SortStableFunc(sorted, func(a, b *gofeed.Item) int { return when(b).Compare(when(a)) })
+	keep := map[*gofeed.Item]bool{}
+	for _, it := range sorted[:n] {
+		keep[it] = true
+	}
+	return slices.DeleteFunc(slices.Clone(items), func(it *gofeed.Item) bool { return !keep[it] })
 }
 
 type previewPost struct {

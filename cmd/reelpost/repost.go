@@ -185,7 +185,7 @@ func findReview(ctx context.Context, e *cliEnv, a *app, ref string) (review.Revi
 	norm := feed.NormalizeLink(ref)
 	var unreadable []string
 	for _, u := range a.cfg.FeedURLs {
-		reviews, err := loadReviews(ctx, a.fetcher, a.extractor, u)
+		reviews, err := loadReviews(ctx, a.fetcher, a.extractor, u, 0)
 		if err != nil {
 			e.Logger.Warn("feed unreadable while looking for the item", "feed_url", u, "error", err)
 			unreadable = append(unreadable, u)

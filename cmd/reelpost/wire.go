@@ -177,7 +177,7 @@ func buildApp(e *cliEnv) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl, err := newPipeline(cfg, cfg.AllFeedURLs(), e.Logger)
+	pl, err := newPipeline(cfg, cfg.AllFeedURLs(), e.Logger, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -209,8 +209,9 @@ type pipeline struct {
 	guard *netguard.Guard
 }
 
-// newPipeline builds the pipeline of the feeds at feeds.
-func newPipeline(cfg *config.Config, feeds []string, logger *slog.Logger) (*pipeline, error) {
+// newPipeline builds the pipeline of the feeds at feeds; progress, if not
+// nil, is told how page completion goes.
+func newPipeline(cfg *config.Config, feeds []string, logger *slog.Logger, progress func(feedURL string, done, total int)) (*pipeline, error) {
 	renderer, err := publisher.NewRenderer(templatesOf(cfg))
 	if err != nil {
 		return nil, &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", err)}
@@ -221,7 +222,7 @@ func newPipeline(cfg *config.Config, feeds []string, logger *slog.Logger) (*pipe
 	pages := feed.NewFetcher(feed.FetchOptions{Timeout: cfg.FetchTimeout, MaxBytes: cfg.MaxFeedBytes,
 		Client: httpclient.New(httpclient.Options{Timeout: cfg.FetchTimeout, Transport: guard.Transport(nil)})})
 	extractor := review.NewExtractor(review.ExtractOptions{
-		Pages: pages, FetchPages: cfg.FetchPages, Categories: cfg.FeedCategories, Logger: logger,
+		Pages: pages, FetchPages: cfg.FetchPages, Categories: cfg.FeedCategories, Logger: logger, Progress: progress,
 	})
 	return &pipeline{fetcher: fetcher, extractor: extractor, renderer: renderer, guard: guard}, nil
 }
