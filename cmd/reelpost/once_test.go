@@ -114,6 +114,8 @@ func exitCodeOf(err error) int {
 type testItem struct {
 	GUID, Link, Title string
 	Published         time.Time
+	// Category is "Review" when empty.
+	Category string
 }
 
 func testReviews(first, n int) []testItem {
@@ -176,8 +178,11 @@ func feedXML(base string, items []testItem) []byte {
 `)
 	for i := len(items) - 1; i >= 0; i-- {
 		it := items[i]
-		fmt.Fprintf(&b, `<item><title>%s</title><link>%s</link><guid isPermaLink="false">%s</guid><pubDate>%s</pubDate><category>Review</category><description>A tender, funny and thought-provoking film. One of the best of the year. Four stars.</description></item>
-`, html.EscapeString(it.Title), html.EscapeString(it.Link), html.EscapeString(it.GUID), it.Published.UTC().Format(time.RFC1123Z))
+		if it.Category == "" {
+			it.Category = "Review"
+		}
+		fmt.Fprintf(&b, `<item><title>%s</title><link>%s</link><guid isPermaLink="false">%s</guid><pubDate>%s</pubDate><category>%s</category><description>A tender, funny and thought-provoking film. One of the best of the year. Four stars.</description></item>
+`, html.EscapeString(it.Title), html.EscapeString(it.Link), html.EscapeString(it.GUID), it.Published.UTC().Format(time.RFC1123Z), html.EscapeString(it.Category))
 	}
 	b.WriteString("</channel></rss>\n")
 	return b.Bytes()

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/reelpost/reelpost/review"
@@ -15,8 +16,11 @@ import (
 )
 
 const statusSummary = `Show what the ledger (DATABASE_URL) knows: per feed, the last poll, last
-success and errors; per account, the recent posts with their URLs, and the
-pending and failed deliveries with their reasons. Accounts are shown by the
+success and errors; per account, the recent posts with their URLs (reposts
+marked), and the pending and failed deliveries with their reasons, keys,
+links and feeds; then the items reelpost recorded and decided not to post
+(not reviews, excluded by FEED_EXCLUDE or FEED_INCLUDE, in the feed before
+reelpost first saw it, dry run), with the reason. Accounts are shown by the
 ID the ledger keys their posts on: x:<user id> (from X_ACCESS_TOKEN),
 mastodon:<host> (mastodon:<host>#2 for MASTODON_2_...), bluesky:@<handle>.
 Safe while the daemon runs; where there is no ledger yet, it says so and
@@ -26,6 +30,21 @@ creates none.`
 type statusReport struct {
 	Feeds    []feedStatus    `json:"feeds"`
 	Accounts []accountStatus `json:"accounts"`
+	// NotPosted are the items recorded and never meant for any account:
+	// not reviews, excluded, history at a feed's first sight, dry run.
+	NotPosted []notPostedStatus `json:"not_posted"`
+}
+
+// notPostedStatus is an item reelpost decided not to post, and why.
+type notPostedStatus struct {
+	Key       string    `json:"key"`
+	Title     string    `json:"title"`
+	Link      string    `json:"link,omitempty"`
+	FeedURL   string    `json:"feed_url"`
+	FirstSeen time.Time `json:"first_seen,omitzero"`
+	// Why is "not_a_review", "excluded" or "skipped".
+	Why    string `json:"why"`
+	Reason string `json:"reason"`
 }
 
 type feedStatus struct {
@@ -48,16 +67,20 @@ type accountStatus struct {
 }
 
 type deliveryStatus struct {
-	ID          int64       `json:"id"`
-	State       store.State `json:"state"`
-	Title       string      `json:"title"`
-	Link        string      `json:"link,omitempty"`
-	Repost      int         `json:"repost,omitempty"`
-	Attempts    int         `json:"attempts"`
-	NextAttempt time.Time   `json:"next_attempt,omitzero"`
-	PostedAt    time.Time   `json:"posted_at,omitzero"`
-	PostURL     string      `json:"post_url,omitempty"`
-	LastError   string      `json:"last_error,omitempty"`
+	ID      int64       `json:"id"`
+	State   store.State `json:"state"`
+	Title   string      `json:"title"`
+	Key     string      `json:"key"`
+	Link    string      `json:"link,omitempty"`
+	FeedURL string      `json:"feed_url"`
+	// Repost is n for the n-th manual repost (reelpost repost), 0 for the
+	// automatic post.
+	Repost      int       `json:"repost,omitempty"`
+	Attempts    int       `json:"attempts"`
+	NextAttempt time.Time `json:"next_attempt,omitzero"`
+	PostedAt    time.Time `json:"posted_at,omitzero"`
+	PostURL     string    `json:"post_url,omitempty"`
+	LastError   string    `json:"last_error,omitempty"`
 }
 
 func cmdStatus(ctx context.Context, e *cliEnv, args []string) error {
@@ -157,13 +180,44 @@ func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string,
 			*q.into = make([]deliveryStatus, 0, len(ds))
 			for _, d := range ds {
 				*q.into = append(*q.into, deliveryStatus{ID: d.ID, State: d.State, Title: d.Item.Title,
-					Link: itemLink(d.Item), Repost: d.Seq, Attempts: d.Attempts, NextAttempt: d.NextAttempt,
+					Key: d.Item.Key, Link: itemLink(d.Item), FeedURL: d.Item.FeedURL, Repost: d.Seq, Attempts: d.Attempts, NextAttempt: d.NextAttempt,
 					PostedAt: d.PostedAt, PostURL: d.RemoteURL, LastError: d.LastError})
 			}
 		}
 		rep.Accounts = append(rep.Accounts, as)
 	}
+
+	skipped, err := st.NotPosted(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	rep.NotPosted = make([]notPostedStatus, 0, len(skipped))
+	for _, it := range skipped {
+		ns := notPostedStatus{Key: it.Key, Title: it.Title, Link: itemLink(it.Item), FeedURL: it.FeedURL, FirstSeen: it.FirstSeen}
+		ns.Why, ns.Reason = whyNotPosted(it)
+		rep.NotPosted = append(rep.NotPosted, ns)
+	}
 	return rep, nil
+}
+
+// whyNotPosted says why an item recorded as not to be posted was not: its
+// review's own verdict first (not a review, excluded by a filter), then
+// what its skipped deliveries record, then what can be told from the
+// ledger alone.
+func whyNotPosted(it store.NotPostedItem) (why, reason string) {
+	if rv, err := review.Decode(it.Payload); err == nil && !rv.IsReview {
+		if strings.HasPrefix(rv.ReviewReason, "excluded by ") {
+			return "excluded", rv.ReviewReason
+		}
+		return "not_a_review", "not a review: " + rv.ReviewReason
+	}
+	switch {
+	case it.Reason != "":
+		return "skipped", it.Reason
+	case it.Deliveries == 0:
+		return "skipped", "no account was configured when it was seen (dry run)"
+	}
+	return "skipped", "in the feed when reelpost first saw it (BACKFILL=N posts the newest N then), or seen in dry run"
 }
 
 // itemLink is the review's link from the recorded payload, else its
@@ -208,18 +262,48 @@ func writeStatusText(w io.Writer, rep *statusReport) {
 		}
 		fmt.Fprintf(w, "  %s%s: %d posted, %d pending, %d posting, %d failed, %d skipped\n", a.Account, note,
 			a.Counts[store.Posted], a.Counts[store.Pending], a.Counts[store.Posting], a.Counts[store.Failed], a.Counts[store.Skipped])
+		// The account heads its lines: a reason naming it again says it
+		// twice.
+		reason := func(d deliveryStatus) string { return strings.TrimPrefix(d.LastError, a.Account+": ") }
 		for _, d := range a.Recent {
-			fmt.Fprintf(w, "    posted  %s  %q  %s\n", ts(d.PostedAt), d.Title, d.PostURL)
+			fmt.Fprintf(w, "    posted  %s  %q%s  %s\n", ts(d.PostedAt), d.Title, repostNote(d), d.PostURL)
 		}
 		for _, d := range a.Pending {
-			fmt.Fprintf(w, "    %-7s %q  attempt %d, next %s", d.State, d.Title, d.Attempts, ts(d.NextAttempt))
+			fmt.Fprintf(w, "    %-7s %q%s  attempt %d, next %s", d.State, d.Title, repostNote(d), d.Attempts, ts(d.NextAttempt))
 			if d.LastError != "" {
-				fmt.Fprintf(w, "  last error: %s", d.LastError)
+				fmt.Fprintf(w, "  last error: %s", reason(d))
 			}
 			fmt.Fprintln(w)
 		}
 		for _, d := range a.Failed {
-			fmt.Fprintf(w, "    failed  %q  after %d attempt(s): %s\n", d.Title, d.Attempts, d.LastError)
+			fmt.Fprintf(w, "    failed  %q%s  after %d attempt(s): %s\n", d.Title, repostNote(d), d.Attempts, reason(d))
+			fmt.Fprintf(w, "            key %s, link %s, feed %s\n", d.Key, orNone(d.Link), d.FeedURL)
+		}
+		if len(a.Failed) > 0 {
+			fmt.Fprintln(w, "            (reelpost retry ITEM, or retry --failed, sends them again once the cause is fixed)")
 		}
 	}
+
+	fmt.Fprintln(w, "\nnot posted (most recent first):")
+	if len(rep.NotPosted) == 0 {
+		fmt.Fprintln(w, "  none")
+	}
+	for _, it := range rep.NotPosted {
+		fmt.Fprintf(w, "  %q: %s\n    key %s, link %s, feed %s, seen %s\n", it.Title, it.Reason, it.Key, orNone(it.Link), it.FeedURL, ts(it.FirstSeen))
+	}
+}
+
+// repostNote marks a repost (reelpost repost) among the automatic posts.
+func repostNote(d deliveryStatus) string {
+	if d.Repost == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (repost %d)", d.Repost)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }
