@@ -388,12 +388,12 @@ func (c *Config) validate() Problems {
 	if re, err := compileFilter(c.FeedInclude); err != nil {
 		bad("FEED_INCLUDE", "%v", err)
 	} else if re != nil {
-		c.filter.Include = append(c.filter.Include, re)
+		c.filter.include("FEED_INCLUDE", re)
 	}
 	if re, err := compileFilter(c.FeedExclude); err != nil {
 		bad("FEED_EXCLUDE", "%v", err)
 	} else if re != nil {
-		c.filter.Exclude = append(c.filter.Exclude, re)
+		c.filter.exclude("FEED_EXCLUDE", re)
 	}
 	ps = append(ps, c.validateTMDB()...)
 	for _, a := range c.X {

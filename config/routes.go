@@ -55,20 +55,65 @@ func (r Route) PostsTo(label string) bool { return slices.Contains(r.To, label) 
 // everything.
 type Filter struct {
 	Include, Exclude []*regexp.Regexp
+	// names are the variables the expressions come from, for Judge.
+	names map[*regexp.Regexp]string
+}
+
+func (f *Filter) include(name string, re *regexp.Regexp) {
+	f.Include = append(f.Include, re)
+	f.name(name, re)
+}
+
+func (f *Filter) exclude(name string, re *regexp.Regexp) {
+	f.Exclude = append(f.Exclude, re)
+	f.name(name, re)
+}
+
+func (f *Filter) name(name string, re *regexp.Regexp) {
+	names := make(map[*regexp.Regexp]string, len(f.names)+1)
+	for k, v := range f.names {
+		names[k] = v
+	}
+	names[re] = name
+	f.names = names // a copy: Filters share their expressions, never their maps' updates
+}
+
+// clone is f, to which expressions can be added without changing f.
+func (f Filter) clone() Filter {
+	return Filter{Include: slices.Clone(f.Include), Exclude: slices.Clone(f.Exclude), names: f.names}
+}
+
+// Judge is Admits saying why not: "" when the item is to be posted, else
+// "excluded by FEED_EXCLUDE" (the variable whose expression matched) or
+// "excluded by FEED_2_INCLUDE (no match)" (the variable whose expression
+// did not match), the words reelpost preview and status show.
+func (f Filter) Judge(title string, categories []string, text string) string {
+	matches := func(re *regexp.Regexp) bool {
+		return re.MatchString(title) || re.MatchString(text) || slices.ContainsFunc(categories, re.MatchString)
+	}
+	nameOf := func(re *regexp.Regexp, kind string) string {
+		if n := f.names[re]; n != "" {
+			return n
+		}
+		return kind
+	}
+	for _, re := range f.Exclude {
+		if matches(re) {
+			return "excluded by " + nameOf(re, "FEED_EXCLUDE")
+		}
+	}
+	for _, re := range f.Include {
+		if !matches(re) {
+			return "excluded by " + nameOf(re, "FEED_INCLUDE") + " (no match)"
+		}
+	}
+	return ""
 }
 
 // Admits reports whether an item with this title, these categories and this
 // text is to be posted.
 func (f Filter) Admits(title string, categories []string, text string) bool {
-	matches := func(re *regexp.Regexp) bool {
-		return re.MatchString(title) || re.MatchString(text) || slices.ContainsFunc(categories, re.MatchString)
-	}
-	for _, re := range f.Include {
-		if !matches(re) {
-			return false
-		}
-	}
-	return !slices.ContainsFunc(f.Exclude, matches)
+	return f.Judge(title, categories, text) == ""
 }
 
 // Routes lists every feed, FEED_URLS' first, then the numbered ones in
@@ -151,9 +196,7 @@ func (c *Config) resolveRoutes() Problems {
 	for i := range c.NumberedFeeds {
 		f := &c.NumberedFeeds[i]
 		f.URL = strings.TrimSpace(f.URL)
-		r := Route{Feed: f.Label, URL: f.URL, Template: f.Template, Filter: Filter{
-			Include: slices.Clone(c.filter.Include), Exclude: slices.Clone(c.filter.Exclude),
-		}}
+		r := Route{Feed: f.Label, URL: f.URL, Template: f.Template, Filter: c.filter.clone()}
 		ok := true
 		if err := CheckFeedURL(f.URL); err != nil {
 			bad(f.Prefix+"URL", "%q: %v", f.URL, err)
@@ -177,12 +220,12 @@ func (c *Config) resolveRoutes() Problems {
 		if re, err := compileFilter(f.Include); err != nil {
 			bad(f.Prefix+"INCLUDE", "%v", err)
 		} else if re != nil {
-			r.Filter.Include = append(r.Filter.Include, re)
+			r.Filter.include(f.Prefix+"INCLUDE", re)
 		}
 		if re, err := compileFilter(f.Exclude); err != nil {
 			bad(f.Prefix+"EXCLUDE", "%v", err)
 		} else if re != nil {
-			r.Filter.Exclude = append(r.Filter.Exclude, re)
+			r.Filter.exclude(f.Prefix+"EXCLUDE", re)
 		}
 		if ok {
 			c.routes = append(c.routes, r)

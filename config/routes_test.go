@@ -70,6 +70,16 @@ func TestRoutes(t *testing.T) {
 	if blog := routes[0]; !blog.Filter.Admits("Watched: Heat", nil, "a review") {
 		t.Error("FEED_2_EXCLUDE must not apply to FEED_URLS")
 	}
+	// Why an item is left out names the variable to change.
+	for _, tc := range []struct{ title, text, want string }{
+		{"Watched: Heat", "a review", "excluded by FEED_2_EXCLUDE"},
+		{"Heat", "notes", "excluded by FEED_INCLUDE (no match)"},
+		{"Heat", "my review", ""},
+	} {
+		if got := lb.Filter.Judge(tc.title, nil, tc.text); got != tc.want {
+			t.Errorf("FEED_2's Judge(%q, %q) = %q, want %q", tc.title, tc.text, got, tc.want)
+		}
+	}
 	if c.Mastodon[1].Label != "MASTODON_2" || c.Bluesky[0].Label != "BLUESKY" {
 		t.Errorf("labels: %q %q", c.Mastodon[1].Label, c.Bluesky[0].Label)
 	}

@@ -34,6 +34,12 @@ type ExtractOptions struct {
 	// page, from several goroutines at once. A person at a terminal sees
 	// that a long completion goes on (reelpost preview).
 	Progress func(feedURL string, done, total int)
+	// Exclude, if set, is the operator's filter (FEED_INCLUDE and
+	// FEED_EXCLUDE, and the feed's own): given an item that is a review,
+	// it returns why it is not to be posted ("excluded by FEED_EXCLUDE"),
+	// or "" to keep it. An excluded item is recorded as no review, with
+	// that reason, so that nothing posts it and status says why.
+	Exclude func(feedURL, title string, categories []string, text string) string
 }
 
 // Extractor turns feeds into Reviews. It is safe for concurrent use and
@@ -111,6 +117,11 @@ func (e *Extractor) Extract(ctx context.Context, feedURL string, f *gofeed.Feed)
 		x.finishFilm()
 		if !x.fromSource {
 			x.IsReview, x.ReviewReason = classify(x.classifyInput(), e.filter)
+		}
+		if x.IsReview && e.opts.Exclude != nil {
+			if why := e.opts.Exclude(feedURL, x.Title, x.Categories, x.Text); why != "" {
+				x.IsReview, x.ReviewReason, x.Excluded = false, why, true
+			}
 		}
 	}
 	out := merge(items)

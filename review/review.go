@@ -99,6 +99,10 @@ type Review struct {
 	// IsReview says whether the item is a review at all, and ReviewReason why.
 	IsReview     bool   `json:"is_review"`
 	ReviewReason string `json:"review_reason,omitempty"`
+	// Excluded is set when the operator's filters (FEED_INCLUDE,
+	// FEED_EXCLUDE and a feed's own) left the item out: IsReview is then
+	// false and ReviewReason names the variable.
+	Excluded bool `json:"excluded,omitempty"`
 	// PageFetched is set when fields were completed from the item's own page.
 	PageFetched bool `json:"page_fetched,omitempty"`
 	// Duplicates lists the links of other items of the same feed that were

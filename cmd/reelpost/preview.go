@@ -260,6 +260,7 @@ type previewJSON struct {
 	Summary        string        `json:"summary"`
 	IsReview       bool          `json:"is_review"`
 	ReviewReason   string        `json:"review_reason"`
+	Excluded       bool          `json:"excluded,omitempty"`
 	PageFetched    bool          `json:"page_fetched"`
 	Duplicates     []string      `json:"duplicates,omitempty"`
 	Posts          []previewPost `json:"posts"`
@@ -288,7 +289,7 @@ func writePreviewJSON(w io.Writer, rv review.Review, tmdbNote string, posts []pr
 		Categories: nonNil(rv.Categories), Image: rv.Image, TrailerID: rv.TrailerID, TrailerURL: rv.TrailerURL,
 		Genres: nonNil(rv.Genres), Cast: nonNil(rv.Cast), Director: rv.Director, Writer: rv.Writer,
 		RuntimeMinutes: rv.RuntimeMinutes, Rating: rv.Rating, SeeAlso: nonNil(rv.SeeAlso), Summary: rv.Summary,
-		IsReview: rv.IsReview, ReviewReason: rv.ReviewReason, PageFetched: rv.PageFetched,
+		IsReview: rv.IsReview, ReviewReason: rv.ReviewReason, Excluded: rv.Excluded, PageFetched: rv.PageFetched,
 		Duplicates: rv.Duplicates, Posts: posts,
 		FeedURL: rv.FeedURL, TMDBID: rv.TMDBMovieID, Spoilers: rv.Spoilers, Stars: rv.Stars, Rewatch: rv.Rewatch,
 		TrailerSource: rv.TrailerSource, TMDB: tmdbNote,
@@ -313,8 +314,11 @@ func writePreviewText(w io.Writer, rv review.Review, tmdbNote string, posts []pr
 		title = "(untitled)"
 	}
 	verdict := "not a review"
-	if rv.IsReview {
+	switch {
+	case rv.IsReview:
 		verdict = "review"
+	case rv.Excluded:
+		verdict = "not posted" // the reason names the filter
 	}
 	if rv.ReviewReason != "" {
 		verdict += ": " + rv.ReviewReason

@@ -206,7 +206,7 @@ func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string,
 // ledger alone.
 func whyNotPosted(it store.NotPostedItem) (why, reason string) {
 	if rv, err := review.Decode(it.Payload); err == nil && !rv.IsReview {
-		if strings.HasPrefix(rv.ReviewReason, "excluded by ") {
+		if rv.Excluded {
 			return "excluded", rv.ReviewReason
 		}
 		return "not_a_review", "not a review: " + rv.ReviewReason

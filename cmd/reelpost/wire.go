@@ -197,6 +197,24 @@ func buildApp(e *cliEnv) (*app, error) {
 	return &app{cfg: cfg, fetcher: pl.fetcher, extractor: pl.extractor, renderer: pl.renderer, pubs: pubs, labels: labels}, nil
 }
 
+// excluder is the operator's filter of each feed, for the extractor: the
+// feed's route's (FEED_INCLUDE and FEED_EXCLUDE, and the feed's own), or
+// the global one for a feed not configured (preview's arguments).
+func excluder(cfg *config.Config) func(feedURL, title string, categories []string, text string) string {
+	filters := map[string]config.Filter{}
+	for _, r := range cfg.Routes() {
+		filters[r.URL] = r.Filter
+	}
+	global := cfg.Filter()
+	return func(feedURL, title string, categories []string, text string) string {
+		f, ok := filters[feedURL]
+		if !ok {
+			f = global
+		}
+		return f.Judge(title, categories, text)
+	}
+}
+
 // pipeline is what turns feeds into posts, as run and preview both build it.
 type pipeline struct {
 	// fetcher gets the feeds: their URLs are the operator's, so it goes
@@ -223,6 +241,7 @@ func newPipeline(cfg *config.Config, feeds []string, logger *slog.Logger, progre
 		Client: httpclient.New(httpclient.Options{Timeout: cfg.FetchTimeout, Transport: guard.Transport(nil)})})
 	extractor := review.NewExtractor(review.ExtractOptions{
 		Pages: pages, FetchPages: cfg.FetchPages, Categories: cfg.FeedCategories, Logger: logger, Progress: progress,
+		Exclude: excluder(cfg),
 	})
 	return &pipeline{fetcher: fetcher, extractor: extractor, renderer: renderer, guard: guard}, nil
 }
