@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template"
@@ -46,6 +47,10 @@ type RenderOptions struct {
 	Repost bool
 	// Lang is the post's BCP 47 language tag, or empty.
 	Lang string
+	// Hashtags are the operator's own (POST_HASHTAGS, a feed's
+	// FEED_<n>_HASHTAGS), without '#': they follow the film's tag and go
+	// before the genres', so that shortening drops the genres' first.
+	Hashtags []string
 }
 
 // TemplateData is what a post template sees. The fitter clears the optional
@@ -288,6 +293,19 @@ func newTemplateData(rv review.Review, repost bool, m mentionPolicy) TemplateDat
 	return d
 }
 
+// withOwnTags puts the operator's tags after the film's (tags[0]) and
+// before the genres', each tag once whatever its case.
+func withOwnTags(tags, own []string) []string {
+	out := make([]string, 0, len(tags)+len(own))
+	out = append(out, tags[:min(1, len(tags))]...)
+	for _, t := range append(slices.Clone(own), tags[min(1, len(tags)):]...) {
+		if t != "" && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, t) }) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 func (d *TemplateData) setTags(tags []string) {
 	d.Tags = tags
 	if len(tags) == 0 {
@@ -395,6 +413,9 @@ func (r *Renderer) Render(rules Rules, rv review.Review, o RenderOptions) (Post,
 		m = keepMentions
 	}
 	data := newTemplateData(rv, o.Repost, m)
+	if len(o.Hashtags) > 0 {
+		data.setTags(withOwnTags(data.Tags, o.Hashtags))
+	}
 	fitRules, spoiler, warned := rules, "", 0
 	if rv.Spoilers {
 		if rules.Network.ContentWarnings() {
