@@ -66,12 +66,15 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 		return err
 	}
 	renderer, fetcher, extractor := pl.renderer, pl.fetcher, pl.extractor
-	var pubs []publisher.Publisher
-	if cfg.Accounts() > 0 {
-		// Configured accounts: their own rules (Mastodon asks its server).
-		if pubs, err = buildPublishers(cfg, e.Logger, pl.guard); err != nil {
-			return &exitError{code: exitConfig, err: err}
-		}
+	// Configured accounts: their own rules (Mastodon asks its server);
+	// each feed's reviews for the accounts its route names.
+	pubs, labels, err := buildLabelled(cfg, e.Logger, pl.guard)
+	if err != nil {
+		return err
+	}
+	rs, err := buildRoutes(cfg, renderer, pubs, labels)
+	if err != nil {
+		return err
 	}
 	// No cache: preview leaves the ledger alone, and a few requests per
 	// review are what TMDB's rate limit expects.
@@ -91,9 +94,10 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 		if !*asJSON {
 			fmt.Fprintf(e.Stdout, "feed %s: %d item(s)\n\n", url, len(reviews))
 		}
+		rt := rs.route(url)
 		for _, rv := range reviews {
 			note := fillFromTMDB(ctx, films, &rv, cfg.Language)
-			posts := renderAll(ctx, renderer, pubs, rv, cfg.Language)
+			posts := renderAll(ctx, rt.renderer, rt.pubs, rv, publisher.RenderOptions{Lang: cfg.Language, Hashtags: rt.hashtags})
 			if *asJSON {
 				if err := writePreviewJSON(e.Stdout, rv, note, posts); err != nil {
 					return err
@@ -201,8 +205,8 @@ type previewFacet struct {
 
 // renderAll renders rv for every configured account, or for every network
 // with its default rules when none is configured, as the daemon would.
-func renderAll(ctx context.Context, r *publisher.Renderer, pubs []publisher.Publisher, rv review.Review, lang string) []previewPost {
-	rendered := preview.Render(ctx, r, pubs, rv, publisher.RenderOptions{Lang: lang})
+func renderAll(ctx context.Context, r *publisher.Renderer, pubs []publisher.Publisher, rv review.Review, o publisher.RenderOptions) []previewPost {
+	rendered := preview.Render(ctx, r, pubs, rv, o)
 	out := make([]previewPost, 0, len(rendered))
 	for _, d := range rendered {
 		pp := previewPost{Network: d.Target.Network, Account: d.Target.Account, Limit: d.Target.Rules.Limit}

@@ -167,6 +167,7 @@ type app struct {
 	renderer  *publisher.Renderer
 	pubs      []publisher.Publisher
 	labels    []string // labels[i] is pubs[i]'s: MASTODON_2
+	routes    routes
 }
 
 // buildApp loads the configuration and builds the fetcher, extractor,
@@ -181,10 +182,24 @@ func buildApp(e *cliEnv) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	var pubs []publisher.Publisher
-	var labels []string
+	pubs, labels, err := buildLabelled(cfg, e.Logger, pl.guard)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := buildRoutes(cfg, pl.renderer, pubs, labels)
+	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: cfg, fetcher: pl.fetcher, extractor: pl.extractor, renderer: pl.renderer, pubs: pubs, labels: labels,
+		routes: rs}, nil
+}
+
+// buildLabelled builds every account's publisher, with its label
+// (labels[i] is pubs[i]'s); its error names each account that could not
+// be built.
+func buildLabelled(cfg *config.Config, logger *slog.Logger, guard *netguard.Guard) (pubs []publisher.Publisher, labels []string, err error) {
 	var errs []error
-	for _, a := range buildAccounts(cfg, e.Logger, pl.guard) {
+	for _, a := range buildAccounts(cfg, logger, guard) {
 		if a.err != nil {
 			errs = append(errs, a.err)
 			continue
@@ -192,9 +207,9 @@ func buildApp(e *cliEnv) (*app, error) {
 		pubs, labels = append(pubs, a.pub), append(labels, a.label)
 	}
 	if len(errs) > 0 {
-		return nil, &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", errors.Join(errs...))}
+		return nil, nil, &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", errors.Join(errs...))}
 	}
-	return &app{cfg: cfg, fetcher: pl.fetcher, extractor: pl.extractor, renderer: pl.renderer, pubs: pubs, labels: labels}, nil
+	return pubs, labels, nil
 }
 
 // excluder is the operator's filter of each feed, for the extractor: the
