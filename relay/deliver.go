@@ -188,7 +188,9 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 	if err != nil {
 		return r.outcome(ctx, log, d, network, publisher.Receipt{}, fmt.Errorf("rules of %s: %w", d.Account, err), beforePublish)
 	}
-	post, err := r.o.Renderer.Render(rules, rv, publisher.RenderOptions{Repost: d.Seq > 0, Lang: r.o.Language})
+	// A review reads as its feed's route says (its template, its hashtags).
+	rt := r.route(d.Item.FeedURL)
+	post, err := rt.Renderer.Render(rules, rv, r.renderOptions(rt, d.Seq > 0))
 	if err != nil {
 		// A template that fails on this review fails on every attempt.
 		return r.fail(ctx, log, d, network, fmt.Sprintf("render %s for %s: %v", d.Item.Key, d.Account, err))

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/publisher/preview"
 	"github.com/reelpost/reelpost/review"
 )
@@ -17,7 +16,8 @@ func (r *Relay) dryRun(ctx context.Context, rv review.Review, at time.Time) {
 	if _, err := r.fillFilm(ctx, log, &rv); err != nil {
 		log.Warn("tmdb unavailable; posting without trailer", "reason", err.Error())
 	}
-	posts := preview.Render(ctx, r.o.Renderer, r.o.Publishers, rv, publisher.RenderOptions{Lang: r.o.Language})
+	rt := r.route(rv.FeedURL)
+	posts := preview.Render(ctx, rt.Renderer, r.publishersOf(rt), rv, r.renderOptions(rt, false))
 	// The text goes to the log at info level unless it is shown to a person
 	// as well.
 	level := slog.LevelInfo

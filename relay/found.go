@@ -35,7 +35,7 @@ func (r *Relay) RecordFound(ctx context.Context, rv review.Review) (store.Item, 
 	if err != nil {
 		return store.Item{}, err
 	}
-	if _, err := r.o.Store.RecordItems(ctx, rv.FeedURL, []store.NewItem{ni}, r.order); err != nil {
+	if _, err := r.o.Store.RecordItems(ctx, rv.FeedURL, []store.NewItem{ni}, r.route(rv.FeedURL).Accounts); err != nil {
 		return store.Item{}, fmt.Errorf("record item %s: %w", rv.Key, err)
 	}
 	for _, ref := range []string{rv.Key, rv.NormLink, rv.GUID} {

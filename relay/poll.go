@@ -357,7 +357,9 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []revie
 			p.since = st.LastSuccess.Add(-time.Hour)
 		}
 	}
-	rec, err := r.o.Store.Record(ctx, store.Batch{FeedURL: st.URL, Items: items, Accounts: r.order, Sight: sight, Plan: p.decide})
+	// The feed's new reviews go to the accounts its route names.
+	accounts := r.route(st.URL).Accounts
+	rec, err := r.o.Store.Record(ctx, store.Batch{FeedURL: st.URL, Items: items, Accounts: accounts, Sight: sight, Plan: p.decide})
 	if err != nil {
 		return false, fmt.Errorf("record items of %s: %w", st.URL, err)
 	}
@@ -382,7 +384,7 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []revie
 			continue
 		}
 		at, post := p.post[i]
-		due = due || post && !at.After(p.now) && !r.o.DryRun && len(r.order) > 0
+		due = due || post && !at.After(p.now) && !r.o.DryRun && len(accounts) > 0
 		level := slog.LevelDebug // history and non-reviews: not worth a line each
 		if post {
 			level = slog.LevelInfo

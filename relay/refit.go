@@ -20,8 +20,8 @@ import (
 // or that comes out the same text, leaves the refusal as the outcome.
 func (r *Relay) refit(ctx context.Context, log *slog.Logger, p publisher.Publisher, rules publisher.Rules,
 	rv review.Review, d store.Delivery, post publisher.Post, refusal error) (publisher.Receipt, error) {
-	strict, err := r.o.Renderer.Render(publisher.StrictRules(rules), rv,
-		publisher.RenderOptions{Repost: d.Seq > 0, Lang: r.o.Language})
+	rt := r.route(d.Item.FeedURL)
+	strict, err := rt.Renderer.Render(publisher.StrictRules(rules), rv, r.renderOptions(rt, d.Seq > 0))
 	if err != nil {
 		return publisher.Receipt{}, fmt.Errorf("%w; fitting it by the strictest count: %w", refusal, err)
 	}

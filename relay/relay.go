@@ -76,7 +76,14 @@ type Options struct {
 	Publishers []publisher.Publisher
 
 	// Feeds are the feed URLs (or file paths) to poll.
-	Feeds        []string
+	Feeds []string
+	// Routes say, for the feeds that do not post alike, which accounts
+	// their reviews go to and how they read; a feed without one posts to
+	// every account with Renderer and Hashtags.
+	Routes map[string]Route
+	// Hashtags are added to every post of a feed without a route of its
+	// own (POST_HASHTAGS), without '#'.
+	Hashtags     []string
 	PollInterval time.Duration
 	// FetchTimeout bounds one feed's fetch, parse and extraction.
 	FetchTimeout    time.Duration
@@ -224,6 +231,9 @@ func New(o Options) (*Relay, error) {
 		}
 		r.pubs[p.ID()] = p
 		r.order = append(r.order, p.ID())
+	}
+	if err := checkRoutes(o, r.pubs); err != nil {
+		return nil, err
 	}
 	r.metrics = newMetrics(r)
 	return r, nil

@@ -8,7 +8,7 @@ import (
 	"github.com/reelpost/reelpost/relay"
 )
 
-const onceSummary = `Run one cycle of the daemon, then exit: poll every feed in FEED_URLS (a
+const onceSummary = `Run one cycle of the daemon, then exit: poll every feed (FEED_URLS, FEED_2_URL, ...; a
 feed backing off after errors waits for its retry time), record new reviews,
 and post every delivery due now. Exits non-zero when a feed could not be
 polled or a delivery failed for good. For cron, or to try a configuration.`

@@ -184,7 +184,7 @@ func findReview(ctx context.Context, e *cliEnv, a *app, ref string) (review.Revi
 	}
 	norm := feed.NormalizeLink(ref)
 	var unreadable []string
-	for _, u := range a.cfg.FeedURLs {
+	for _, u := range a.cfg.AllFeedURLs() {
 		reviews, err := loadReviews(ctx, a.fetcher, a.extractor, u, 0)
 		if err != nil {
 			e.Logger.Warn("feed unreadable while looking for the item", "feed_url", u, "error", err)
@@ -200,7 +200,7 @@ func findReview(ctx context.Context, e *cliEnv, a *app, ref string) (review.Revi
 			}
 		}
 	}
-	msg := fmt.Sprintf("item %q is neither in the ledger nor in any feed of FEED_URLS: give the review's link or GUID", ref)
+	msg := fmt.Sprintf("item %q is neither in the ledger nor in any configured feed: give the review's link or GUID", ref)
 	if len(unreadable) > 0 {
 		msg += fmt.Sprintf(" (unreadable now: %s)", strings.Join(unreadable, ", "))
 	}

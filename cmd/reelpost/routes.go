@@ -7,6 +7,7 @@ import (
 
 	"github.com/reelpost/reelpost/config"
 	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/relay"
 )
 
 // feedRoute is where one feed's reviews go and how they read: the
@@ -69,6 +70,15 @@ func buildRoutes(cfg *config.Config, shared *publisher.Renderer, pubs []publishe
 		rs.byURL[r.URL] = fr
 	}
 	return rs, nil
+}
+
+// relayRoutes are a's routes as the relay takes them.
+func (a *app) relayRoutes() map[string]relay.Route {
+	out := make(map[string]relay.Route, len(a.routes.byURL))
+	for url, fr := range a.routes.byURL {
+		out[url] = relay.Route{Accounts: fr.accounts(), Renderer: fr.renderer, Hashtags: slices.Clip(fr.hashtags)}
+	}
+	return out
 }
 
 // accounts lists the IDs of the accounts r posts to.

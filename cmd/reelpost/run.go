@@ -12,9 +12,10 @@ import (
 	"github.com/reelpost/reelpost/relay"
 )
 
-const runSummary = `Run the daemon: poll every feed in FEED_URLS every POLL_INTERVAL, record new
-reviews in the ledger (DATABASE_URL) and post each to every configured account
-exactly once. Serves /healthz, /readyz and /metrics on HTTP_ADDR. With no
+const runSummary = `Run the daemon: poll every feed (FEED_URLS, FEED_2_URL, ...) every
+POLL_INTERVAL, record new reviews in the ledger (DATABASE_URL) and post each
+exactly once to every account its feed posts to (every configured account,
+unless FEED_<n>_TO names some). Serves /healthz, /readyz and /metrics on HTTP_ADDR. With no
 account configured, or DRY_RUN=true, posts are printed instead of sent.
 SIGTERM, SIGINT or SIGHUP stops it cleanly: in-flight posts finish (at most
 30s), leases are released, and it exits 0; a second signal meanwhile ends it
@@ -100,8 +101,8 @@ const verifyTimeout = 20 * time.Second
 // the network's reason (reelpost status shows them; reelpost repost sends
 // them again once the credentials are fixed).
 func announce(ctx context.Context, log *slog.Logger, a *app) {
-	for _, f := range a.cfg.FeedURLs {
-		log.Info("feed", "feed_url", f)
+	for _, rt := range a.cfg.Routes() {
+		log.Info("feed", "feed_url", rt.URL, "from", rt.Feed, "to", rt.To, "own_template", rt.Template != "", "hashtags", rt.Hashtags)
 	}
 	if len(a.pubs) == 0 {
 		log.Info("no account configured: dry run, posts are printed instead of sent")

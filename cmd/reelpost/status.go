@@ -115,7 +115,7 @@ func cmdStatus(ctx context.Context, e *cliEnv, args []string) error {
 			configured = append(configured, p.ID())
 		}
 	}
-	rep, err := buildStatus(ctx, st, cfg.FeedURLs, configured, *limit)
+	rep, err := buildStatus(ctx, st, cfg.AllFeedURLs(), configured, *limit)
 	if err != nil {
 		return err
 	}
@@ -243,7 +243,7 @@ func writeStatusText(w io.Writer, rep *statusReport) {
 	for _, f := range rep.Feeds {
 		note := ""
 		if !f.Configured {
-			note = " (no longer in FEED_URLS)"
+			note = " (no longer configured)"
 		}
 		fmt.Fprintf(w, "  %s%s\n    last poll %s, last success %s", f.URL, note, ts(f.LastPoll), ts(f.LastSuccess))
 		if f.ConsecutiveErrors > 0 {

@@ -277,7 +277,8 @@ func (a *app) newRelay(e *cliEnv, out io.Writer, mods ...func(*relay.Options)) (
 	cfg := a.cfg
 	o := relay.Options{
 		Store: a.store, Fetcher: a.fetcher, Extractor: a.extractor, Renderer: a.renderer, Publishers: a.pubs,
-		Feeds: cfg.FeedURLs, PollInterval: cfg.PollInterval, FetchTimeout: cfg.FetchTimeout,
+		Feeds: cfg.AllFeedURLs(), Routes: a.relayRoutes(), Hashtags: cfg.Hashtags(),
+		PollInterval: cfg.PollInterval, FetchTimeout: cfg.FetchTimeout,
 		Backfill: cfg.Backfill, MaxPostsPerPoll: cfg.MaxPostsPerPoll, PostSpacing: cfg.PostSpacing,
 		MaxAttempts: cfg.MaxAttempts, Language: cfg.Language,
 		DryRun:     cfg.EffectiveDryRun(),
