@@ -328,14 +328,14 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 			next = now.Add(retryDelay(d.Attempts))
 		}
 		r.postpone(ctx, log, d, next, err.Error(), was)
-		r.metrics.deliveries.WithLabelValues(network, "rate_limited").Inc()
+		r.metrics.deliveries.WithLabelValues(network, "rate_limited", r.feedLabel(d.Item.FeedURL)).Inc()
 		return nil
 	default: // Transient
 		if d.Attempts >= r.o.MaxAttempts {
 			return r.fail(ctx, log, d, network, fmt.Sprintf("%d attempts (MAX_ATTEMPTS), last: %v", d.Attempts, err))
 		}
 		r.retry(ctx, log, d, r.now().Add(retryDelay(d.Attempts)), err.Error(), was)
-		r.metrics.deliveries.WithLabelValues(network, "retry").Inc()
+		r.metrics.deliveries.WithLabelValues(network, "retry", r.feedLabel(d.Item.FeedURL)).Inc()
 		return nil
 	}
 }
@@ -355,7 +355,9 @@ func (r *Relay) posted(ctx context.Context, log *slog.Logger, d store.Delivery, 
 		log.Error("record post", "post_id", rc.ID, "error", err)
 		return
 	}
-	r.metrics.deliveries.WithLabelValues(network, "posted").Inc()
+	r.metrics.deliveries.WithLabelValues(network, "posted", r.feedLabel(d.Item.FeedURL)).Inc()
+	r.cycle.posted.Add(1)
+	r.delivered()
 	since := d.Item.Published
 	if since.IsZero() || since.Before(d.Item.FirstSeen) && d.Item.FirstSeen.Sub(since) > time.Hour {
 		// No date, or an old item (a backfill, a repost): the delay worth
@@ -383,6 +385,8 @@ func (r *Relay) retry(ctx context.Context, log *slog.Logger, d store.Delivery, n
 		log.Error("record retry", "error", err)
 		return
 	}
+	r.cycle.deferred.Add(1)
+	r.delivered()
 	log.Warn("post attempt put back: will retry", "next_attempt", next, "outcome_unknown", was == maybeSent,
 		"attempt_spent", true, "error", reason)
 }
@@ -397,6 +401,8 @@ func (r *Relay) postpone(ctx context.Context, log *slog.Logger, d store.Delivery
 		log.Error("record wait", "error", err)
 		return
 	}
+	r.cycle.deferred.Add(1)
+	r.delivered()
 	log.Warn("post attempt put back: will retry", "next_attempt", next, "outcome_unknown", was == maybeSent,
 		"attempt_spent", false, "error", reason)
 }
@@ -408,7 +414,9 @@ func (r *Relay) fail(ctx context.Context, log *slog.Logger, d store.Delivery, ne
 		log.Error("record failure", "reason", reason, "error", err)
 		return nil
 	}
-	r.metrics.deliveries.WithLabelValues(network, "failed").Inc()
+	r.metrics.deliveries.WithLabelValues(network, "failed", r.feedLabel(d.Item.FeedURL)).Inc()
+	r.cycle.failed.Add(1)
+	r.delivered()
 	log.Error("delivery failed", "error", reason)
 	return &DeliveryFailure{ID: d.ID, Account: d.Account, ItemKey: d.Item.Key, Reason: reason}
 }

@@ -19,7 +19,7 @@ import (
 type metrics struct {
 	reg            *prometheus.Registry
 	polls          *prometheus.CounterVec
-	fetchErrors    prometheus.Counter
+	fetchErrors    *prometheus.CounterVec
 	feedsFailing   prometheus.Gauge
 	itemsSeen      prometheus.Counter
 	deliveries     *prometheus.CounterVec
@@ -35,10 +35,10 @@ func newMetrics(r *Relay) *metrics {
 			Name: "reelpost_feed_polls_total",
 			Help: "Feed polls by result: new (deliveries due), seen (nothing new to post), unchanged (same body), not_modified (304), error.",
 		}, []string{"result"}),
-		fetchErrors: prometheus.NewCounter(prometheus.CounterOpts{
+		fetchErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "reelpost_feed_fetch_errors_total",
-			Help: "Feed polls that failed: fetch, parse or record.",
-		}),
+			Help: "Feed polls that failed (fetch, parse or record), by feed: a configured feed's URL.",
+		}, []string{"feed"}),
 		feedsFailing: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "reelpost_feeds_failing",
 			Help: "Feeds failing for long (consecutive failures at the threshold, or no success for an hour).",
@@ -49,8 +49,8 @@ func newMetrics(r *Relay) *metrics {
 		}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "reelpost_delivery_attempts_total",
-			Help: "Delivery attempts by network and outcome: posted, retry, rate_limited, failed.",
-		}, []string{"network", "outcome"}),
+			Help: "Delivery attempts by network, outcome (posted, retry, rate_limited, failed) and the review's feed: a configured feed's URL, or other for a feed no longer configured.",
+		}, []string{"network", "outcome", "feed"}),
 		publishLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "reelpost_publish_duration_seconds",
 			Help:    "Time one publish call took, by network.",
@@ -65,6 +65,12 @@ func newMetrics(r *Relay) *metrics {
 			Name: "reelpost_last_poll_timestamp_seconds",
 			Help: "Unix time of the last completed feed poll (or scheduler pass with nothing due).",
 		}),
+	}
+	// Every configured feed's series exists from the start, at 0, so that
+	// a rate over it is defined before its first failure. The configured
+	// feeds bound the label's values.
+	for _, u := range r.o.Feeds {
+		m.fetchErrors.WithLabelValues(u)
 	}
 	m.reg.MustRegister(m.polls, m.fetchErrors, m.feedsFailing, m.itemsSeen, m.deliveries,
 		m.publishLatency, m.postDelay, m.lastCycle,

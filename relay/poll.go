@@ -31,6 +31,9 @@ type pollResult struct {
 	// due is set when deliveries due now were recorded.
 	due bool
 	err error
+	// result is the polls metric's result; stats what the poll found.
+	result string
+	stats  pollStats
 }
 
 // pollLoop polls each feed when its time comes, a few feeds at a time, until
@@ -140,8 +143,9 @@ func pollTick(interval time.Duration) time.Duration {
 }
 
 // pollAll polls every feed once (Once), a few at a time, skipping feeds that
-// back off after errors until their retry time.
-func (r *Relay) pollAll(ctx context.Context) []FeedFailure {
+// back off after errors until their retry time, and reports on each feed
+// in Options.Feeds' order.
+func (r *Relay) pollAll(ctx context.Context) []FeedReport {
 	states := map[string]store.FeedState{}
 	if all, err := r.o.Store.Feeds(ctx); err == nil {
 		for _, st := range all {
@@ -151,32 +155,32 @@ func (r *Relay) pollAll(ctx context.Context) []FeedFailure {
 		r.log.Warn("read feed states", "error", err)
 	}
 	var (
-		mu    sync.Mutex
-		fails []FeedFailure
-		wg    sync.WaitGroup
-		sem   = make(chan struct{}, r.o.FetchWorkers)
+		wg  sync.WaitGroup
+		sem = make(chan struct{}, r.o.FetchWorkers)
 	)
+	reports := make([]FeedReport, len(r.o.Feeds))
 	now := r.now()
-	for _, u := range r.o.Feeds {
+	for i, u := range r.o.Feeds {
 		if st, ok := states[u]; ok && st.ConsecutiveErrors > 0 && st.NextPoll.After(now) {
 			r.log.Info("feed backing off: not polled", "feed_url", u, "next_poll", st.NextPoll,
 				"consecutive_errors", st.ConsecutiveErrors)
+			reports[i] = backingOff(st)
 			continue
 		}
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			if res := r.pollFeed(ctx, u); res.err != nil {
-				mu.Lock()
-				fails = append(fails, FeedFailure{URL: u, Err: res.err})
-				mu.Unlock()
+			res := r.pollFeed(ctx, u)
+			reports[i] = FeedReport{URL: u, Result: res.result, Err: res.err, FirstSight: res.stats.first,
+				Items: res.stats.items, New: res.stats.fresh, ToPost: res.stats.toPost}
+			if res.err != nil {
+				reports[i].NextPoll = res.next
 			}
 		})
 	}
 	wg.Wait()
 	r.markCycle(r.now())
-	sort.Slice(fails, func(i, j int) bool { return fails[i].URL < fails[j].URL })
-	return fails
+	return reports
 }
 
 // pollOutcome is what one poll of one feed came to; its String is the
@@ -232,7 +236,8 @@ func (r *Relay) pollFeed(ctx context.Context, url string) pollResult {
 
 	fctx, cancel := context.WithTimeout(ctx, r.o.FetchTimeout)
 	defer cancel()
-	res, err := r.fetchAndRecord(fctx, &st)
+	var stats pollStats
+	res, err := r.fetchAndRecord(fctx, &st, &stats)
 	now := r.now()
 	st.LastPoll = now
 	if err != nil {
@@ -241,7 +246,8 @@ func (r *Relay) pollFeed(ctx context.Context, url string) pollResult {
 			return pollResult{next: now, err: ctx.Err()}
 		}
 		r.metrics.polls.WithLabelValues(pollFailed.String()).Inc()
-		r.metrics.fetchErrors.Inc()
+		r.metrics.fetchErrors.WithLabelValues(r.feedLabel(url)).Inc()
+		res = pollFailed
 		st.ConsecutiveErrors++
 		st.LastError = err.Error()
 		st.NextPoll = now.Add(r.feedBackoff(st.ConsecutiveErrors, err, now))
@@ -267,7 +273,7 @@ func (r *Relay) pollFeed(ctx context.Context, url string) pollResult {
 			}
 		}
 	}
-	return pollResult{next: st.NextPoll, due: res == newDue, err: err}
+	return pollResult{next: st.NextPoll, due: res == newDue, err: err, result: res.String(), stats: stats}
 }
 
 // mustSave reports whether a poll's state st must be written over saved,
@@ -288,8 +294,9 @@ func mustSave(saved, st store.FeedState, now time.Time) bool {
 
 // fetchAndRecord does the work of one poll and updates st's validators and
 // body hash only once what the body holds is recorded: a body that failed
-// to parse or record is parsed again next time.
-func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState) (pollOutcome, error) {
+// to parse or record is parsed again next time. stats gets what the poll
+// found, for Once's report.
+func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState, stats *pollStats) (pollOutcome, error) {
 	resp, err := r.o.Fetcher.Fetch(ctx, st.URL, feed.Validators{ETag: st.ETag, LastModified: st.LastModified})
 	if err != nil {
 		return pollFailed, err
@@ -310,7 +317,8 @@ func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState) (pollOu
 		return pollFailed, err
 	}
 	reviews := r.o.Extractor.Extract(ctx, st.URL, parsed)
-	due, err := r.record(ctx, st, reviews)
+	stats.items = len(reviews)
+	due, err := r.record(ctx, st, reviews, stats)
 	if err != nil {
 		return pollFailed, err
 	}
@@ -328,8 +336,9 @@ func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState) (pollOu
 // record records every review of a poll in one store.Record call, the
 // known ones too (the ledger follows a known item's changed names and
 // content, and decides what each item is), planning the open ones as
-// pollPlan says. It reports whether deliveries due now were recorded.
-func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []review.Review) (bool, error) {
+// pollPlan says. It reports whether deliveries due now were recorded, and
+// what it found in stats.
+func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []review.Review, stats *pollStats) (bool, error) {
 	if len(reviews) == 0 {
 		return false, nil
 	}
@@ -370,6 +379,8 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []revie
 			fresh++
 		}
 	}
+	stats.first = rec.Sight == store.First
+	stats.fresh, stats.toPost = fresh, len(p.post)
 	if rec.Sight == store.First {
 		r.log.Info("first sight of feed: existing items recorded as skipped", "feed_url", st.URL,
 			"items", fresh, "backfill", len(p.post))

@@ -123,6 +123,12 @@ type Options struct {
 	// reported as failing.
 	FailingAfter int
 
+	// Delivered, if set, is told the counts of a Once cycle's delivery
+	// outcomes so far after each attempt (calls may come from several
+	// goroutines at once): reelpost once shows a person how a backfill
+	// goes.
+	Delivered func(posted, failed, deferred int)
+
 	// Quiet, if set, is called by Run whenever the daemon has had nothing
 	// to do for QuietAfter (no new item recorded, no delivery attempted or
 	// in flight), and again after each further QuietAfter of the same: at
@@ -146,6 +152,8 @@ type Relay struct {
 	pubs    map[string]publisher.Publisher
 	order   []string // account IDs, as configured
 	metrics *metrics
+	feeds   map[string]struct{} // Options.Feeds, for the metrics' feed label
+	cycle   cycleStats          // this Once cycle's delivery outcomes
 
 	wake chan struct{}
 	film filmState
@@ -234,6 +242,10 @@ func New(o Options) (*Relay, error) {
 	}
 	if err := checkRoutes(o, r.pubs); err != nil {
 		return nil, err
+	}
+	r.feeds = make(map[string]struct{}, len(o.Feeds))
+	for _, u := range o.Feeds {
+		r.feeds[u] = struct{}{}
 	}
 	r.metrics = newMetrics(r)
 	return r, nil
@@ -361,25 +373,11 @@ func (e *CycleError) Error() string {
 // Once runs one cycle: it polls every feed (except those backing off after
 // errors, until their retry time), then delivers until nothing is due now,
 // and releases its leases. It returns a *CycleError naming the feeds that
-// failed and the deliveries that failed for good in this cycle.
+// failed or back off after failures, and the deliveries that failed for
+// good in this cycle. OnceReport says what the cycle did besides.
 func (r *Relay) Once(ctx context.Context) error {
-	feedFails := r.pollAll(ctx)
-	var delivFails []DeliveryFailure
-	if !r.o.DryRun {
-		delivFails = r.deliverDue(ctx, ctx)
-	}
-	rctx, cancel := ledgerCtx(ctx)
-	defer cancel()
-	if _, err := r.o.Store.Release(rctx, r.o.Owner); err != nil {
-		return fmt.Errorf("release leases of %s: %w", r.o.Owner, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if len(feedFails) > 0 || len(delivFails) > 0 {
-		return &CycleError{Feeds: feedFails, Deliveries: delivFails}
-	}
-	return nil
+	_, err := r.OnceReport(ctx)
+	return err
 }
 
 // active notes activity for Options.Quiet: delta +1 when a delivery

@@ -471,7 +471,7 @@ func TestHealthEndpoints(t *testing.T) {
 		`reelpost_items_seen_total 2`,
 		`reelpost_publish_duration_seconds_count{network="bluesky"} 1`,
 		`reelpost_post_delay_seconds_count{network="mastodon"} 1`,
-		`reelpost_delivery_attempts_total{network="x",outcome="posted"} 1`,
+		`reelpost_delivery_attempts_total{feed="` + fs.URL() + `",network="x",outcome="posted"} 1`,
 	} {
 		if !strings.Contains(m, want) {
 			t.Errorf("/metrics lacks %s:\n%s", want, grep(m, "reelpost_"))

@@ -41,6 +41,9 @@ type cliEnv struct {
 	// Terminal is set when a person reads Stderr: the commands run by hand
 	// then show progress and write their warnings as sentences.
 	Terminal bool
+	// progress shows long work on Stderr (set by the command that wants
+	// it when Stderr is a terminal; nil otherwise).
+	progress *progress
 	// Logger is set by loadConfig from LOG_LEVEL and LOG_FORMAT; before that
 	// it logs text at info level to Stderr.
 	Logger *slog.Logger

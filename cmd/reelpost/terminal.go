@@ -51,6 +51,35 @@ func (p *progress) report(subject string, done, total int) {
 	fmt.Fprintf(p.w, "\r\x1b[K"+p.what+": %d/%d", subject, done, total)
 }
 
+// line shows s as the progress line.
+func (p *progress) line(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprint(p.w, "\r\x1b[K"+s)
+}
+
+// clear removes the progress line.
+func (p *progress) clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprint(p.w, "\r\x1b[K")
+}
+
+// clearing is p's terminal for other writers (a log handler): each write
+// first clears the progress line, so that the two do not run together.
+func (p *progress) clearing() io.Writer { return clearingWriter{p} }
+
+type clearingWriter struct{ p *progress }
+
+func (c clearingWriter) Write(b []byte) (int, error) {
+	c.p.mu.Lock()
+	defer c.p.mu.Unlock()
+	if _, err := io.WriteString(c.p.w, "\r\x1b[K"); err != nil {
+		return 0, err
+	}
+	return c.p.w.Write(b)
+}
+
 // humanHandler writes log records for a person at a terminal: "warning:
 // what happened (key value, ...)", without times or quoting. The daemon's
 // logs keep LOG_FORMAT; this is for the commands a person runs by hand.

@@ -178,7 +178,13 @@ func buildApp(e *cliEnv) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl, err := newPipeline(cfg, cfg.AllFeedURLs(), e.Logger, nil)
+	var report func(string, int, int)
+	if e.progress != nil {
+		// Log lines first clear the progress line they would run into.
+		e.Logger = newLogger(e.progress.clearing(), cfg.LogLevel, cfg.LogFormat)
+		report = e.progress.report
+	}
+	pl, err := newPipeline(cfg, cfg.AllFeedURLs(), e.Logger, report)
 	if err != nil {
 		return nil, err
 	}

@@ -48,3 +48,13 @@ func (s *Store) NotPosted(ctx context.Context, limit int) ([]NotPostedItem, erro
 	}
 	return out, nil
 }
+
+// FeedItemCount is how many items the ledger knows in feedURL: what a
+// cycle that did not read the feed again (unchanged) reports as seen.
+func (s *Store) FeedItemCount(ctx context.Context, feedURL string) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM feed_items WHERE feed_url = $1`, feedURL).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count items of %s: %w", feedURL, err)
+	}
+	return n, nil
+}
