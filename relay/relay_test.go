@@ -240,11 +240,13 @@ func TestFailingFeedDoesNotStopOthers(t *testing.T) {
 		t.Fatalf("readiness = %+v, want ready with %s listed as failing", rd, bad.URL())
 	}
 
-	// A failing feed waits for its backoff: the next cycle leaves it alone.
+	// A failing feed waits for its backoff: the next cycle leaves it alone,
+	// and still fails, naming it, so that a cron job keeps seeing it.
 	hits := bad.Hits()
 	e.clk.Add(time.Minute)
-	if err := r.Once(context.Background()); err != nil {
-		t.Fatalf("once during backoff: %v", err)
+	var ce *relay.CycleError
+	if err := r.Once(context.Background()); !errors.As(err, &ce) || len(ce.Feeds) != 1 || ce.Feeds[0].URL != bad.URL() {
+		t.Fatalf("once during backoff: %v, want a cycle error naming %s", err, bad.URL())
 	}
 	if bad.Hits() != hits {
 		t.Fatalf("the failing feed was fetched during its backoff")
