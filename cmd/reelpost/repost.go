@@ -249,16 +249,18 @@ func reportDeliveries(ctx context.Context, e *cliEnv, st *store.Store, ids []int
 	}
 	bad := 0
 	for _, d := range ds {
+		// The account heads the line: its reason need not name it again.
+		reason := oneLine(strings.TrimPrefix(d.LastError, d.Account+": "))
 		switch d.State {
 		case store.Posted:
 			fmt.Fprintf(e.Stdout, "%s: %s %s\n", d.Account, done, d.RemoteURL)
 		case store.Failed:
 			bad++
-			fmt.Fprintf(e.Stdout, "%s: FAILED: %s\n", d.Account, oneLine(d.LastError))
+			fmt.Fprintf(e.Stdout, "%s: FAILED: %s\n", d.Account, reason)
 		default:
 			bad++
 			fmt.Fprintf(e.Stdout, "%s: not posted yet (%s, attempt %d, next %s): %s; the daemon retries it, see reelpost status\n",
-				d.Account, d.State, d.Attempts, d.NextAttempt.UTC().Format(time.RFC3339), oneLine(d.LastError))
+				d.Account, d.State, d.Attempts, d.NextAttempt.UTC().Format(time.RFC3339), reason)
 		}
 	}
 	if bad > 0 {

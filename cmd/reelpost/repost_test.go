@@ -78,7 +78,7 @@ func TestRepostRefusals(t *testing.T) {
 		code int
 		want string
 	}{
-		{"unknown item", []string{"repost", "https://blog.example/reviews/never-written/"}, exitFailure, "neither in the ledger nor in any feed"},
+		{"unknown item", []string{"repost", "https://blog.example/reviews/never-written/"}, exitFailure, "neither in the ledger nor in any configured feed"},
 		{"unknown account", []string{"repost", "review-1", "--account", "x:1"}, exitUsage, "no such account configured"},
 	}
 	for _, c := range cases {

@@ -21,7 +21,8 @@ func TestRetrySendsFailedDeliveriesOnceFixed(t *testing.T) {
 
 	// Still broken: the retry fails again, says so, and exits 1.
 	out, _, err := w.run("retry", "review-2")
-	if exitCodeOf(err) != exitFailure || !strings.Contains(out, "x:987654321: FAILED") {
+	if exitCodeOf(err) != exitFailure || !strings.Contains(out, "x:987654321: FAILED: HTTP 401") ||
+		strings.Count(out, "x:987654321") != 1 || !strings.Contains(out, "regenerate") {
 		t.Fatalf("retry with the secret still wrong = %v:\n%s", err, out)
 	}
 
