@@ -67,8 +67,10 @@ func (e *cliEnv) byHand(cfg *config.Config, what string) *progress {
 	if !e.Terminal {
 		return nil
 	}
-	e.Logger = newHumanLogger(e.Stderr, cfg.LogLevel)
-	return newProgress(e.Stderr, what)
+	p := newProgress(e.Stderr, what)
+	// Log lines first clear the progress line they would run into.
+	e.Logger = newHumanLogger(p.clearing(), cfg.LogLevel)
+	return p
 }
 
 func newLogger(w io.Writer, level, format string) *slog.Logger {

@@ -83,6 +83,8 @@ func (c clearingWriter) Write(b []byte) (int, error) {
 // humanHandler writes log records for a person at a terminal: "warning:
 // what happened (key value, ...)", without times or quoting. The daemon's
 // logs keep LOG_FORMAT; this is for the commands a person runs by hand.
+// Its writer is a progress line's clearing writer, which it shares the
+// terminal with.
 type humanHandler struct {
 	mu    *sync.Mutex
 	w     io.Writer
@@ -138,8 +140,7 @@ func (h *humanHandler) Handle(_ context.Context, r slog.Record) error {
 	b.WriteByte('\n')
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	// A progress line may be on the terminal: the message replaces it.
-	_, err := io.WriteString(h.w, "\r\x1b[K"+b.String())
+	_, err := io.WriteString(h.w, b.String())
 	return err
 }
 
