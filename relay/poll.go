@@ -469,20 +469,29 @@ func (p *pollPlan) decide(sight store.Sight, found []store.Found) []store.Decisi
 	for k, i := range candidates {
 		if k >= backfill || p.newSince(p.reviews[i]) {
 			p.order = append(p.order, i)
+			continue
 		}
+		ds[i].Reason = reasonHistory
 	}
 	sort.Ints(p.order) // Extract's order: oldest first
 	p.post = make(map[int]time.Time, len(p.order))
 	for k, i := range p.order {
 		at := p.now.Add(time.Duration(k/p.r.o.MaxPostsPerPoll) * p.r.o.PollInterval)
 		p.post[i] = at
-		ds[i].State = store.Skipped
+		ds[i].State, ds[i].Reason = store.Skipped, reasonDryRun
 		if !p.r.o.DryRun {
-			ds[i].State, ds[i].NotBefore = store.Pending, at
+			ds[i].State, ds[i].NotBefore, ds[i].Reason = store.Pending, at, ""
 		}
 	}
 	return ds
 }
+
+// Why a review's deliveries are recorded skipped, as reelpost status says
+// it (store.Plan.Reason).
+const (
+	reasonHistory = "in the feed when reelpost first saw it: history, not news (BACKFILL=N posts the newest N at a first sight)"
+	reasonDryRun  = "seen in dry run (DRY_RUN, or no account configured): shown, not posted"
+)
 
 // newSince reports whether rv was published since the feed was last seen
 // empty.

@@ -126,10 +126,10 @@ func (su *suite) TestFirstSightRecordsItsPlanOnce(t *testing.T) {
 		t.Fatalf("RecordFirstSight again = %+v, first %v, %v; want only the news, not a first sight", created, first, err)
 	}
 	want := map[string]Plan{
-		items[0].Key: {Skipped, time.Time{}},
-		items[1].Key: {Skipped, time.Time{}},
-		items[2].Key: {Pending, later},
-		news.Key:     {Pending, news.NotBefore},
+		items[0].Key: {State: Skipped},
+		items[1].Key: {State: Skipped},
+		items[2].Key: {State: Pending, NotBefore: later},
+		news.Key:     {State: Pending, NotBefore: news.NotBefore},
 	}
 	ds, err := s.Deliveries(ctx, DeliveryFilter{})
 	if err != nil {

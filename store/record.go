@@ -720,6 +720,10 @@ func (w *writer) insertItem(ctx context.Context, it NewItem, st step, d Decision
 	if state == "" {
 		state = Skipped
 	}
+	reason := ""
+	if state == Skipped {
+		reason = d.Reason
+	}
 	seen := map[string]bool{}
 	for _, acct := range w.accounts {
 		if seen[acct] {
@@ -727,9 +731,9 @@ func (w *writer) insertItem(ctx context.Context, it NewItem, st step, d Decision
 		}
 		seen[acct] = true
 		if _, err := w.tx.ExecContext(ctx, `INSERT INTO deliveries
-			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at)
-			VALUES ($1, $2, 0, $3, $4, 0, $5, $6, $6) ON CONFLICT DO NOTHING`,
-			item.ID, acct, DeliveryKey(item.Identity, acct, 0), string(state), s.tsNonNull(d.NotBefore), s.ts(w.now)); err != nil {
+			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at, last_error)
+			VALUES ($1, $2, 0, $3, $4, 0, $5, $6, $6, $7) ON CONFLICT DO NOTHING`,
+			item.ID, acct, DeliveryKey(item.Identity, acct, 0), string(state), s.tsNonNull(d.NotBefore), s.ts(w.now), reason); err != nil {
 			return Item{}, fmt.Errorf("insert delivery for account %s: %w", acct, err)
 		}
 		w.opened = true

@@ -12,9 +12,12 @@ type NotPostedItem struct {
 	// Deliveries is how many (skipped) deliveries it has: none when no
 	// account was configured as it was recorded.
 	Deliveries int
-	// Reason is what the skipped deliveries record (the relay's words),
-	// or empty.
+	// Reason is what the skipped deliveries record (the relay's words,
+	// store.Plan.Reason), or empty.
 	Reason string
+	// Waiting: the item is not a review yet, and is posted once a later
+	// poll finds it one (see Decision.Wait).
+	Waiting bool
 }
 
 // NotPosted lists the items, newest first (by first sight), at most limit,
@@ -27,7 +30,7 @@ func (s *Store) NotPosted(ctx context.Context, limit int) ([]NotPostedItem, erro
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+itemCols+`,
 			(SELECT COUNT(*) FROM deliveries d WHERE d.item_id = i.id),
-			COALESCE((SELECT MAX(d.last_error) FROM deliveries d WHERE d.item_id = i.id), '')
+			COALESCE((SELECT MAX(d.last_error) FROM deliveries d WHERE d.item_id = i.id), ''), i.waiting
 		FROM items i
 		WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.item_id = i.id AND d.state <> 'skipped')
 		ORDER BY i.first_seen DESC, i.id DESC LIMIT $1`, limit)
@@ -38,7 +41,7 @@ func (s *Store) NotPosted(ctx context.Context, limit int) ([]NotPostedItem, erro
 	var out []NotPostedItem
 	for rows.Next() {
 		var it NotPostedItem
-		if err := rows.Scan(append(itemDest(&it.Item), &it.Deliveries, &it.Reason)...); err != nil {
+		if err := rows.Scan(append(itemDest(&it.Item), &it.Deliveries, &it.Reason, &it.Waiting)...); err != nil {
 			return nil, fmt.Errorf("list items not posted: %w", err)
 		}
 		out = append(out, it)

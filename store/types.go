@@ -69,6 +69,10 @@ type NewItem struct {
 type Plan struct {
 	State     State
 	NotBefore time.Time
+	// Reason says, for deliveries created Skipped, why they are not to be
+	// posted (history at the feed's first sight, a dry run), in the words
+	// reelpost status shows: it is kept as their last error.
+	Reason string
 }
 
 // Item is a recorded item. ID names the review across feeds: the same review

@@ -206,8 +206,11 @@ func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string,
 // ledger alone.
 func whyNotPosted(it store.NotPostedItem) (why, reason string) {
 	if rv, err := review.Decode(it.Payload); err == nil && !rv.IsReview {
-		if rv.Excluded {
+		switch {
+		case rv.Excluded:
 			return "excluded", rv.ReviewReason
+		case it.Waiting:
+			return "not_a_review", "not a review yet: " + rv.ReviewReason + " (posted once a poll finds it one)"
 		}
 		return "not_a_review", "not a review: " + rv.ReviewReason
 	}
@@ -217,6 +220,7 @@ func whyNotPosted(it store.NotPostedItem) (why, reason string) {
 	case it.Deliveries == 0:
 		return "skipped", "no account was configured when it was seen (dry run)"
 	}
+	// Recorded before the ledger kept the reason.
 	return "skipped", "in the feed when reelpost first saw it (BACKFILL=N posts the newest N then), or seen in dry run"
 }
 

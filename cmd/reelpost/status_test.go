@@ -111,3 +111,29 @@ func TestStatusSaysWhyNotPosted(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusTellsDryRunFromHistory: a review skipped because DRY_RUN was
+// set is told apart from the history a first sight skips.
+func TestStatusTellsDryRunFromHistory(t *testing.T) {
+	t.Parallel()
+	w := newCLIWorld(t, testReviews(1, 1)...)
+	w.mustRun("once")
+	w.env["DRY_RUN"] = "true"
+	w.feed.add(testReviews(2, 1)...)
+	w.mustRun("once")
+	delete(w.env, "DRY_RUN")
+	var rep statusReport
+	if err := json.Unmarshal([]byte(w.mustRun("status", "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	why := map[string]string{}
+	for _, it := range rep.NotPosted {
+		why[it.Key] = it.Reason
+	}
+	if !strings.HasPrefix(why["review-1"], "in the feed when reelpost first saw it: history") || strings.Contains(why["review-1"], "dry run") {
+		t.Errorf("review-1's reason = %q, want history at first sight", why["review-1"])
+	}
+	if !strings.HasPrefix(why["review-2"], "seen in dry run") {
+		t.Errorf("review-2's reason = %q, want dry run", why["review-2"])
+	}
+}
