@@ -106,21 +106,101 @@ func TestEditedReviewIsNotPostedAgain(t *testing.T) {
 	e.wantPosts(1)
 }
 
-// An item that was history at the feed's first sight stays history when it
-// becomes a review later: an old post whose page finally loads is no news.
-func TestHistoryThatBecomesAReviewIsNotPosted(t *testing.T) {
+// At a feed's first sight, an item that is not a review yet and was
+// published within the last week (a Letterboxd diary entry logged just
+// before the member started reelpost) waits: when a later poll shows it as
+// a review, it is posted once, however many replicas see it. An older one
+// stays history (an old post whose page finally loads is no news), and so
+// does a review already in the feed, unless BACKFILL posts it then.
+func TestFirstSightItemThatBecomesAReview(t *testing.T) {
 	t.Parallel()
-	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	items := reviews(1, 3, base)
-	items[1].NotReview = true
-	fs := newFeedServer(t, items...)
-	e := newEnv(t, sqliteLedger, fs)
-	r := e.relay()
-	e.once(r)
-	fs.set(reviews(1, 3, base)...)
-	e.clk.Add(6 * time.Minute)
-	e.once(r)
-	e.wantPosts(0)
+	// A diary entry logged ago before the first sight, as Letterboxd's
+	// member feed gives it, and the same entry with its review written.
+	diary := func(ago time.Duration) func(now time.Time) (item, item) {
+		return func(now time.Time) (watched, reviewed item) {
+			watched = item{GUID: "letterboxd-watch-9", Link: "https://letterboxd.com/cinephile/film/alien/",
+				Title: "Alien, 1979 - ★★★★", Published: now.Add(-ago), NotReview: true,
+				Desc: `<p><img src="https://a.ltrbxd.com/resized/alien.jpg"/></p><p>Watched on Thursday January 1, 2026.</p>`}
+			reviewed = watched
+			reviewed.GUID, reviewed.NotReview = "letterboxd-review-9", false
+			reviewed.Desc = `<p><img src="https://a.ltrbxd.com/resized/alien.jpg"/></p>` +
+				`<p>A perfect machine of dread, cold and patient. The best film of its decade.</p>`
+			return watched, reviewed
+		}
+	}
+	// A blog post a year old, its page unreadable at first sight.
+	oldPost := func(now time.Time) (draft, loaded item) {
+		loaded = reviews(3, 1, now.AddDate(-1, 0, 0))[0]
+		draft = loaded
+		draft.NotReview = true
+		return draft, loaded
+	}
+	// A review written the day before the first sight, edited later.
+	review := func(now time.Time) (written, edited item) {
+		written = reviews(3, 1, now.Add(-24*time.Hour))[0]
+		edited = written
+		edited.Title += " (revised)"
+		return written, edited
+	}
+	cases := []struct {
+		name     string
+		items    func(now time.Time) (before, after item) // at the first sight, and at a later poll
+		backfill int
+		want     int // posts on each network, from the first sight on
+	}{
+		{"a diary entry of six days ago becomes a review", diary(6 * 24 * time.Hour), 0, 1},
+		{"a diary entry of eight days ago becomes a review", diary(8 * 24 * time.Hour), 0, 0},
+		{"a post of a year ago becomes a review", oldPost, 0, 0},
+		{"a review of yesterday is edited", review, 0, 0},
+		{"a review of yesterday, backfilled, is edited", review, 1, 1},
+	}
+	for _, c := range cases {
+		for _, l := range ledgers() {
+			t.Run(c.name+"/"+l.name, func(t *testing.T) {
+				t.Parallel()
+				fs := newFeedServer(t)
+				e := newEnv(t, l, fs)
+				now := e.clk.Now()
+				history := reviews(1, 2, now.AddDate(0, -2, 0))
+				before, after := c.items(now)
+				fs.set(append(history, before)...)
+				backfill := func(o *relay.Options) { o.Backfill = c.backfill }
+				e.once(e.relay(backfill))
+				e.wantPosts(c.backfill)
+
+				// Two replicas see the change at once.
+				fs.set(append(history, after)...)
+				e.clk.Add(6 * time.Minute)
+				other := openStore(t, e.dsn, e.clk.Now)
+				replicas := []*relay.Relay{e.relay(backfill, func(o *relay.Options) { o.Owner = "replica-a" }),
+					e.relay(backfill, func(o *relay.Options) { o.Owner = "replica-b"; o.Store = other })}
+				var wg sync.WaitGroup
+				for _, r := range replicas {
+					wg.Go(func() {
+						if err := r.Once(context.Background()); err != nil {
+							t.Errorf("once: %v", err)
+						}
+					})
+				}
+				wg.Wait()
+				e.wantPosts(c.want)
+				if c.want > 0 && c.backfill == 0 {
+					for i, texts := range e.nets.texts() {
+						if !strings.Contains(texts[0], "A perfect machine of dread") {
+							t.Errorf("post %d = %q, want the review", i, texts[0])
+						}
+					}
+				}
+
+				// Later polls, a new process: nothing more.
+				for range 2 {
+					e.clk.Add(6 * time.Minute)
+					e.once(e.relay(backfill, func(o *relay.Options) { o.Owner = "second-process" }))
+				}
+				e.wantPosts(c.want)
+			})
+		}
+	}
 }
 
 // Two replicas that see the same item become a review at the same moment

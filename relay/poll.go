@@ -25,6 +25,16 @@ const (
 	retryAfterCap  = 24 * time.Hour
 )
 
+// recentHistory is how far back an item at a feed's first sight counts as
+// recent: one that is not a review yet waits to become one, as news does,
+// instead of being history for good. A Letterboxd member logs a film and
+// often writes the review that night or within a few days, and may well
+// start reelpost (or add the feed) in between; a week covers that habit and
+// is still news to followers. Older items stay history: an archive post
+// whose page finally loads, or a blog re-filing its old posts under
+// "Review", is no news.
+const recentHistory = 7 * 24 * time.Hour
+
 // pollResult is what the scheduler needs of one poll of one feed.
 type pollResult struct {
 	next time.Time
@@ -382,8 +392,14 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []revie
 	stats.first = rec.Sight == store.First
 	stats.fresh, stats.toPost = fresh, len(p.post)
 	if rec.Sight == store.First {
+		waiting := 0 // recent items that are not reviews yet
+		for _, d := range rec.Decisions {
+			if d.Wait {
+				waiting++
+			}
+		}
 		r.log.Info("first sight of feed: existing items recorded as skipped", "feed_url", st.URL,
-			"items", fresh, "backfill", len(p.post))
+			"items", fresh, "backfill", len(p.post), "waiting", waiting)
 	}
 	if fresh > 0 || len(p.post) > 0 {
 		r.metrics.itemsSeen.Add(float64(fresh))
@@ -443,7 +459,10 @@ type pollPlan struct {
 // become a review is news too. At the feed's first sight only the newest
 // Backfill reviews (and what was published since the feed was last seen
 // empty) are posted: what the feed holds then is history, never posted
-// even if it becomes a review later. The flood guard spreads the posts:
+// even if it becomes a review later, except a recent item (see
+// recentHistory) that is not a review yet: it waits, as news does. The
+// reviews stay history (Backfill decides those), so a first sight posts
+// nothing more than before. The flood guard spreads the posts:
 // MaxPostsPerPoll per poll interval from now, oldest first. In dry run
 // nothing is pending: what would be posted is shown instead.
 func (p *pollPlan) decide(sight store.Sight, found []store.Found) []store.Decision {
@@ -458,7 +477,7 @@ func (p *pollPlan) decide(sight store.Sight, found []store.Found) []store.Decisi
 		news := f.Match != store.New || sight == store.Again
 		switch {
 		case !rv.IsReview:
-			ds[i].Wait = news || p.newSince(rv)
+			ds[i].Wait = news || p.newSince(rv) || p.recent(rv)
 		case news:
 			p.order = append(p.order, i)
 		default:
@@ -497,6 +516,13 @@ const (
 // empty.
 func (p *pollPlan) newSince(rv review.Review) bool {
 	return !p.since.IsZero() && rv.Published.After(p.since)
+}
+
+// recent reports whether rv was published within recentHistory before
+// now (or dated later): at a first sight, a recent item that is not a
+// review yet waits to become one. An undated item is not recent.
+func (p *pollPlan) recent(rv review.Review) bool {
+	return !rv.Published.IsZero() && rv.Published.After(p.now.Add(-recentHistory))
 }
 
 // feedBackoff is the wait before polling a feed again after n consecutive

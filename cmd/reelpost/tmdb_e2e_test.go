@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -66,34 +67,66 @@ type tmdbWorld struct {
 	*cliWorld
 	letterboxd, blog *fileFeed
 	tmdb             *tmdbfake.Server
+	// laterFeed is member-feed-later.xml, dated as the first reading is
+	// (see replayMemberFeeds).
+	laterFeed string
 }
 
-// memberFeedBefore is member-feed.xml without its diary entry of The Zone
-// of Interest, written for t: the member had not logged it yet.
-func memberFeedBefore(t *testing.T) string {
+// replayMemberFeeds writes member-feed.xml and member-feed-later.xml for t
+// with every pubDate moved by the same amount, so that the later feed's
+// newest entry was logged now. The fixtures are the member's feed as of
+// October 2025, and whether a diary entry of the first reading is recent
+// enough to wait for its review is judged against the clock; moved so, The
+// Zone of Interest was logged three and a half days before the first
+// reading, and the older diary entries weeks before it.
+func replayMemberFeeds(t *testing.T) (first, later string) {
 	t.Helper()
-	b, err := os.ReadFile(memberFeed)
-	if err != nil {
-		t.Fatal(err)
+	const layout = "Mon, 2 Jan 2006 15:04:05 -0700" // RFC 1123 with numeric zone, one-digit days as Letterboxd writes them
+	pubDate := regexp.MustCompile(`<pubDate>([^<]+)</pubDate>`)
+	read := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
 	}
-	feed := string(b)
-	guid := strings.Index(feed, "letterboxd-watch-1100000108")
-	start := strings.LastIndex(feed[:guid], "<item>")
-	end := strings.Index(feed[guid:], "</item>")
-	if guid < 0 || start < 0 || end < 0 {
-		t.Fatalf("%s: no item letterboxd-watch-1100000108", memberFeed)
+	firstFeed, laterFeed := read(memberFeed), read(memberFeedLater)
+	var newest time.Time
+	for _, m := range pubDate.FindAllStringSubmatch(laterFeed, -1) {
+		d, err := time.Parse(layout, m[1])
+		if err != nil {
+			t.Fatalf("%s: %v", memberFeedLater, err)
+		}
+		if d.After(newest) {
+			newest = d
+		}
 	}
-	path := filepath.Join(t.TempDir(), "member-feed-before.xml")
-	if err := os.WriteFile(path, []byte(feed[:start]+feed[guid+end+len("</item>"):]), 0o600); err != nil {
-		t.Fatal(err)
+	if newest.IsZero() {
+		t.Fatalf("%s: no pubDate", memberFeedLater)
 	}
-	return path
+	shift := time.Now().Truncate(time.Second).Sub(newest)
+	write := func(name, feed string) string {
+		moved := pubDate.ReplaceAllStringFunc(feed, func(s string) string {
+			d, err := time.Parse(layout, pubDate.FindStringSubmatch(s)[1])
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			return "<pubDate>" + d.Add(shift).Format(layout) + "</pubDate>"
+		})
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, []byte(moved), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	return write("member-feed.xml", firstFeed), write("member-feed-later.xml", laterFeed)
 }
 
 func newTMDBWorld(t *testing.T) *tmdbWorld {
 	t.Helper()
-	w := &tmdbWorld{cliWorld: newCLIWorld(t), letterboxd: newFileFeed(t, memberFeedBefore(t)), blog: newFileFeed(t, ghostBlog),
-		tmdb: tmdbfake.New(t, tmdbfake.Options{})}
+	first, later := replayMemberFeeds(t)
+	w := &tmdbWorld{cliWorld: newCLIWorld(t), letterboxd: newFileFeed(t, first), blog: newFileFeed(t, ghostBlog),
+		tmdb: tmdbfake.New(t, tmdbfake.Options{}), laterFeed: later}
 	delete(w.env, "FEED_CATEGORIES") // the blog files its reviews under "Reviews"
 	w.env["FEED_URLS"] = w.letterboxd.URL() + "," + w.blog.URL()
 	w.env["BACKFILL"] = "50"
@@ -179,10 +212,11 @@ func (w *tmdbWorld) checkFirstPosts(t *testing.T) {
 }
 
 // TestOnceTMDB: a Letterboxd feed and a blog through `once` with TMDB: the
-// reviews are posted with TMDB's trailers; the member then logs a diary
-// entry (not posted), which the later feed shows turned into a review,
-// beside a new review: exactly those two are posted, with one TMDB request
-// each; a repost by another process and a restart ask TMDB nothing.
+// reviews are posted with TMDB's trailers, not the diary entry the member
+// logged days before (The Zone of Interest); the later feed shows that entry
+// turned into a review, beside a new review: exactly those two are posted,
+// with one TMDB request each; a repost by another process and a restart ask
+// TMDB nothing.
 func TestOnceTMDB(t *testing.T) {
 	t.Parallel()
 	w := newTMDBWorld(t)
@@ -193,12 +227,7 @@ func TestOnceTMDB(t *testing.T) {
 		t.Fatalf("%d TMDB requests for %d reviews, want 1 to 3 each", asked, firstPosts)
 	}
 
-	w.letterboxd.swap(memberFeed) // the diary entry: nothing to post
-	w.mustRun("once")
-	if got := w.posts(); got != [3]int{firstPosts, firstPosts, firstPosts} {
-		t.Fatalf("posts after a diary entry = %v, want still %d each", got, firstPosts)
-	}
-	w.letterboxd.swap(memberFeedLater)
+	w.letterboxd.swap(w.laterFeed)
 	w.mustRun("once")
 	if got := w.posts(); got != [3]int{firstPosts + 2, firstPosts + 2, firstPosts + 2} {
 		t.Fatalf("posts after the later feed = %v, want the 2 new reviews once each", got)
@@ -238,7 +267,6 @@ func TestDaemonTMDB(t *testing.T) {
 	asked := len(w.tmdb.Requests())
 
 	w.mustRun("repost", "--account", "bluesky", "https://letterboxd.com/reelpost_fixture/film/weapons-2025/")
-	w.letterboxd.swap(memberFeed) // the diary entry: nothing to post
 	stop = w.startDaemon(t)
 	hits := w.feedHits()
 	eventually(t, 30*time.Second, "two polls of the restarted daemon", func() bool { return w.feedHits() >= hits+4 })
@@ -246,9 +274,9 @@ func TestDaemonTMDB(t *testing.T) {
 		t.Errorf("%d TMDB requests after a restart and a repost, want 0", n)
 	}
 	if got := w.posts(); got != [3]int{firstPosts, firstPosts, firstPosts + 1} {
-		t.Errorf("posts after the diary entry = %v, want no new one (and the repost on Bluesky)", got)
+		t.Errorf("posts after a restart = %v, want no new one (and the repost on Bluesky)", got)
 	}
-	w.letterboxd.swap(memberFeedLater)
+	w.letterboxd.swap(w.laterFeed)
 	eventually(t, 30*time.Second, "the later feed's two reviews", func() bool {
 		p := w.posts()
 		return p[0] >= firstPosts+2 && p[1] >= firstPosts+2 && p[2] >= firstPosts+3
