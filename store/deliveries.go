@@ -162,7 +162,7 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 	var anyDue, foreign bool
 	cond, _ := dueIn(o.Accounts, 3)
 	in, inArgs := accountIn(o.Accounts, 3)
-	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries d WHERE `+cond+`),
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries d WHERE `+cond+notHeld+`),
 		EXISTS (SELECT 1 FROM deliveries d WHERE `+foreignLeases+in+`)`,
 		append([]any{s.ts(s.now()), o.Owner}, inArgs...)...).Scan(&anyDue, &foreign); err != nil {
 		return nil, fmt.Errorf("claim deliveries for %s: %w", o.Owner, err)
@@ -180,13 +180,16 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 		now := s.now()
 		var ids []int64
 		var accounts []string
-		var err error
+		held, probing, err := s.rateLimits(ctx, tx, now)
+		if err != nil {
+			return err
+		}
 		if o.Spacing > 0 {
-			ids, accounts, err = s.spacedDue(ctx, tx, now, o, lock)
+			// One delivery per account already: a probing account gets its
+			// probe like any other.
+			ids, accounts, err = s.spacedDue(ctx, tx, now, o, lock, held)
 		} else {
-			cond, condArgs := dueIn(o.Accounts, 3)
-			ids, err = queryIDs(ctx, tx, `SELECT d.id FROM deliveries d WHERE `+cond+`
-				ORDER BY d.next_attempt, d.id LIMIT $2`+lock, append([]any{s.ts(now), o.Limit}, condArgs...)...)
+			ids, err = s.dueIDs(ctx, tx, now, o, lock, held, probing)
 		}
 		if err != nil || len(ids) == 0 {
 			claimed = nil
@@ -199,6 +202,114 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 		return nil, err
 	}
 	return claimed, nil
+}
+
+// notHeld ends the due condition of Claim's first read (now as $1): no
+// account whose rate-limit window is open, so that a backlog waiting out a
+// long window (X's daily cap) costs an idle tick no write transaction.
+const notHeld = ` AND NOT EXISTS (SELECT 1 FROM account_pace p WHERE p.account = d.account AND p.limited_until > $1)`
+
+// rateLimits reads the accounts a rate limit holds back (MarkLimited): held
+// ones, whose window is open or whose probe is in flight, get no delivery;
+// probing ones, whose window has passed but whose probe is not posted yet,
+// get one. Their pacing rows are locked, waiting rather than skipping (a
+// claim that skipped a row would take its account for one free of limits),
+// so that two replicas never both send a probe: the second sees the first's
+// probe in flight.
+func (s *Store) rateLimits(ctx context.Context, tx *sql.Tx, now time.Time) (held, probing []string, err error) {
+	forUpdate := ""
+	if s.dialect == DialectPostgres {
+		forUpdate = " FOR UPDATE"
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT account, limited_until FROM account_pace
+		WHERE limited_until IS NOT NULL ORDER BY account`+forUpdate)
+	if err != nil {
+		return nil, nil, err
+	}
+	var passed []string
+	for rows.Next() {
+		var acct string
+		var until time.Time
+		if err := rows.Scan(&acct, tm(&until)); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		if until.After(now) {
+			held = append(held, acct)
+		} else {
+			passed = append(passed, acct)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	for _, acct := range passed {
+		var inFlight bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries d
+			WHERE d.account = $1 AND d.state = 'posting' AND d.lease_expires > $2)`, acct, s.ts(now)).Scan(&inFlight); err != nil {
+			return nil, nil, err
+		}
+		if inFlight {
+			held = append(held, acct)
+		} else {
+			probing = append(probing, acct)
+		}
+	}
+	return held, probing, nil
+}
+
+// dueIDs picks up to o.Limit due deliveries by next attempt then ID, none of
+// a held account and at most one (its first due: the probe) of a probing one.
+func (s *Store) dueIDs(ctx context.Context, tx *sql.Tx, now time.Time, o ClaimOptions, lock string, held, probing []string) ([]int64, error) {
+	var ids []int64
+	for _, acct := range probing {
+		if len(ids) == o.Limit {
+			return ids, nil
+		}
+		if len(o.Accounts) > 0 && !slices.Contains(o.Accounts, acct) {
+			continue
+		}
+		p, err := s.firstDue(ctx, tx, now, acct, lock)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, p.id)
+	}
+	if len(ids) == o.Limit {
+		return ids, nil
+	}
+	cond, condArgs := dueIn(o.Accounts, 3)
+	args := append([]any{s.ts(now), o.Limit - len(ids)}, condArgs...)
+	out, outArgs := accountNotIn(append(held, probing...), len(args)+1)
+	more, err := queryIDs(ctx, tx, `SELECT d.id FROM deliveries d WHERE `+cond+out+`
+		ORDER BY d.next_attempt, d.id LIMIT $2`+lock, append(args, outArgs...)...)
+	return append(ids, more...), err
+}
+
+// accountNotIn is " AND d.account NOT IN ($n, $n+1, ...)" for accounts, with
+// its arguments, or nothing when accounts is empty.
+func accountNotIn(accounts []string, n int) (string, []any) {
+	in, args := accountIn(accounts, n)
+	return strings.Replace(in, " IN (", " NOT IN (", 1), args
+}
+
+// dueOne is a due delivery, for a pick of one per account.
+type dueOne struct {
+	id int64
+	at time.Time
+}
+
+// firstDue is account's first due delivery (sql.ErrNoRows if none).
+func (s *Store) firstDue(ctx context.Context, tx *sql.Tx, now time.Time, account, lock string) (dueOne, error) {
+	var p dueOne
+	cond, condArgs := dueIn([]string{account}, 2)
+	err := tx.QueryRowContext(ctx, `SELECT d.id, d.next_attempt FROM deliveries d WHERE `+cond+`
+		ORDER BY d.next_attempt, d.id LIMIT 1`+lock, append([]any{s.ts(now)}, condArgs...)...).Scan(&p.id, tm(&p.at))
+	return p, err
 }
 
 // ClaimIDs is Claim for exactly the deliveries named by ids, for a caller
@@ -302,9 +413,10 @@ func (s *Store) lease(ctx context.Context, tx *sql.Tx, now time.Time, o ClaimOpt
 }
 
 // spacedDue picks, for each account whose last claim and last post are at
-// least o.Spacing old, its first due delivery. The account's pacing row is
-// locked, so two replicas never both claim for one account within Spacing.
-func (s *Store) spacedDue(ctx context.Context, tx *sql.Tx, now time.Time, o ClaimOptions, lock string) ([]int64, []string, error) {
+// least o.Spacing old and that a rate limit does not hold, its first due
+// delivery. The account's pacing row is locked, so two replicas never both
+// claim for one account within Spacing.
+func (s *Store) spacedDue(ctx context.Context, tx *sql.Tx, now time.Time, o ClaimOptions, lock string, held []string) ([]int64, []string, error) {
 	// The last post: one probe of (account, posted_at), not a read of
 	// every post the account made.
 	rows, err := tx.QueryContext(ctx, `SELECT p.account, p.last_claim,
@@ -324,7 +436,7 @@ func (s *Store) spacedDue(ctx context.Context, tx *sql.Tx, now time.Time, o Clai
 			rows.Close()
 			return nil, nil, err
 		}
-		if len(o.Accounts) > 0 && !slices.Contains(o.Accounts, acct) {
+		if len(o.Accounts) > 0 && !slices.Contains(o.Accounts, acct) || slices.Contains(held, acct) {
 			continue
 		}
 		if !lastClaim.After(now.Add(-o.Spacing)) && !lastPost.After(now.Add(-o.Spacing)) {
@@ -336,24 +448,19 @@ func (s *Store) spacedDue(ctx context.Context, tx *sql.Tx, now time.Time, o Clai
 		return nil, nil, err
 	}
 	type pick struct {
-		id      int64
+		dueOne
 		account string
-		at      time.Time
 	}
 	var picks []pick
 	for _, acct := range eligible {
-		var p pick
-		cond, condArgs := dueIn([]string{acct}, 2)
-		err := tx.QueryRowContext(ctx, `SELECT d.id, d.next_attempt FROM deliveries d WHERE `+cond+`
-			ORDER BY d.next_attempt, d.id LIMIT 1`+lock, append([]any{s.ts(now)}, condArgs...)...).Scan(&p.id, tm(&p.at))
+		p, err := s.firstDue(ctx, tx, now, acct, lock)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
 		if err != nil {
 			return nil, nil, err
 		}
-		p.account = acct
-		picks = append(picks, p)
+		picks = append(picks, pick{p, acct})
 	}
 	sort.Slice(picks, func(i, j int) bool {
 		if !picks[i].at.Equal(picks[j].at) {
@@ -411,11 +518,32 @@ func (s *Store) Extend(ctx context.Context, id int64, owner string, lease time.D
 	return s.settle(ctx, "extend", id, owner, `lease_expires = $4`, s.ts(s.now().Add(lease)))
 }
 
-// MarkPosted records the post the network made. ErrLeaseLost if owner no
-// longer holds the delivery.
+// MarkPosted records the post the network made, and ends a rate limit of
+// its account (MarkLimited): the probe went through, so the rest may follow.
+// ErrLeaseLost if owner no longer holds the delivery.
 func (s *Store) MarkPosted(ctx context.Context, id int64, owner, remoteID, remoteURL string) error {
-	return s.settle(ctx, "mark posted", id, owner, `state = 'posted', remote_id = $4, remote_url = $5,
-		posted_at = $3, lease_expires = NULL, last_error = '', unknown = FALSE`, remoteID, remoteURL)
+	return s.inTx(ctx, fmt.Sprintf("mark posted delivery %d for %s", id, owner), func(tx *sql.Tx) error {
+		account, err := settleTx(ctx, tx, id, owner, s.ts(s.now()), `state = 'posted', remote_id = $4, remote_url = $5,
+			posted_at = $3, lease_expires = NULL, last_error = '', unknown = FALSE`, remoteID, remoteURL)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE account_pace SET limited_until = NULL
+			WHERE account = $1 AND limited_until IS NOT NULL`, account)
+		return err
+	})
+}
+
+// settleTx is settle in tx, now as $3; it returns the delivery's account.
+func settleTx(ctx context.Context, tx *sql.Tx, id int64, owner string, now any, set string, args ...any) (string, error) {
+	var account string
+	err := tx.QueryRowContext(ctx, `UPDATE deliveries SET `+set+`, updated_at = $3
+		WHERE id = $1 AND state = 'posting' AND lease_owner = $2 RETURNING account`,
+		append([]any{id, owner, now}, args...)...).Scan(&account)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrLeaseLost
+	}
+	return account, err
 }
 
 // MarkRetry puts the delivery back to pending, due at next, after an error
@@ -434,6 +562,32 @@ func (s *Store) MarkWait(ctx context.Context, id int64, owner string, next time.
 	return s.settle(ctx, "mark wait", id, owner, `state = 'pending', next_attempt = $4, last_error = $5,
 		lease_owner = '', lease_expires = NULL, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,
 		unknown = (unknown OR $6)`, s.tsNonNull(next), lastErr, unknown)
+}
+
+// MarkLimited is MarkWait for a delivery the network refused because its
+// account is rate-limited until until (a 429 and its reset, jitter added by
+// the caller). The delivery keeps its place (its next attempt is unchanged)
+// and the account waits instead: Claim takes none of its deliveries until
+// until, then one at a time (the first claimed is the probe) until one is
+// posted (MarkPosted). So a backlog does not meet the reset all in the same
+// second, from one replica or several, and a probe refused again costs one
+// request, not one per waiting delivery. A later until than the account's
+// current one wins. ErrLeaseLost if owner no longer holds the delivery.
+func (s *Store) MarkLimited(ctx context.Context, id int64, owner string, until time.Time, lastErr string, unknown bool) error {
+	return s.inTx(ctx, fmt.Sprintf("mark limited delivery %d for %s", id, owner), func(tx *sql.Tx) error {
+		account, err := settleTx(ctx, tx, id, owner, s.ts(s.now()), `state = 'pending', last_error = $4,
+			lease_owner = '', lease_expires = NULL, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,
+			unknown = (unknown OR $5)`, lastErr, unknown)
+		if err != nil {
+			return err
+		}
+		if err := ensurePace(ctx, tx, account); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE account_pace SET limited_until = $1
+			WHERE account = $2 AND (limited_until IS NULL OR limited_until < $1)`, s.tsNonNull(until), account)
+		return err
+	})
 }
 
 // MarkUnknown is MarkRetry after an attempt whose outcome is unknown (a

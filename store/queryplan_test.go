@@ -174,8 +174,22 @@ func pollAndPost(t *testing.T, s *Store, clk *clock) {
 	must(err)
 	_, err = s.Release(ctx, "b")
 	must(err)
+	// An account rate-limited: claims while its window is open, then its probe.
+	clk.Advance(time.Minute)
+	lim, err := s.Claim(ctx, ClaimOptions{Owner: "d", Lease: time.Minute, Limit: 1})
+	must(err)
+	if len(lim) != 1 {
+		t.Fatalf("claimed %d deliveries to rate-limit, want 1", len(lim))
+	}
+	must(s.MarkLimited(ctx, lim[0].ID, "d", clk.Now().Add(time.Minute), "429", false))
 	_, err = s.Claim(ctx, ClaimOptions{Owner: "c", Lease: time.Minute, Accounts: threeAccounts}) // due: none or few
 	must(err)
+	clk.Advance(time.Minute)
+	probe, err := s.Claim(ctx, ClaimOptions{Owner: "d", Lease: time.Minute})
+	must(err)
+	for _, d := range probe {
+		must(s.MarkPosted(ctx, d.ID, "d", "2", "https://masto.example/2"))
+	}
 }
 
 // sqlitePlanLine is one step of an SQLite plan: SCAN or SEARCH, the table

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// ofAccount returns the IDs of ds that belong to account, in order.
+func ofAccount(ds []Delivery, account string) []int64 {
+	var ids []int64
+	for _, d := range ds {
+		if d.Account == account {
+			ids = append(ids, d.ID)
+		}
+	}
+	return ids
+}
+
+// TestARateLimitedAccountWaitsThenProbesOnce: after MarkLimited, no claim
+// (batched or spaced, by any owner) takes a delivery of the account before
+// the reset; at the reset exactly one (the first in line) goes, and nothing
+// else of the account while it is in flight; a probe refused again opens a
+// new window; once a probe is posted the rest follow in order. Another
+// account posts throughout, and no wait costs an attempt.
+func (su *suite) TestARateLimitedAccountWaitsThenProbesOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		spacing time.Duration
+	}{
+		{"batched", 0},
+		{"spaced", time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			clk := newClock()
+			s := su.open(t, Options{Now: clk.Now})
+			limited, other := threeAccounts[0], threeAccounts[1]
+			record(t, s, mainFeed, numbered(mainFeed, 5), []string{limited, other})
+			opts := func(owner string) ClaimOptions {
+				return ClaimOptions{Owner: owner, Lease: time.Hour, Limit: 16, Spacing: tc.spacing}
+			}
+			first := claim(t, s, ClaimOptions{Owner: "r1", Lease: time.Hour, Limit: 16, Accounts: []string{limited}})
+			line := ofAccount(first, limited)
+			if len(line) != 5 {
+				t.Fatalf("claimed %d deliveries of %s, want 5", len(line), limited)
+			}
+			reset := clk.Now().Add(10 * time.Minute)
+			if err := s.MarkLimited(ctx, first[0].ID, "r1", reset, "429 too many requests", false); err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range first[1:] {
+				if err := s.MarkWait(ctx, d.ID, "r1", d.NextAttempt, "account rate-limited", false); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			// The window is open: the other account posts, this one waits.
+			for clk.Now().Before(reset) {
+				for _, owner := range []string{"r1", "r2"} {
+					ds := claim(t, s, opts(owner))
+					if got := ofAccount(ds, limited); len(got) > 0 {
+						t.Fatalf("%s claimed %v of %s %s before its reset", owner, got, limited, reset.Sub(clk.Now()))
+					}
+					for _, d := range ds {
+						if err := s.MarkPosted(ctx, d.ID, owner, "p", ""); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				clk.Advance(time.Minute)
+			}
+			if c, err := s.Counts(ctx); err != nil || c[other][Posted] != 5 || c[limited][Pending] != 5 {
+				t.Fatalf("counts before the reset = %v, %v; want %s all posted, %s all pending", c, err, other, limited)
+			}
+
+			// The reset: one probe, the first in line; none beside it.
+			probe := claim(t, s, opts("r2"))
+			if got := ofAccount(probe, limited); !slices.Equal(got, line[:1]) {
+				t.Fatalf("claimed %v at the reset, want only the first in line %d", got, line[0])
+			}
+			if ds := claim(t, s, opts("r1")); len(ds) > 0 {
+				t.Fatalf("r1 claimed %v while the probe is in flight", ofAccount(ds, limited))
+			}
+			// Refused again: a new window, one probe at its end.
+			reset = clk.Now().Add(5 * time.Minute)
+			if err := s.MarkLimited(ctx, probe[0].ID, "r2", reset, "429 too many requests", false); err != nil {
+				t.Fatal(err)
+			}
+			clk.Advance(5*time.Minute - time.Second)
+			if ds := claim(t, s, opts("r1")); len(ds) > 0 {
+				t.Fatalf("claimed %v before the second reset", ofAccount(ds, limited))
+			}
+			clk.Advance(time.Second)
+			probe = claim(t, s, opts("r1"))
+			if got := ofAccount(probe, limited); !slices.Equal(got, line[:1]) {
+				t.Fatalf("claimed %v at the second reset, want only %d", got, line[0])
+			}
+			if err := s.MarkPosted(ctx, probe[0].ID, "r1", "p", ""); err != nil {
+				t.Fatal(err)
+			}
+
+			// Posted: the rest flow, in order, at the usual pace.
+			var rest []int64
+			for range 10 {
+				clk.Advance(tc.spacing)
+				ds := claim(t, s, opts("r2"))
+				for _, d := range ds {
+					if d.Attempts != 1 {
+						t.Errorf("delivery %d on attempt %d, want 1: waiting spent an attempt", d.ID, d.Attempts)
+					}
+					if err := s.MarkPosted(ctx, d.ID, "r2", "p", ""); err != nil {
+						t.Fatal(err)
+					}
+				}
+				rest = append(rest, ofAccount(ds, limited)...)
+			}
+			if !slices.Equal(rest, line[1:]) {
+				t.Fatalf("after the probe claimed %v, want %v", rest, line[1:])
+			}
+		})
+	}
+}
+
+// TestReplicasSendOneProbe: replicas claiming together at the reset of a
+// rate-limited account send one probe between them.
+func (su *suite) TestReplicasSendOneProbe(t *testing.T) {
+	ctx := t.Context()
+	clk := newClock()
+	s := su.open(t, Options{Now: clk.Now})
+	account := threeAccounts[0]
+	record(t, s, mainFeed, numbered(mainFeed, 8), []string{account})
+	ds := claim(t, s, ClaimOptions{Owner: "r0", Lease: time.Hour, Limit: 1})
+	if err := s.MarkLimited(ctx, ds[0].ID, "r0", clk.Now().Add(time.Minute), "429", false); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Minute)
+	var (
+		mu      sync.Mutex
+		claimed []int64
+		wg      sync.WaitGroup
+	)
+	start := make(chan struct{})
+	for _, owner := range []string{"r1", "r2", "r3", "r4"} {
+		r := reopen(t, s, Options{Now: clk.Now})
+		wg.Go(func() {
+			<-start
+			ds, err := r.Claim(ctx, ClaimOptions{Owner: owner, Lease: time.Hour, Limit: 16})
+			if err != nil {
+				t.Errorf("%s: %v", owner, err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			claimed = append(claimed, ofAccount(ds, account)...)
+		})
+	}
+	close(start)
+	wg.Wait()
+	if len(claimed) != 1 || claimed[0] != ds[0].ID {
+		t.Fatalf("replicas claimed %v at the reset, want one probe, delivery %d", claimed, ds[0].ID)
+	}
+}
