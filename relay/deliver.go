@@ -31,6 +31,9 @@ const (
 	// attempt's outcome (the post is made), a poll's feed state, the release
 	// of leases at shutdown.
 	ledgerTimeout = 15 * time.Second
+	// resetJitter is the most added to a rate limit's reset before the
+	// account's probe.
+	resetJitter = 5 * time.Second
 )
 
 // stage says where an attempt's error came from.
@@ -171,6 +174,10 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 		return nil
 	}
 	network := string(p.Network())
+	if until := r.held.until(d.Account); r.now().Before(until) {
+		r.holdBack(ctx, log, d, until)
+		return nil
+	}
 
 	rv, err := review.Decode(d.Item.Payload)
 	if err != nil {
@@ -318,8 +325,10 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 		return r.fail(ctx, log, d, network, err.Error())
 	case publisher.RateLimited:
 		// The network asks to wait: not a failure, and not an attempt
-		// spent; the delivery waits for the reset however long the limit
-		// lasts (X's daily cap with a backlog, say).
+		// spent; the account's deliveries wait for the reset however long
+		// the limit lasts (X's daily cap with a backlog, say), then one
+		// probes it (store.MarkLimited). The jitter keeps accounts (and
+		// reelposts sharing an app's limit) from all probing one second.
 		next := time.Time{}
 		if pe != nil {
 			next = pe.RetryAfter
@@ -327,7 +336,9 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 		if now := r.now(); !next.After(now) {
 			next = now.Add(retryDelay(d.Attempts))
 		}
-		r.postpone(ctx, log, d, next, err.Error(), was)
+		next = next.Add(rand.N(resetJitter))
+		r.held.set(d.Account, next)
+		r.limited(ctx, log, d, next, err.Error(), was)
 		r.metrics.deliveries.WithLabelValues(network, "rate_limited", r.feedLabel(d.Item.FeedURL)).Inc()
 		return nil
 	default: // Transient
@@ -405,6 +416,61 @@ func (r *Relay) postpone(ctx context.Context, log *slog.Logger, d store.Delivery
 	r.delivered()
 	log.Warn("post attempt put back: will retry", "next_attempt", next, "outcome_unknown", was == maybeSent,
 		"attempt_spent", false, "error", reason)
+}
+
+// limited returns d to pending after the network refused it for its
+// account's rate limit, which holds the account's deliveries until next
+// (store.MarkLimited).
+func (r *Relay) limited(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, was sent) {
+	rctx, cancel := ledgerCtx(ctx)
+	defer cancel()
+	if err := r.o.Store.MarkLimited(rctx, d.ID, r.o.Owner, next, reason, was == maybeSent); err != nil {
+		log.Error("record rate limit", "error", err)
+		return
+	}
+	r.cycle.deferred.Add(1)
+	r.delivered()
+	log.Warn("post attempt put back: account rate-limited, one delivery probes at the reset", "next_attempt", next,
+		"outcome_unknown", was == maybeSent, "attempt_spent", false, "error", reason)
+}
+
+// holdBack returns d, claimed in one batch with a delivery the network
+// refused for the account's rate limit, to pending unsent: it keeps its
+// place and its attempt, and waits behind the probe.
+func (r *Relay) holdBack(ctx context.Context, log *slog.Logger, d store.Delivery, until time.Time) {
+	rctx, cancel := ledgerCtx(ctx)
+	defer cancel()
+	if err := r.o.Store.MarkWait(rctx, d.ID, r.o.Owner, d.NextAttempt, "account rate-limited until "+
+		until.UTC().Format(time.RFC3339), d.Unknown); err != nil {
+		log.Error("record wait", "error", err)
+		return
+	}
+	r.cycle.deferred.Add(1)
+	r.delivered()
+	log.Info("post held back: account rate-limited", "until", until)
+}
+
+// accountHolds are the rate limits this process met, per account: the rest
+// of a claimed batch is held back without a request (the ledger holds the
+// account's later claims: store.MarkLimited).
+type accountHolds struct {
+	mu sync.Mutex
+	m  map[string]time.Time
+}
+
+func (h *accountHolds) set(account string, until time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.m == nil {
+		h.m = map[string]time.Time{}
+	}
+	h.m[account] = until
+}
+
+func (h *accountHolds) until(account string) time.Time {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.m[account]
 }
 
 func (r *Relay) fail(ctx context.Context, log *slog.Logger, d store.Delivery, network, reason string) *DeliveryFailure {

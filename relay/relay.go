@@ -154,6 +154,7 @@ type Relay struct {
 	metrics *metrics
 	feeds   map[string]struct{} // Options.Feeds, for the metrics' feed label
 	cycle   cycleStats          // this Once cycle's delivery outcomes
+	held    accountHolds        // rate limits met (deliver.go)
 
 	wake chan struct{}
 	film filmState
