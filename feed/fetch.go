@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/reelpost/reelpost/internal/httpclient"
+	"github.com/reelpost/reelpost/internal/redact"
 )
 
 // FetchOptions tune a Fetcher. Zero values take the defaults.
@@ -88,7 +89,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, prev Validators) (*R
 	case len(rawURL) > 5 && strings.EqualFold(rawURL[:5], "file:"):
 		u, err := url.Parse(rawURL)
 		if err != nil {
-			return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+			return nil, fmt.Errorf("fetch %s: %w", redact.URL(rawURL), urlCause(err))
 		}
 		p := u.Path
 		if p == "" {
@@ -96,7 +97,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, prev Validators) (*R
 		}
 		return f.fetchFile(rawURL, filepath.FromSlash(p), prev)
 	case hasScheme && !strings.ContainsAny(scheme, `/\`):
-		return nil, fmt.Errorf("fetch %s: unsupported URL scheme %q (want http, https, file or a path)", rawURL, scheme)
+		return nil, fmt.Errorf("fetch %s: unsupported URL scheme %q (want http, https, file or a path)", redact.URL(rawURL), scheme)
 	}
 	// A local path, taken as is (not URL-decoded: "100%.xml" is a name).
 	return f.fetchFile(rawURL, rawURL, prev)
@@ -107,7 +108,7 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, rawURL string, prev Validators)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		return nil, fmt.Errorf("fetch %s: %w", redact.URL(rawURL), urlCause(err))
 	}
 	req.Header.Set("Accept", fetchAccept)
 	// Accept-Encoding is left to the transport: it then asks for gzip and
@@ -120,12 +121,7 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, rawURL string, prev Validators)
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		// *url.Error repeats the method and URL; keep only its cause.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, f.wrapNetError(ctx, rawURL, err)
+		return nil, f.wrapNetError(ctx, rawURL, urlCause(err))
 	}
 	defer func() {
 		_, _ = io.CopyN(io.Discard, resp.Body, fetchDrainLimit)
@@ -167,13 +163,23 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, rawURL string, prev Validators)
 		ContentType: resp.Header.Get("Content-Type"), Validators: got}, nil
 }
 
+// urlCause is err without the *url.Error around it, which repeats the URL
+// (credentials in its query included) that the caller names, redacted.
+func urlCause(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
 // wrapNetError names the feed and, when our own deadline ran out, says so in
 // words a user reads as "the server is too slow".
 func (f *Fetcher) wrapNetError(ctx context.Context, rawURL string, err error) error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("fetch %s: no complete answer within %s: %w", rawURL, f.timeout, err)
+		return fmt.Errorf("fetch %s: no complete answer within %s: %w", redact.URL(rawURL), f.timeout, err)
 	}
-	return fmt.Errorf("fetch %s: %w", rawURL, err)
+	return fmt.Errorf("fetch %s: %w", redact.URL(rawURL), urlCause(err))
 }
 
 // fetchFile reads a local feed, so a user can try reelpost on a file. Its
@@ -181,15 +187,15 @@ func (f *Fetcher) wrapNetError(ctx context.Context, rawURL string, err error) er
 func (f *Fetcher) fetchFile(rawURL, path string, prev Validators) (*Response, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		return nil, fmt.Errorf("fetch %s: %w", redact.URL(rawURL), urlCause(err))
 	}
 	defer fh.Close()
 	st, err := fh.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		return nil, fmt.Errorf("fetch %s: %w", redact.URL(rawURL), urlCause(err))
 	}
 	if st.IsDir() {
-		return nil, fmt.Errorf("fetch %s: is a directory, not a feed file", rawURL)
+		return nil, fmt.Errorf("fetch %s: is a directory, not a feed file", redact.URL(rawURL))
 	}
 	mod := st.ModTime().UTC().Truncate(time.Second)
 	got := Validators{LastModified: mod.Format(http.TimeFormat)}
@@ -203,7 +209,7 @@ func (f *Fetcher) fetchFile(rawURL, path string, prev Validators) (*Response, er
 	}
 	body, err := io.ReadAll(io.LimitReader(fh, f.maxBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		return nil, fmt.Errorf("fetch %s: %w", redact.URL(rawURL), urlCause(err))
 	}
 	if int64(len(body)) > f.maxBytes {
 		return nil, &TooLargeError{URL: rawURL, Limit: f.maxBytes}

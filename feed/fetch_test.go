@@ -591,3 +591,53 @@ func TestFetchLocalFileErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestFetchErrorsHideTheURLsCredentials: whatever goes wrong, the error
+// (which reaches logs, status and /readyz) names the feed without its
+// password or token.
+func TestFetchErrorsHideTheURLsCredentials(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/big":
+			_, _ = w.Write(make([]byte, 2048))
+		case "/garbage":
+			_, _ = w.Write([]byte("not a feed"))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	withSecrets := func(base, path string) string {
+		return strings.Replace(base, "://", "://reader:s3cretpass@", 1) + path + "?token=T0KENVALUE&page=1"
+	}
+	f := NewFetcher(FetchOptions{Timeout: 5 * time.Second, MaxBytes: 1024})
+	for _, tc := range []struct{ name, url string }{
+		{"404", withSecrets(srv.URL, "/feed.xml")},
+		{"too large", withSecrets(srv.URL, "/big")},
+		{"refused", withSecrets(closed.URL, "/feed.xml")},
+		{"invalid", "http://reader:s3cretpass@bad host/feed?token=T0KENVALUE"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := f.Fetch(context.Background(), tc.url, Validators{})
+			if err == nil {
+				t.Fatal("fetch succeeded")
+			}
+			if msg := err.Error(); strings.Contains(msg, "s3cretpass") || strings.Contains(msg, "T0KENVALUE") ||
+				!strings.Contains(msg, "xxxxx") {
+				t.Errorf("error %q shows the URL's credentials (or no redacted URL)", msg)
+			}
+		})
+	}
+	resp, err := f.Fetch(context.Background(), withSecrets(srv.URL, "/garbage"), Validators{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(withSecrets(srv.URL, "/garbage"), resp.Body, ""); err == nil ||
+		strings.Contains(err.Error(), "T0KENVALUE") || strings.Contains(err.Error(), "s3cretpass") {
+		t.Errorf("parse error %v: want one without the URL's credentials", err)
+	}
+}

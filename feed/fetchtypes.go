@@ -3,6 +3,8 @@ package feed
 import (
 	"fmt"
 	"time"
+
+	"github.com/reelpost/reelpost/internal/redact"
 )
 
 // Validators are what a server gave to make the next fetch conditional.
@@ -38,7 +40,7 @@ type StatusError struct {
 }
 
 func (e *StatusError) Error() string {
-	s := fmt.Sprintf("fetch %s: HTTP %d", e.URL, e.Status)
+	s := fmt.Sprintf("fetch %s: HTTP %d", redact.URL(e.URL), e.Status)
 	if !e.RetryAfter.IsZero() {
 		s += " (retry after " + e.RetryAfter.UTC().Format(time.RFC3339) + ")"
 	}
@@ -52,5 +54,5 @@ type TooLargeError struct {
 }
 
 func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("fetch %s: body larger than %d bytes (MAX_FEED_BYTES)", e.URL, e.Limit)
+	return fmt.Sprintf("fetch %s: body larger than %d bytes (MAX_FEED_BYTES)", redact.URL(e.URL), e.Limit)
 }

@@ -39,8 +39,14 @@ func Items(feedURL string, f *gofeed.Feed) []Item {
 // Base returns the base for a feed's own links: its link, else the feed
 // URL: items' relative links are relative to the site, which the feed names
 // in its link (the feed itself may be served from elsewhere, a feed proxy say).
+//
+// The feed URL's credentials (user information, query) are not part of the
+// base: a relative link resolved against it would carry them into a post.
 func Base(feedURL string, f *gofeed.Feed) *url.URL {
 	feedBase := ParseBase(feedURL)
+	if feedBase != nil {
+		feedBase.User, feedBase.RawQuery, feedBase.ForceQuery = nil, "", false
+	}
 	if f != nil && f.Link != "" {
 		if u := ParseBase(ResolveURL(feedBase, f.Link)); u != nil {
 			return u

@@ -49,3 +49,20 @@ func TestItems(t *testing.T) {
 		})
 	}
 }
+
+// TestBaseLeavesTheFeedURLsCredentialsOut: a feed without a link of its own
+// resolves its items' relative links against its URL, and a token or
+// password in that URL must not end up in a post's link.
+func TestBaseLeavesTheFeedURLsCredentialsOut(t *testing.T) {
+	t.Parallel()
+	base := Base("https://reader:s3cret@blog.example/feed.xml?token=T0KEN", &gofeed.Feed{})
+	for _, tc := range []struct{ ref, want string }{
+		{"/reviews/her/", "https://blog.example/reviews/her/"},
+		{"reviews/her/", "https://blog.example/reviews/her/"},
+		{"#her", "https://blog.example/feed.xml#her"},
+	} {
+		if got := ResolveURL(base, tc.ref); got != tc.want {
+			t.Errorf("ResolveURL(base, %q) = %q, want %q", tc.ref, got, tc.want)
+		}
+	}
+}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/reelpost/reelpost/internal/redact"
 )
 
 // ParseError is a feed that could not be read as RSS, Atom or JSON Feed.
@@ -20,7 +22,7 @@ type ParseError struct {
 	Err error
 }
 
-func (e *ParseError) Error() string { return "parse feed " + e.URL + ": " + e.Err.Error() }
+func (e *ParseError) Error() string { return "parse feed " + redact.URL(e.URL) + ": " + e.Err.Error() }
 
 func (e *ParseError) Unwrap() error { return e.Err }
 
