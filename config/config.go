@@ -21,6 +21,8 @@ import (
 
 	"github.com/caarlos0/env/v11"
 	"golang.org/x/text/language"
+
+	"github.com/reelpost/reelpost/internal/redact"
 )
 
 // Config is the whole configuration. The env tags are the user-facing
@@ -317,7 +319,7 @@ func (c *Config) validate() Problems {
 		f = strings.TrimSpace(f)
 		c.FeedURLs[i] = f
 		if err := CheckFeedURL(f); err != nil {
-			bad("FEED_URLS", "%q: %v", f, err)
+			bad("FEED_URLS", "%q: %v", redact.URL(f), err)
 		}
 	}
 	if c.PollInterval < time.Second {

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/reelpost/reelpost/internal/redact"
 )
 
 // NumberedFeed is a feed with settings of its own (FEED_2_URL, FEED_2_TO,
@@ -186,7 +188,7 @@ func (c *Config) resolveRoutes() Problems {
 			continue // Validate said why
 		}
 		if prev, dup := where[u]; dup {
-			bad("FEED_URLS", "%s is listed twice (%s): list a feed once", u, prev)
+			bad("FEED_URLS", "%s is listed twice (%s): list a feed once", redact.URL(u), prev)
 			continue
 		}
 		where[u] = "FEED_URLS"
@@ -199,10 +201,10 @@ func (c *Config) resolveRoutes() Problems {
 		r := Route{Feed: f.Label, URL: f.URL, Template: f.Template, Filter: c.filter.clone()}
 		ok := true
 		if err := CheckFeedURL(f.URL); err != nil {
-			bad(f.Prefix+"URL", "%q: %v", f.URL, err)
+			bad(f.Prefix+"URL", "%q: %v", redact.URL(f.URL), err)
 			ok = false
 		} else if prev, dup := where[f.URL]; dup {
-			bad(f.Prefix+"URL", "%s is also in %s: list a feed once", f.URL, prev)
+			bad(f.Prefix+"URL", "%s is also in %s: list a feed once", redact.URL(f.URL), prev)
 			ok = false
 		}
 		where[f.URL] = f.Prefix + "URL"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/reelpost/reelpost/internal/redact"
 	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
@@ -17,7 +18,7 @@ func ledgerItem(feedURL string, rv review.Review) (store.NewItem, error) {
 	}
 	payload, err := review.Encode(rv)
 	if err != nil {
-		return store.NewItem{}, fmt.Errorf("feed %s: %w", feedURL, err)
+		return store.NewItem{}, fmt.Errorf("feed %s: %w", redact.URL(feedURL), err)
 	}
 	return store.NewItem{
 		FeedURL: feedURL, Key: rv.Key, GUID: rv.GUID, NormLink: rv.NormLink,

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/reelpost/reelpost/internal/redact"
 	"github.com/reelpost/reelpost/store"
 )
 
@@ -70,7 +71,7 @@ func newMetrics(r *Relay) *metrics {
 	// a rate over it is defined before its first failure. The configured
 	// feeds bound the label's values.
 	for _, u := range r.o.Feeds {
-		m.fetchErrors.WithLabelValues(u)
+		m.fetchErrors.WithLabelValues(redact.URL(u))
 	}
 	m.reg.MustRegister(m.polls, m.fetchErrors, m.feedsFailing, m.itemsSeen, m.deliveries,
 		m.publishLatency, m.postDelay, m.lastCycle,
@@ -143,8 +144,8 @@ func (r *Relay) Ready(ctx context.Context) Readiness {
 	r.mu.Lock()
 	rd.LastPoll = r.lastCycle
 	for _, st := range r.failing {
-		rd.FailingFeeds = append(rd.FailingFeeds, FailingFeed{URL: st.URL, ConsecutiveErrors: st.ConsecutiveErrors,
-			LastError: st.LastError, LastSuccess: st.LastSuccess, NextPoll: st.NextPoll})
+		rd.FailingFeeds = append(rd.FailingFeeds, FailingFeed{URL: redact.URL(st.URL), ConsecutiveErrors: st.ConsecutiveErrors,
+			LastError: redact.Within(st.LastError, st.URL), LastSuccess: st.LastSuccess, NextPoll: st.NextPoll})
 	}
 	r.mu.Unlock()
 	sort.Slice(rd.FailingFeeds, func(i, j int) bool { return rd.FailingFeeds[i].URL < rd.FailingFeeds[j].URL })

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reelpost/reelpost/internal/testutil"
 	"github.com/reelpost/reelpost/relay"
 	"github.com/reelpost/reelpost/store"
 )
@@ -95,5 +97,57 @@ func TestRunStopsWhenTheLedgerIsDeleted(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("the daemon kept running 30s after its ledger was deleted")
+	}
+}
+
+// TestReadyzHidesTheFeedURLsCredentials: a failing feed whose URL carries a
+// password and a token is listed by /readyz, labels /metrics, and is named
+// by the cycle's error and in the log, each time without them.
+func TestReadyzHidesTheFeedURLsCredentials(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	fs := newFeedServer(t, reviews(1, 1, base)...)
+	e := newEnv(t, sqliteLedger, fs)
+	secretURL := strings.Replace(fs.URL(), "://", "://feedreader:s3cretpass@", 1) + "?token=T0KENVALUE"
+	var logs testutil.SyncBuffer
+	r := e.relay(func(o *relay.Options) {
+		o.Feeds = []string{secretURL}
+		o.FailingAfter = 1
+		o.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	srv := httptest.NewServer(r.Handler())
+	t.Cleanup(srv.Close)
+	e.once(r)
+	fs.setMode("401")
+	e.clk.Add(6 * time.Minute)
+	err := r.Once(context.Background())
+	if err == nil {
+		t.Fatal("a cycle whose feed answered 401 reported no error")
+	}
+	resp, gerr := http.Get(srv.URL + "/readyz")
+	if gerr != nil {
+		t.Fatal(gerr)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "401") || !strings.Contains(string(body), `xxxxx@127.0.0.1`) {
+		t.Fatalf("/readyz does not list the failing feed: %s", body)
+	}
+	resp, gerr = http.Get(srv.URL + "/metrics")
+	if gerr != nil {
+		t.Fatal(gerr)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(metrics), `feed="http://xxxxx@127.0.0.1`) {
+		t.Fatalf("/metrics has no feed label for the feed:\n%s", metrics)
+	}
+	for what, text := range map[string]string{"/readyz": string(body), "/metrics": string(metrics),
+		"the cycle's error": err.Error(), "the log": logs.String()} {
+		for _, secret := range []string{"feedreader", "s3cretpass", "T0KENVALUE"} {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s shows %q:\n%s", what, secret, text)
+			}
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/internal/redact"
 	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
@@ -172,7 +173,7 @@ func (r *Relay) pollAll(ctx context.Context) []FeedReport {
 	now := r.now()
 	for i, u := range r.o.Feeds {
 		if st, ok := states[u]; ok && st.ConsecutiveErrors > 0 && st.NextPoll.After(now) {
-			r.log.Info("feed backing off: not polled", "feed_url", u, "next_poll", st.NextPoll,
+			r.log.Info("feed backing off: not polled", "feed_url", redact.URL(u), "next_poll", st.NextPoll,
 				"consecutive_errors", st.ConsecutiveErrors)
 			reports[i] = backingOff(st)
 			continue
@@ -238,7 +239,7 @@ func (r *Relay) pollFeed(ctx context.Context, url string) pollResult {
 	saved, found, err := r.o.Store.Feed(ctx, url)
 	if err != nil {
 		// The ledger is unreachable: try again at the next interval.
-		r.log.Error("read feed state", "feed_url", url, "error", err)
+		r.log.Error("read feed state", "feed_url", redact.URL(url), "error", err)
 		return pollResult{next: r.now().Add(jitter(r.o.PollInterval)), err: err}
 	}
 	st := saved
@@ -265,7 +266,7 @@ func (r *Relay) pollFeed(ctx context.Context, url string) pollResult {
 	} else {
 		r.metrics.polls.WithLabelValues(res.String()).Inc()
 		if st.ConsecutiveErrors > 0 {
-			r.log.Info("feed recovered", "feed_url", url, "consecutive_errors", st.ConsecutiveErrors)
+			r.log.Info("feed recovered", "feed_url", redact.URL(url), "consecutive_errors", st.ConsecutiveErrors)
 		}
 		st.ConsecutiveErrors = 0
 		st.LastError = ""
@@ -277,7 +278,7 @@ func (r *Relay) pollFeed(ctx context.Context, url string) pollResult {
 		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), ledgerTimeout)
 		defer scancel()
 		if serr := r.o.Store.SaveFeed(sctx, st); serr != nil {
-			r.log.Error("save feed state", "feed_url", url, "error", serr)
+			r.log.Error("save feed state", "feed_url", redact.URL(url), "error", serr)
 			if err == nil {
 				err = serr
 			}
@@ -380,7 +381,7 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []revie
 	accounts := r.route(st.URL).Accounts
 	rec, err := r.o.Store.Record(ctx, store.Batch{FeedURL: st.URL, Items: items, Accounts: accounts, Sight: sight, Plan: p.decide})
 	if err != nil {
-		return false, fmt.Errorf("record items of %s: %w", st.URL, err)
+		return false, fmt.Errorf("record items of %s: %w", redact.URL(st.URL), err)
 	}
 
 	fresh := 0
@@ -398,7 +399,7 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []revie
 				waiting++
 			}
 		}
-		r.log.Info("first sight of feed: existing items recorded as skipped", "feed_url", st.URL,
+		r.log.Info("first sight of feed: existing items recorded as skipped", "feed_url", redact.URL(st.URL),
 			"items", fresh, "backfill", len(p.post), "waiting", waiting)
 	}
 	if fresh > 0 || len(p.post) > 0 {
@@ -423,7 +424,7 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []revie
 				msg = "item became a review"
 			}
 		}
-		r.log.Log(ctx, level, msg, "feed_url", st.URL, "item_key", reviews[i].Key, "title", reviews[i].Title,
+		r.log.Log(ctx, level, msg, "feed_url", redact.URL(st.URL), "item_key", reviews[i].Key, "title", reviews[i].Title,
 			"is_review", reviews[i].IsReview, "match", f.Match.String(), "to_post", post, "dry_run", r.o.DryRun,
 			"due", at, "waiting", rec.Decisions[i].Wait)
 	}
@@ -547,7 +548,7 @@ func (r *Relay) feedBackoff(n int, err error, now time.Time) time.Duration {
 // reportFeedError logs a failed poll: a warning at first, an error once the
 // feed counts as failing (and again every FailingAfter failures after).
 func (r *Relay) reportFeedError(st store.FeedState, err error) {
-	attrs := []any{"feed_url", st.URL, "consecutive_errors", st.ConsecutiveErrors,
+	attrs := []any{"feed_url", redact.URL(st.URL), "consecutive_errors", st.ConsecutiveErrors,
 		"next_poll", st.NextPoll, "error", err}
 	if st.ConsecutiveErrors >= r.o.FailingAfter || (!st.LastSuccess.IsZero() && st.LastPoll.Sub(st.LastSuccess) > feedBackoffCap) {
 		r.setFailing(st)

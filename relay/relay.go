@@ -46,6 +46,7 @@ import (
 	"time"
 
 	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/internal/redact"
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/publisher/preview"
 	"github.com/reelpost/reelpost/review"
@@ -363,7 +364,7 @@ type CycleError struct {
 func (e *CycleError) Error() string {
 	var parts []string
 	for _, f := range e.Feeds {
-		parts = append(parts, fmt.Sprintf("feed %s: %v", f.URL, f.Err))
+		parts = append(parts, fmt.Sprintf("feed %s: %v", redact.URL(f.URL), f.Err))
 	}
 	for _, d := range e.Deliveries {
 		parts = append(parts, fmt.Sprintf("delivery %d of %s to %s failed: %s", d.ID, d.ItemKey, d.Account, d.Reason))

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/reelpost/reelpost/internal/redact"
 	"github.com/reelpost/reelpost/store"
 )
 
@@ -126,7 +127,7 @@ func (r *Relay) fillLedgerCounts(ctx context.Context, rep *Report) {
 		}
 		n, err := r.o.Store.FeedItemCount(ctx, f.URL)
 		if err != nil {
-			r.log.Warn("count items for the report", "feed_url", f.URL, "error", err)
+			r.log.Warn("count items for the report", "feed_url", redact.URL(f.URL), "error", err)
 			continue
 		}
 		rep.Feeds[i].Items = n
@@ -135,10 +136,11 @@ func (r *Relay) fillLedgerCounts(ctx context.Context, rep *Report) {
 
 // backingOff is the report of a feed not polled because it keeps failing.
 func backingOff(st store.FeedState) FeedReport {
+	last := redact.Within(st.LastError, st.URL) // recorded, maybe before URLs were redacted
 	return FeedReport{URL: st.URL, Result: "backing_off", ConsecutiveErrors: st.ConsecutiveErrors, NextPoll: st.NextPoll,
-		LastError: st.LastError,
+		LastError: last,
 		Err: fmt.Errorf("backing off after %d consecutive error(s), next poll %s; last error: %s",
-			st.ConsecutiveErrors, st.NextPoll.UTC().Format(time.RFC3339), st.LastError)}
+			st.ConsecutiveErrors, st.NextPoll.UTC().Format(time.RFC3339), last)}
 }
 
 // feedLabel is url as the metrics' feed label: a configured feed's URL, or
@@ -146,7 +148,7 @@ func backingOff(st store.FeedState) FeedReport {
 // label's values are bounded by the configuration.
 func (r *Relay) feedLabel(url string) string {
 	if _, ok := r.feeds[url]; ok {
-		return url
+		return redact.URL(url) // a label is shown wherever the metrics go
 	}
 	return "other"
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/internal/netguard"
+	"github.com/reelpost/reelpost/internal/redact"
 )
 
 // PageFetcher fetches a review page with a conditional GET. *feed.Fetcher
@@ -114,7 +115,7 @@ func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*
 			if requests++; requests > maxPageRequests {
 				if requests == maxPageRequests+1 {
 					e.log.Info("review page limit reached, completing the other items at the next poll",
-						"feed_url", feedURL, "limit", maxPageRequests)
+						"feed_url", redact.URL(feedURL), "limit", maxPageRequests)
 				}
 				continue
 			}
@@ -210,7 +211,7 @@ func (e *Extractor) page(ctx context.Context, feedURL string, x *item, fp [32]by
 			level = slog.LevelDebug
 		}
 		e.log.Log(ctx, level, "review page not fetched, keeping the feed's data",
-			"feed_url", feedURL, "item_key", x.Key, "page_url", x.Link, "error", err)
+			"feed_url", redact.URL(feedURL), "item_key", x.Key, "page_url", x.Link, "error", err)
 		return cached
 	}
 	if resp.NotModified && cached != nil {
@@ -224,7 +225,7 @@ func (e *Extractor) page(ctx context.Context, feedURL string, x *item, fp [32]by
 		body = dec
 	} else {
 		e.log.Warn("review page charset not decoded, reading it as UTF-8",
-			"feed_url", feedURL, "item_key", x.Key, "page_url", x.Link, "error", err)
+			"feed_url", redact.URL(feedURL), "item_key", x.Key, "page_url", x.Link, "error", err)
 	}
 	pageURL := resp.URL
 	if pageURL == "" {

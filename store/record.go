@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/reelpost/reelpost/internal/redact"
 )
 
 // Match is what the ledger found one item of a poll to be.
@@ -274,7 +276,7 @@ func (s *Store) Record(ctx context.Context, b Batch) (Recorded, error) {
 		return Recorded{}, err
 	}
 	for _, it := range rec.Created {
-		s.log.Debug("item recorded", "feed_url", b.FeedURL, "item_key", it.Key, "item_id", it.ID, "accounts", len(b.Accounts))
+		s.log.Debug("item recorded", "feed_url", redact.URL(b.FeedURL), "item_key", it.Key, "item_id", it.ID, "accounts", len(b.Accounts))
 	}
 	return rec, nil
 }
@@ -781,7 +783,7 @@ func (w *writer) rename(ctx context.Context, it NewItem, st step) error {
 		it.Key, st.guid, st.link, st.row.itemID, w.feedURL, old.key); err != nil {
 		return fmt.Errorf("update item: %w", err)
 	}
-	w.s.log.Info("item identifiers changed", "feed_url", w.feedURL, "item_key", it.Key, "old_item_key", old.key,
+	w.s.log.Info("item identifiers changed", "feed_url", redact.URL(w.feedURL), "item_key", it.Key, "old_item_key", old.key,
 		"guid", st.guid, "old_guid", old.guid, "link", st.link, "old_link", old.link)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/reelpost/reelpost/internal/redact"
 	"github.com/reelpost/reelpost/relay"
 )
 
@@ -74,7 +75,7 @@ func writeOnceReport(w io.Writer, rep relay.Report) {
 	newItems, shown := 0, 0
 	for _, f := range rep.Feeds {
 		newItems, shown = newItems+f.New, shown+f.ToPost
-		fmt.Fprintf(w, "  %s: %s\n", f.URL, feedLine(f, rep.DryRun))
+		fmt.Fprintf(w, "  %s: %s\n", redact.URL(f.URL), feedLine(f, rep.DryRun))
 	}
 	switch {
 	case rep.DryRun && shown > 0:

@@ -15,6 +15,7 @@ import (
 	"github.com/reelpost/reelpost/config"
 	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/film"
+	"github.com/reelpost/reelpost/internal/redact"
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/publisher/preview"
 	"github.com/reelpost/reelpost/review"
@@ -88,11 +89,11 @@ func cmdPreview(ctx context.Context, e *cliEnv, args []string) error {
 		reviews, err := loadReviews(ctx, fetcher, extractor, url, *limit)
 		if err != nil {
 			fmt.Fprintf(e.Stderr, "reelpost: %s\n", oneLine(err.Error()))
-			failed = append(failed, url)
+			failed = append(failed, redact.URL(url))
 			continue
 		}
 		if !*asJSON {
-			fmt.Fprintf(e.Stdout, "feed %s: %d item(s)\n\n", url, len(reviews))
+			fmt.Fprintf(e.Stdout, "feed %s: %d item(s)\n\n", redact.URL(url), len(reviews))
 		}
 		rt := rs.route(url)
 		for _, rv := range reviews {
@@ -295,7 +296,7 @@ func writePreviewJSON(w io.Writer, rv review.Review, tmdbNote string, posts []pr
 		RuntimeMinutes: rv.RuntimeMinutes, Rating: rv.Rating, SeeAlso: nonNil(rv.SeeAlso), Summary: rv.Summary,
 		IsReview: rv.IsReview, ReviewReason: rv.ReviewReason, Excluded: rv.Excluded, PageFetched: rv.PageFetched,
 		Duplicates: rv.Duplicates, Posts: posts,
-		FeedURL: rv.FeedURL, TMDBID: rv.TMDBMovieID, Spoilers: rv.Spoilers, Stars: rv.Stars, Rewatch: rv.Rewatch,
+		FeedURL: redact.URL(rv.FeedURL), TMDBID: rv.TMDBMovieID, Spoilers: rv.Spoilers, Stars: rv.Stars, Rewatch: rv.Rewatch,
 		TrailerSource: rv.TrailerSource, TMDB: tmdbNote,
 	}
 	o.Film.Title, o.Film.Year = rv.Film()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/reelpost/reelpost/feed"
+	"github.com/reelpost/reelpost/internal/redact"
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/publisher/preview"
 	"github.com/reelpost/reelpost/relay"
@@ -187,7 +188,7 @@ func findReview(ctx context.Context, e *cliEnv, a *app, ref string) (review.Revi
 	for _, u := range a.cfg.AllFeedURLs() {
 		reviews, err := loadReviews(ctx, a.fetcher, a.extractor, u, 0)
 		if err != nil {
-			e.Logger.Warn("feed unreadable while looking for the item", "feed_url", u, "error", err)
+			e.Logger.Warn("feed unreadable while looking for the item", "feed_url", redact.URL(u), "error", err)
 			unreadable = append(unreadable, u)
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/reelpost/reelpost/internal/memtrim"
+	"github.com/reelpost/reelpost/internal/redact"
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/relay"
 )
@@ -102,7 +103,7 @@ const verifyTimeout = 20 * time.Second
 // them again once the credentials are fixed).
 func announce(ctx context.Context, log *slog.Logger, a *app) {
 	for _, rt := range a.cfg.Routes() {
-		log.Info("feed", "feed_url", rt.URL, "from", rt.Feed, "to", rt.To, "own_template", rt.Template != "", "hashtags", rt.Hashtags)
+		log.Info("feed", "feed_url", redact.URL(rt.URL), "from", rt.Feed, "to", rt.To, "own_template", rt.Template != "", "hashtags", rt.Hashtags)
 	}
 	if len(a.pubs) == 0 {
 		log.Info("no account configured: dry run, posts are printed instead of sent")

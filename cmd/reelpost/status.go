@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/reelpost/reelpost/internal/redact"
 	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
@@ -146,6 +147,12 @@ func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string,
 			rep.Feeds = append(rep.Feeds, feedStatus{URL: u, Configured: true})
 		}
 	}
+	for i := range rep.Feeds {
+		// Shown, not fetched: the credentials a URL may carry stay hidden,
+		// in errors recorded before reelpost redacted them too.
+		f := &rep.Feeds[i]
+		f.URL, f.LastError = redact.URL(f.URL), redact.Within(f.LastError, f.URL)
+	}
 	sort.Slice(rep.Feeds, func(i, j int) bool { return rep.Feeds[i].URL < rep.Feeds[j].URL })
 
 	counts, err := st.Counts(ctx)
@@ -180,7 +187,7 @@ func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string,
 			*q.into = make([]deliveryStatus, 0, len(ds))
 			for _, d := range ds {
 				*q.into = append(*q.into, deliveryStatus{ID: d.ID, State: d.State, Title: d.Item.Title,
-					Key: d.Item.Key, Link: itemLink(d.Item), FeedURL: d.Item.FeedURL, Repost: d.Seq, Attempts: d.Attempts, NextAttempt: d.NextAttempt,
+					Key: d.Item.Key, Link: itemLink(d.Item), FeedURL: redact.URL(d.Item.FeedURL), Repost: d.Seq, Attempts: d.Attempts, NextAttempt: d.NextAttempt,
 					PostedAt: d.PostedAt, PostURL: d.RemoteURL, LastError: d.LastError})
 			}
 		}
@@ -193,7 +200,7 @@ func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string,
 	}
 	rep.NotPosted = make([]notPostedStatus, 0, len(skipped))
 	for _, it := range skipped {
-		ns := notPostedStatus{Key: it.Key, Title: it.Title, Link: itemLink(it.Item), FeedURL: it.FeedURL, FirstSeen: it.FirstSeen}
+		ns := notPostedStatus{Key: it.Key, Title: it.Title, Link: itemLink(it.Item), FeedURL: redact.URL(it.FeedURL), FirstSeen: it.FirstSeen}
 		ns.Why, ns.Reason = whyNotPosted(it)
 		rep.NotPosted = append(rep.NotPosted, ns)
 	}

@@ -70,3 +70,13 @@ func secretParam(name string) bool {
 	}
 	return false
 }
+
+// Within returns text with every occurrence of rawURL redacted: for a
+// message recorded before reelpost redacted its URLs (a feed's last error
+// in an older ledger).
+func Within(text, rawURL string) string {
+	if rawURL == "" {
+		return text
+	}
+	return strings.ReplaceAll(text, rawURL, URL(rawURL))
+}

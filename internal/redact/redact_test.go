@@ -28,3 +28,15 @@ func TestURL(t *testing.T) {
 		})
 	}
 }
+
+func TestWithin(t *testing.T) {
+	t.Parallel()
+	raw := "https://u:p@h/feed?token=T"
+	got := Within("fetch "+raw+": HTTP 404", raw)
+	if want := "fetch https://xxxxx@h/feed?token=xxxxx: HTTP 404"; got != want {
+		t.Errorf("Within = %q, want %q", got, want)
+	}
+	if got := Within("no URL here", ""); got != "no URL here" {
+		t.Errorf("Within with no URL = %q", got)
+	}
+}
