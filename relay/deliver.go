@@ -155,7 +155,8 @@ func (r *Relay) deliverClaimed(ctx context.Context, ds []store.Delivery) []Deliv
 func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *DeliveryFailure) {
 	r.active(1)
 	defer r.active(-1)
-	log := r.log.With("delivery_id", d.ID, "account", d.Account, "item_key", d.Item.Key, "attempt", d.Attempts)
+	log := r.log.With("delivery_id", d.ID, "delivery_key", d.Key, "account", d.Account, "item_key", d.Item.Key,
+		"attempt", d.Attempts)
 	defer func() {
 		if v := recover(); v != nil {
 			// A bug met by one review (in rendering, in a client) costs that

@@ -158,7 +158,7 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 	if rc, found, err := p.find(ctx, rkey); err != nil {
 		return publisher.Receipt{}, err
 	} else if found {
-		p.log.InfoContext(ctx, "post already exists", "account", p.id, "item_key", post.Key, "post_id", rc.ID)
+		p.log.InfoContext(ctx, "post already exists", "account", p.id, "delivery_key", post.Key, "post_id", rc.ID)
 		return rc, nil
 	}
 	facets, err := Facets(post.Text, post.Links, post.Tags)
@@ -214,7 +214,7 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 		return publisher.Receipt{}, err
 	}
 	rc := p.receipt(out.URI, rkey, s)
-	p.log.InfoContext(ctx, "posted", "account", p.id, "item_key", post.Key, "post_id", rc.ID)
+	p.log.InfoContext(ctx, "posted", "account", p.id, "delivery_key", post.Key, "post_id", rc.ID)
 	return rc, nil
 }
 

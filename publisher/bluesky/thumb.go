@@ -29,7 +29,7 @@ func (p *Publisher) thumb(ctx context.Context, key, imageURL string) (*blob, err
 			return nil, &publisher.Error{Kind: publisher.Transient, Network: publisher.Bluesky, Account: p.id,
 				Err: fmt.Errorf("fetch card image %s: %w", imageURL, ctx.Err())}
 		}
-		p.log.WarnContext(ctx, "card without thumbnail", "account", p.id, "item_key", key, "image_url", imageURL, "error", err)
+		p.log.WarnContext(ctx, "card without thumbnail", "account", p.id, "delivery_key", key, "image_url", imageURL, "error", err)
 		return nil, nil
 	}
 	var out struct {
@@ -38,13 +38,13 @@ func (p *Publisher) thumb(ctx context.Context, key, imageURL string) (*blob, err
 	c := call{method: http.MethodPost, nsid: "com.atproto.repo.uploadBlob", body: data, contentType: ctype}
 	if err := p.authed(ctx, c, &out); err != nil {
 		if publisher.KindOf(err) == publisher.Permanent {
-			p.log.WarnContext(ctx, "card without thumbnail", "account", p.id, "item_key", key, "image_url", imageURL, "error", err)
+			p.log.WarnContext(ctx, "card without thumbnail", "account", p.id, "delivery_key", key, "image_url", imageURL, "error", err)
 			return nil, nil
 		}
 		return nil, err
 	}
 	if out.Blob.Ref.Link == "" {
-		p.log.WarnContext(ctx, "card without thumbnail", "account", p.id, "item_key", key, "image_url", imageURL,
+		p.log.WarnContext(ctx, "card without thumbnail", "account", p.id, "delivery_key", key, "image_url", imageURL,
 			"error", "uploadBlob answered without a blob reference")
 		return nil, nil
 	}
