@@ -61,7 +61,7 @@ type Config struct {
 	TMDBAPIURL string        `env:"TMDB_API_URL" envDefault:"https://api.themoviedb.org" help:"TMDB API base URL."`
 	TMDBWait   time.Duration `env:"TMDB_WAIT" envDefault:"15m" help:"The longest a post waits for TMDB (down, timing out or rate-limiting), counted from when the review was found, before it goes out without TMDB's trailer and details."`
 
-	HTTPAddr  string `env:"HTTP_ADDR" envDefault:":8080" help:"Listener for /healthz, /readyz and /metrics (host:port); empty turns it off."`
+	HTTPAddr  string `env:"HTTP_ADDR" envDefault:":8080" help:"Listener for /healthz, /readyz and /metrics (host:port); empty turns it off. It has no authentication: bind it to 127.0.0.1 or a private network, or put an authenticating proxy in front."`
 	LogLevel  string `env:"LOG_LEVEL" envDefault:"info" help:"debug, info, warn or error."`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json" help:"json or text."`
 	// InstanceID names this process in delivery leases; default host name and pid.
