@@ -94,6 +94,22 @@ type XAccount struct {
 	APIURL            string `env:"API_URL" envDefault:"https://api.x.com" help:"X API base URL."`
 }
 
+// errXToken is an X access token without the shape X gives every OAuth 1.0a
+// access token. It never quotes the token.
+var errXToken = errors.New("not an X access token: expected <user id>-<rest>")
+
+// UserID is the account's numeric X user id, which X puts before the dash of
+// every OAuth 1.0a access token ("<user id>-<rest>"): reelpost keys the
+// account's deliveries on it. A token without that shape has none, and is
+// refused by Validate and by the X publisher with the same words.
+func (a XAccount) UserID() (string, error) {
+	uid, _, ok := strings.Cut(a.AccessToken.Value(), "-")
+	if !ok || uid == "" || strings.Trim(uid, "0123456789") != "" {
+		return "", errXToken
+	}
+	return uid, nil
+}
+
 // MastodonAccount is an account on a server speaking the Mastodon API
 // (Mastodon, GoToSocial, Pleroma, Akkoma).
 type MastodonAccount struct {
@@ -401,6 +417,9 @@ func (c *Config) validate() Problems {
 	for _, a := range c.X {
 		if err := checkBaseURL(a.APIURL); err != nil {
 			bad(a.Prefix+"API_URL", "%q: %v", a.APIURL, err)
+		}
+		if _, err := a.UserID(); err != nil {
+			bad(a.Prefix+"ACCESS_TOKEN", "%w", err)
 		}
 	}
 	for i := range c.Mastodon {

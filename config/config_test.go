@@ -195,3 +195,36 @@ func TestFieldsCoverEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+// TestXAccessTokenShape: an X access token that is not "<user id>-<rest>"
+// is refused when the configuration loads (not later, by the X publisher),
+// naming the variable and never quoting the token.
+func TestXAccessTokenShape(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, prefix, token, want string
+	}{
+		{"no user id", "X_", "tokCCCC3333secret", "X_ACCESS_TOKEN: not an X access token: expected <user id>-<rest>"},
+		{"user id not a number", "X_2_", "films-tokCCCC3333secret", "X_2_ACCESS_TOKEN: not an X access token: expected <user id>-<rest>"},
+		{"empty user id", "X_", "-tokCCCC3333secret", "X_ACCESS_TOKEN: not an X access token: expected <user id>-<rest>"},
+		{"good", "X_", "987654321-tokCCCC3333secret", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load(map[string]string{tc.prefix + "API_KEY": "k", tc.prefix + "API_SECRET": "s",
+				tc.prefix + "ACCESS_TOKEN": tc.token, tc.prefix + "ACCESS_TOKEN_SECRET": "ts"})
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("Load = %v, want no error", err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("Load = %v, want %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "tokCCCC3333secret") {
+				t.Errorf("the error quotes the token: %v", err)
+			}
+		})
+	}
+}

@@ -140,15 +140,13 @@ func TestCheckListsEveryProblem(t *testing.T) {
 }
 
 // What run refuses after the variables (a template that fails on a review,
-// no feed, an X token of the wrong form, a ledger that cannot be made) is
-// what check reports.
+// no feed, a ledger that cannot be made) is what check reports.
 func TestCheckWhatRunRefuses(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "missing")
 	out, _, code := runCLI(t, map[string]string{
 		"DATABASE_URL": filepath.Join(dir, "reelpost.db"),
 		"X_TEMPLATE":   "{{.Title.Nope}}", "REPOST_TEMPLATE": "{{index .Genres 9}}",
-		"X_2_API_KEY": "k", "X_2_API_SECRET": "s", "X_2_ACCESS_TOKEN": "not-an-x-token", "X_2_ACCESS_TOKEN_SECRET": "ts",
 	}, "check")
 	if code != exitConfig {
 		t.Errorf("exit %d, want %d", code, exitConfig)
@@ -156,7 +154,6 @@ func TestCheckWhatRunRefuses(t *testing.T) {
 	lines := checkLines(t, out)
 	for _, want := range []string{
 		"X_TEMPLATE: ", "REPOST_TEMPLATE: ", "FEED_URLS: empty: nothing to poll",
-		"X_2: X_2_ACCESS_TOKEN: not an X access token",
 		"ledger: FAILED: sqlite " + filepath.Join(dir, "reelpost.db") + ": cannot be created: no such directory: " + dir,
 	} {
 		found := false
@@ -262,3 +259,17 @@ func TestCheckTMDB(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// An X token of the wrong form is a configuration problem: check names the
+// variable, in the words the X publisher would use, without the token.
+func TestCheckRefusesAnXTokenOfTheWrongForm(t *testing.T) {
+	t.Parallel()
+	out, _, code := runCLI(t, map[string]string{
+		"DATABASE_URL": filepath.Join(t.TempDir(), "reelpost.db"),
+		"X_2_API_KEY":  "k", "X_2_API_SECRET": "s", "X_2_ACCESS_TOKEN": "not-an-x-token", "X_2_ACCESS_TOKEN_SECRET": "ts",
+	}, "check")
+	if code != exitConfig || !strings.Contains(out, "X_2_ACCESS_TOKEN: not an X access token: expected <user id>-<rest>\n") ||
+		strings.Contains(out, "not-an-x-token") {
+		t.Errorf("exit %d:\n%s\nwant %d and the X_2_ACCESS_TOKEN problem without the token", code, out, exitConfig)
+	}
+}

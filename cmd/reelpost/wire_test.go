@@ -51,11 +51,14 @@ func TestBuildPublishersNamesTheAccount(t *testing.T) {
 	t.Parallel()
 	cfg, err := config.Load(map[string]string{
 		"MASTODON_SERVER": "https://example.social", "MASTODON_ACCESS_TOKEN": "t",
-		"X_API_KEY": "k", "X_API_SECRET": "s", "X_ACCESS_TOKEN": "not-numeric-token", "X_ACCESS_TOKEN_SECRET": "ts",
+		"X_API_KEY": "k", "X_API_SECRET": "s", "X_ACCESS_TOKEN": "12-token", "X_ACCESS_TOKEN_SECRET": "ts",
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Load refuses such a token; a publisher built anyway must say which
+	// account is wrong.
+	cfg.X[0].AccessToken = "not-numeric-token"
 	_, err = buildPublishers(cfg, nil, newGuard(cfg, nil, nil))
 	if err == nil || !strings.Contains(err.Error(), "X_") {
 		t.Fatalf("buildPublishers with a malformed X token = %v, want an error naming the X account", err)

@@ -62,10 +62,11 @@ type Publisher struct {
 // the @name it belongs to. A token without that shape leaves no ID to key
 // the account's deliveries on, and is refused.
 func New(a config.XAccount, o Options) (*Publisher, error) {
-	uid, _, ok := strings.Cut(a.AccessToken.Value(), "-")
-	if !ok || uid == "" || strings.Trim(uid, "0123456789") != "" {
-		// The token's shape only; its value stays out of the message.
-		return nil, fmt.Errorf("%sACCESS_TOKEN: not an X access token: expected <user id>-<rest>", a.Prefix)
+	uid, err := a.UserID()
+	if err != nil {
+		// Validate refuses it first, in the same words; this is for a
+		// caller that built a by hand.
+		return nil, fmt.Errorf("%sACCESS_TOKEN: %w", a.Prefix, err)
 	}
 	base := o.Client
 	if base == nil {

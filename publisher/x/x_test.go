@@ -252,6 +252,13 @@ func TestNewRejects(t *testing.T) {
 					t.Fatalf("error %q shows a secret", err)
 				}
 			}
+			// The configuration refuses it first, in the same words.
+			_, cerr := config.Load(map[string]string{a.Prefix + "API_KEY": a.APIKey.Value(),
+				a.Prefix + "API_SECRET": a.APISecret.Value(), a.Prefix + "ACCESS_TOKEN": a.AccessToken.Value(),
+				a.Prefix + "ACCESS_TOKEN_SECRET": a.AccessTokenSecret.Value()})
+			if cerr == nil || cerr.Error() != err.Error() {
+				t.Errorf("config.Load: %v; want the publisher's words, %q", cerr, err)
+			}
 		})
 	}
 }
