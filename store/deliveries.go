@@ -324,6 +324,8 @@ func (s *Store) firstDue(ctx context.Context, tx *sql.Tx, now time.Time, account
 // o.Limit is ignored. o.Spacing does not hold the named deliveries back (the
 // caller asked for them now), but with Spacing set the claims count as the
 // accounts' last claims, so that the daemon spaces its next posts after them.
+// Nor does an account's rate limit (MarkLimited): a post the network refuses
+// again goes back to wait with the others.
 func (s *Store) ClaimIDs(ctx context.Context, o ClaimOptions, ids []int64) ([]Delivery, error) {
 	if o.Owner == "" || o.Lease <= 0 {
 		return nil, fmt.Errorf("claim deliveries %v: owner %q and lease %s: both are required", ids, o.Owner, o.Lease)
