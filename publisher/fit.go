@@ -233,13 +233,16 @@ type summaryCandidates struct {
 	// rest and state continue the sentence segmentation of full.
 	rest  string
 	state int
+	// urls are full's URLs: Unicode's sentence rules end a sentence at the
+	// "?" of a query ("watch?v=..."), which must not cut the URL.
+	urls []textlen.Span
 }
 
 func newSummaryCandidates(full string, minRunes int) summaryCandidates {
 	if full == "" {
 		return summaryCandidates{ends: []int{0}}
 	}
-	c := summaryCandidates{full: full, rest: full, state: -1}
+	c := summaryCandidates{full: full, rest: full, state: -1, urls: textlen.URLSpans(full)}
 	c.more()
 	first := strings.TrimSpace(full[:c.ends[0]])
 	c.first, c.cuts = first, wordCuts(first, minRunes)
@@ -252,6 +255,9 @@ func (c *summaryCandidates) more() bool {
 		var sent string
 		sent, c.rest, c.state = uniseg.FirstSentenceInString(c.rest, c.state)
 		off := len(c.full) - len(c.rest)
+		if inside(off, c.urls) {
+			continue // the sentence goes on past the URL
+		}
 		if strings.TrimSpace(sent) != "" {
 			c.ends = append(c.ends, off)
 			return true

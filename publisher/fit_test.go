@@ -224,21 +224,35 @@ func TestFitTooLongOnlyWhenTheURLsDoNotFit(t *testing.T) {
 	}
 }
 
+// TestFitKeepsURLsInSummaryWhole: however short the limit, a URL in the
+// summary is posted whole or not at all: never cut at a word, nor at the
+// "?" of its query, which Unicode's sentence rules take for a sentence's end.
 func TestFitKeepsURLsInSummaryWhole(t *testing.T) {
 	t.Parallel()
 	r := mustRenderer(t, Templates{X: "{{.Summary}}"})
-	rv := review.Review{Summary: "Read the long interview with the director at https://example.com/interviews/spike-jonze-on-her-and-loneliness right after you see the film tonight."}
-	for limit := utf8.RuneCountInString(rv.Summary); limit > 20; limit-- {
-		p, err := r.Render(runeRules(limit), rv, RenderOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(p.Text, "https://") && !strings.Contains(p.Text, "https://example.com/interviews/spike-jonze-on-her-and-loneliness") {
-			t.Fatalf("limit %d cut the URL: %q", limit, p.Text)
-		}
-		if utf8.RuneCountInString(p.Text) > limit {
-			t.Fatalf("limit %d: %q", limit, p.Text)
-		}
+	tests := []struct{ name, summary, url string }{
+		{"path", "Read the long interview with the director at https://example.com/interviews/spike-jonze-on-her-and-loneliness right after you see the film tonight.",
+			"https://example.com/interviews/spike-jonze-on-her-and-loneliness"},
+		{"query", "Watch the first teaser https://www.youtube.com/watch?v=WzV6mXIOVl4 before the film, it gives away nothing of the plot at all.",
+			"https://www.youtube.com/watch?v=WzV6mXIOVl4"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rv := review.Review{Summary: tt.summary}
+			for limit := utf8.RuneCountInString(rv.Summary); limit > 20; limit-- {
+				p, err := r.Render(runeRules(limit), rv, RenderOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(p.Text, "https://") && !strings.Contains(p.Text, tt.url) {
+					t.Fatalf("limit %d cut the URL: %q", limit, p.Text)
+				}
+				if utf8.RuneCountInString(p.Text) > limit {
+					t.Fatalf("limit %d: %q", limit, p.Text)
+				}
+			}
+		})
 	}
 }
 

@@ -66,7 +66,8 @@ type TemplateData struct {
 	Summary string // the verdict, possibly shortened with "…"
 	// Link is the review's URL, TrailerURL the trailer's (YouTube watch URL).
 	// Both are written with an ASCII host and percent-encoded path so that
-	// every network recognises the whole URL.
+	// every network recognises the whole URL, and with an at sign that a
+	// network would take for a mention written %40.
 	Link       string
 	TrailerURL string
 	TrailerID  string
@@ -262,8 +263,8 @@ func newTemplateData(rv review.Review, repost bool, m mentionPolicy) TemplateDat
 	d := TemplateData{
 		Title:          feedText(rv.Title, m),
 		Summary:        feedText(rv.Summary, m),
-		Link:           safeURL(withoutTracking(rv.Link)),
-		TrailerURL:     safeURL(withoutTracking(rv.TrailerURL)),
+		Link:           mentionFreeURL(safeURL(withoutTracking(rv.Link))),
+		TrailerURL:     mentionFreeURL(safeURL(withoutTracking(rv.TrailerURL))),
 		TrailerID:      rv.TrailerID,
 		Director:       feedText(rv.Director, m),
 		Writer:         feedText(rv.Writer, m),

@@ -1,7 +1,9 @@
 package publisher
 
 import (
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/reelpost/reelpost/publisher/textlen"
@@ -78,18 +80,41 @@ func stripBidi(s string) string {
 }
 
 // neutralise puts a word joiner after every at sign that would start a
-// mention on X or Mastodon: one followed by a name character and not
-// following one (an e-mail address is no mention on either network, and is
-// left as it is), outside the URLs of s (a URL such as
-// https://mastodon.social/@Gargron is a link, not a mention, and must stay
-// whole).
+// mention on X or Mastodon, and leaves the rest as it is (an e-mail address
+// is no mention on either network).
+//
+// The two networks draw the line differently. X drops a mention that
+// overlaps a URL it links, so an '@' inside one of X's URL spans
+// (https://mastodon.social/@Gargron) is no mention there. Mastodon does
+// not: ProcessMentionsService gsubs Account::MENTION_RE over the whole
+// status text before any link is made, so "example.com/cast-@Gargron" or
+// "https://example.com/a,@Gargron" notifies @Gargron, URL or not. An '@'
+// Mastodon would take gets the joiner wherever it is; the URL around it
+// then ends at the at sign, as it must: only the review's and the
+// trailer's own links must stay whole, and those are not feed text (see
+// mentionFreeURL).
 func neutralise(s string) string {
 	if !strings.ContainsAny(s, "@＠") {
 		return s
 	}
+	// A joiner ends the URL X sees at its at sign, which may bring a later
+	// at sign of that URL out into the text: again until nothing changes.
+	// Each pass that changes s follows one more at sign with a joiner, and
+	// an at sign followed by one is no mention, so this ends.
+	for {
+		next, changed := neutraliseOnce(s)
+		if !changed {
+			return next
+		}
+		s = next
+	}
+}
+
+func neutraliseOnce(s string) (string, bool) {
 	urls := textlen.URLSpans(s)
 	var b strings.Builder
 	b.Grow(len(s) + 3)
+	changed := false
 	for i, r := range s {
 		b.WriteRune(r)
 		if r != '@' && r != '＠' {
@@ -98,15 +123,111 @@ func neutralise(s string) string {
 		for len(urls) > 0 && urls[0].End <= i {
 			urls = urls[1:]
 		}
-		if len(urls) > 0 && urls[0].Start <= i {
-			continue
-		}
-		next := i + utf8.RuneLen(r)
-		if next < len(s) && isNameByte(s[next]) && (i == 0 || !isNameByte(s[i-1]) || afterRT(s[:i])) {
+		inURL := len(urls) > 0 && urls[0].Start <= i
+		if (r == '@' && mastodonMentionAt(s, i)) || (!inURL && xMentionAt(s, i)) {
 			b.WriteRune(wordJoiner)
+			changed = true
 		}
 	}
-	return b.String()
+	return b.String(), changed
+}
+
+// mastodonMentionAt reports whether the '@' at s[i] starts a mention for
+// Mastodon's Account::MENTION_RE. Today's (mastodon/mastodon
+// app/models/account.rb) is
+//
+//	(?<![=/[:word:]])@((#{USERNAME_RE})(?:@[[:word:]]+([.-]+[[:word:]]+)*)?)
+//
+// with USERNAME_RE = /[a-z0-9_]+([.-]+[a-z0-9_]+)*/i; servers of the 3.x and
+// 4.0 series still run (?<=^|[^\/[:word:]])@(([a-z0-9_]+)...)/i, which
+// also takes "=@name". The union of the two is checked: not after '/' or a
+// word character ([[:word:]]: a letter, mark, decimal digit or connector
+// punctuation), then a name character.
+func mastodonMentionAt(s string, i int) bool {
+	if i+1 >= len(s) || !isNameByte(s[i+1]) {
+		return false
+	}
+	if i == 0 {
+		return true
+	}
+	prev, _ := utf8.DecodeLastRuneInString(s[:i])
+	return prev != '/' && !isWordRune(prev)
+}
+
+// xMentionAt reports whether the at sign at s[i] would start a mention for
+// twitter-text (Regex.java VALID_MENTION_OR_LIST: [@＠] not after
+// [a-z0-9_!#$%&*@＠] or after "RT:", then [a-z0-9_]), leaving aside whether
+// a URL covers it. It errs towards a mention: any byte but a name
+// character may come before.
+func xMentionAt(s string, i int) bool {
+	_, size := utf8.DecodeRuneInString(s[i:])
+	next := i + size
+	return next < len(s) && isNameByte(s[next]) && (i == 0 || !isNameByte(s[i-1]) || afterRT(s[:i]))
+}
+
+// isWordRune is Onigmo's [[:word:]] on a UTF-8 string: a letter, a mark, a
+// decimal digit or connector punctuation.
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.Is(unicode.Nd, r) || unicode.Is(unicode.Pc, r)
+}
+
+// mentionFreeURL returns the review's or the trailer's URL u written so that
+// no network takes a part of it for a mention, and it still names the same
+// page. Those links must stay whole (a joiner would cut the link posted for
+// the review), so an at sign in the path, query or fragment that Mastodon's
+// rule would take, or X's where X's URL would not cover it, is
+// percent-encoded as %40: servers decode the path and query before routing
+// and a browser decodes a fragment before looking it up, so
+// https://example.com/a,%40Gargron is the page https://example.com/a,@Gargron
+// is. An at sign in the authority is the userinfo's end, which no encoding
+// can stand for; user information in a posted link only hands a stranger
+// the credentials, so it goes, and the host stays. An ordinary URL such as
+// https://mastodon.social/@Gargron ('/' before the at sign, and X links it
+// whole) is returned as it is.
+func mentionFreeURL(u string) string {
+	if !strings.Contains(u, "@") {
+		return u
+	}
+	rest := 0
+	if sep := strings.Index(u, "://"); sep > 0 {
+		host := sep + len("://")
+		end := len(u)
+		if e := strings.IndexAny(u[host:], "/?#"); e >= 0 {
+			end = host + e
+		}
+		if at := strings.LastIndexByte(u[host:end], '@'); at >= 0 {
+			at += host
+			if mastodonMentionAt(u, at) || xMentionAt(u, at) {
+				u = u[:host] + u[at+1:]
+				end -= at + 1 - host
+			}
+		}
+		rest = end
+	}
+	for {
+		next, changed := encodeMentionsOnce(u, rest)
+		if !changed {
+			return next
+		}
+		u = next
+	}
+}
+
+// encodeMentionsOnce percent-encodes the at signs of u from from on that
+// would start a mention; encoding one may shorten the URL X sees, so the
+// caller repeats it until nothing changes.
+func encodeMentionsOnce(u string, from int) (string, bool) {
+	urls := textlen.URLSpans(u)
+	for i := from; i < len(u); i++ {
+		if u[i] != '@' {
+			continue
+		}
+		inURL := slices.ContainsFunc(urls, func(s textlen.Span) bool { return s.Start <= i && i < s.End })
+		if mastodonMentionAt(u, i) || (!inURL && xMentionAt(u, i)) {
+			return u[:i] + "%40" + u[i+1:], true
+		}
+	}
+	return u, false
 }
 
 // afterRT reports whether before ends in an old-style retweet marker, "RT"

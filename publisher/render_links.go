@@ -112,7 +112,8 @@ func displayURL(raw string) string {
 		host = h
 	}
 	path := u.EscapedPath()
-	if p := u.Path; utf8.ValidString(p) && !strings.ContainsFunc(p, func(r rune) bool {
+	// An at sign mentionFreeURL encoded stays encoded where it is shown.
+	if p := u.Path; !strings.Contains(path, "%40") && utf8.ValidString(p) && !strings.ContainsFunc(p, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '#' || r == '?'
 	}) {
 		path = p

@@ -525,6 +525,12 @@ func TestNeutralise(t *testing.T) {
 		{"RT@jack RT:@jill xRT@no", "RT@" + wj + "jack RT:@" + wj + "jill xRT@no"},
 		{"@@two ＠wide", "@@" + wj + "two ＠" + wj + "wide"},
 		{"see https://mastodon.social/@Gargron", "see https://mastodon.social/@Gargron"},
+		// Mastodon takes these for mentions, URL or not.
+		{"example.com/cast-@Gargron", "example.com/cast-@" + wj + "Gargron"},
+		{"https://example.com/a,@Gargron", "https://example.com/a,@" + wj + "Gargron"},
+		{"https://example.com/?u=@c", "https://example.com/?u=@" + wj + "c"},
+		{"https://example.com/x/@a,@b", "https://example.com/x/@a,@" + wj + "b"},
+		{"https://example.com/café@name", "https://example.com/café@name"},
 		{"@ alone, at end @", "@ alone, at end @"},
 		{"no at sign", "no at sign"},
 	}
