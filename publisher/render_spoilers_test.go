@@ -126,16 +126,61 @@ func TestRenderSpoilerTextCountsOnMastodon(t *testing.T) {
 
 func TestSpoilerTextNamesTheFilm(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct {
-		d    TemplateData
-		want string
+	long := strings.Repeat("Long ", 100) + "Title"
+	tests := []struct {
+		name  string
+		d     TemplateData
+		rules Rules
+		want  string
 	}{
-		{TemplateData{Film: "Weapons", Year: 2025}, "Spoilers: Weapons (2025)"},
-		{TemplateData{Film: "Oppenheimer"}, "Spoilers: Oppenheimer"},
-		{TemplateData{}, "Spoilers"},
-	} {
-		if got := spoilerText(tt.d); got != tt.want {
-			t.Errorf("spoilerText(%q, %d) = %q, want %q", tt.d.Film, tt.d.Year, got, tt.want)
+		{"film and year", TemplateData{Film: "Weapons", Year: 2025}, DefaultRules(Mastodon), "Spoilers: Weapons (2025)"},
+		{"film alone", TemplateData{Film: "Oppenheimer"}, DefaultRules(Mastodon), "Spoilers: Oppenheimer"},
+		{"no film", TemplateData{}, DefaultRules(Mastodon), "Spoilers"},
+		// 500/3 = 166: "Spoilers: " (10), " (2025)" (7) and "…" leave 148
+		// for the film, and the last whole word within them ends at 144.
+		{"long film, Mastodon", TemplateData{Film: long, Year: 2025}, DefaultRules(Mastodon),
+			"Spoilers: " + strings.TrimSpace(strings.Repeat("Long ", 29)) + "… (2025)"},
+		{"long film, GoToSocial", TemplateData{Film: long}, GoToSocialRules(500),
+			"Spoilers: " + strings.TrimSpace(strings.Repeat("Long ", 31)) + "…"},
+		{"one long word is cut between letters", TemplateData{Film: strings.Repeat("A", 300)}, GoToSocialRules(60),
+			"Spoilers: " + strings.Repeat("A", 9) + "…"},
+		{"no room for the film", TemplateData{Film: "Weapons", Year: 2025}, MastodonRules(45, 23), "Spoilers"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := spoilerText(tt.d, tt.rules)
+			if got != tt.want {
+				t.Errorf("spoilerText(%q, %d) = %q, want %q", tt.d.Film, tt.d.Year, got, tt.want)
+			}
+			if n := tt.rules.Count(got); n > tt.rules.Limit/3 && got != "Spoilers" {
+				t.Errorf("warning counts %d, over a third of %d", n, tt.rules.Limit)
+			}
+		})
+	}
+}
+
+// TestRenderSpoilersOfALongFilmTitle: a review with spoilers of a film whose
+// name is longer than the limit is posted all the same behind a shortened
+// warning, on Mastodon and GoToSocial, as the same review without spoilers is.
+func TestRenderSpoilersOfALongFilmTitle(t *testing.T) {
+	t.Parallel()
+	r := mustRenderer(t, Templates{})
+	rv := weaponsSpoilers()
+	rv.FilmTitle = strings.Repeat("Long ", 100) + "Title" // 505 characters
+	for _, rules := range []Rules{DefaultRules(Mastodon), GoToSocialRules(500), PleromaRules(500)} {
+		p, err := r.Render(rules, rv, RenderOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", rules.Network, err)
+		}
+		if !strings.HasPrefix(p.SpoilerText, "Spoilers: Long Long") || !strings.HasSuffix(p.SpoilerText, "… (2025)") {
+			t.Errorf("SpoilerText %q, want the film's name shortened", p.SpoilerText)
+		}
+		if !strings.Contains(p.Text, rv.Link) || !strings.Contains(p.Text, "WpnsTrlr001") {
+			t.Errorf("the review or trailer link is missing:\n%s", p.Text)
+		}
+		if got := rules.Count(p.Text) + rules.Count(p.SpoilerText); got != p.Length || got > rules.Limit {
+			t.Errorf("text and warning count %d, Length %d, limit %d", got, p.Length, rules.Limit)
 		}
 	}
 }
