@@ -74,11 +74,16 @@ const posterBase = "https://image.tmdb.org/t/p/w780"
 //     language (1) when none of the post's language or English qualify;
 //   - an IMDb id: find (1) + details (1); if the find names another film
 //     than the review's title, the title path with 2 left: search (1) and
-//     details of 1 candidate;
+//     details of 1 candidate. If the details contradict the director or
+//     cast the review states, no match: the title path would need a search
+//     and details, and 1 request is left;
 //   - a title: search (1) + details of at most 2 candidates (2). Year and
 //     publication date narrow on the search results themselves; only
 //     director and cast need details, so more than 2 candidates left after
-//     the year are checked 2 at most, most popular first.
+//     the year are checked 2 at most, most popular first. Where one film
+//     is left and only its title names it (no year, no director or cast
+//     that TMDB confirms), a TV search (1) makes sure no series has that
+//     title: search (1) + TV search (1) + details (1).
 const maxRequests = 3
 
 // budget counts the requests an identification may still make.
@@ -272,6 +277,19 @@ func (c *Client) identify(ctx context.Context, e Evidence, b *budget) (Match, er
 	if err != nil {
 		return Match{}, err
 	}
+	// The link is the review's own evidence, and stands where nothing the
+	// review states contradicts it: a review of "Suspiria" that links the
+	// 1977 film and states no year or director is taken to be of the 1977
+	// film, though a remake shares its title (nothing else in the review
+	// says which it is, and the reviewer chose the link). A director or cast
+	// the review names that the linked film's credits do not hold is
+	// another film's ("Crash" by Paul Haggis linking Cronenberg's): no match,
+	// since the title path would need a search and details and one request
+	// is left (see maxRequests).
+	if v, _ := judge(e, d); v == contradicted {
+		return Match{Reason: fmt.Sprintf("the imdb link is to %s by %s, the review names %s",
+			describe(SearchResult{Title: d.Title, ReleaseDate: d.ReleaseDate}), orNobody(d.Directors), statedBy(e))}, nil
+	}
 	return c.match(d, "imdb link"), nil
 }
 
@@ -387,6 +405,16 @@ func (c *Client) byTitle(ctx context.Context, e Evidence, b *budget, note string
 			return nomatch("%d films on TMDB match %q, one of them titled so on the first page; "+
 				"the review states no year or director", page.TotalResults, title)
 		}
+		if e.Year == 0 {
+			if b.left < 2 {
+				// A TV search and the film's details: without both, no film.
+				return nomatch("no TMDB request left to rule out a series titled %s and fetch %s",
+					title, describe(pool[0].SearchResult))
+			}
+			if m, stop, err := c.ruleOutSeries(ctx, e, b, pool[0].SearchResult); stop || err != nil {
+				return m, err
+			}
+		}
 		if !b.take() {
 			return nomatch("no TMDB request left to fetch %s", describe(pool[0].SearchResult))
 		}
@@ -446,6 +474,9 @@ func (c *Client) byTitle(ctx context.Context, e Evidence, b *budget, note string
 		// on TMDB to weigh: nothing contradicts it.
 		reason := "title + year"
 		if e.Year == 0 {
+			if m, stop, err := c.ruleOutSeries(ctx, e, b, cands[0].SearchResult); stop || err != nil {
+				return m, err
+			}
 			reason = "title (the only film of that title on TMDB)"
 		}
 		return found(seen[0].d, reason)
@@ -460,6 +491,51 @@ func (c *Client) byTitle(ctx context.Context, e Evidence, b *budget, note string
 		unchecked = fmt.Sprintf("; %d more not checked", len(cands)-len(seen))
 	}
 	return nomatch("no film titled %s by %s on TMDB (checked %s%s)", title, statedBy(e), strings.Join(names, ", "), unchecked)
+}
+
+// ruleOutSeries makes sure that the one film titled as the review, which
+// nothing but its title names, is not mistaken for a TV series of the same
+// name: the title path searches films, and a review of the series
+// "Adolescence" (2025) would otherwise get the trailer of the film
+// "Adolescence" (2018). It asks TMDB's TV search (one request); a series of
+// that name or original name, first aired no later than a year after the
+// review (a screener may come before the air date, as a festival before a
+// release), leaves the review's subject unknown. So does a search whose
+// first page has no such series but more pages, which were not read, and
+// so does a spent budget: the film is never taken without the search. stop
+// says that m, a no-match, is the answer.
+func (c *Client) ruleOutSeries(ctx context.Context, e Evidence, b *budget, film SearchResult) (m Match, stop bool, err error) {
+	title := strings.TrimSpace(e.Title)
+	if !b.take() {
+		return Match{Reason: fmt.Sprintf("no TMDB request left to rule out a series titled %s", title)}, true, nil
+	}
+	page, err := c.SearchTV(ctx, title)
+	if err != nil {
+		return Match{}, true, err
+	}
+	var series []SearchResult
+	for _, r := range page.Results {
+		aired := dateOf(r.ReleaseDate)
+		if titleMatches(title, r) && (e.Published.IsZero() || aired.IsZero() || !aired.After(e.Published.AddDate(1, 0, 0))) {
+			series = append(series, r)
+		}
+	}
+	switch {
+	case len(series) > 0:
+		return Match{Reason: fmt.Sprintf("%s is the title of a film (%s) and of %s (%s); the review states no year or director TMDB confirms",
+			title, yearsOfResults([]SearchResult{film}), plural(len(series), "a series", "series"), yearsOfResults(series))}, true, nil
+	case page.TotalPages > 1:
+		return Match{Reason: fmt.Sprintf("%d series on TMDB match %q, none titled so on the first page; the review states no year or director TMDB confirms",
+			page.TotalResults, title)}, true, nil
+	}
+	return Match{}, false, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // verdict is what a film's credits say of the review's director and cast.

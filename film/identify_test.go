@@ -40,6 +40,7 @@ func TestIdentify(t *testing.T) {
 		name         string
 		lang         string
 		extra        []tmdbfake.Movie
+		extraShows   []tmdbfake.Show
 		ev           film.Evidence
 		wantID       int // 0: no match
 		wantKind     film.Kind
@@ -68,6 +69,21 @@ func TestIdentify(t *testing.T) {
 			wantTrailer: tmdbfake.AftersunTrailerKey},
 		{name: "imdb id not on TMDB, nothing else", ev: film.Evidence{IMDbID: "tt0000001"},
 			wantReason: "IMDb tt0000001 is not on TMDB", wantRequests: 1},
+		{name: "imdb link contradicted by the review's director", ev: film.Evidence{IMDbID: "tt0115964", Title: "Crash", Director: "Paul Haggis"},
+			wantReason: "the imdb link is to Crash (1996) by David Cronenberg, the review names Paul Haggis", wantRequests: 2},
+		{name: "imdb link contradicted by the review's cast", ev: film.Evidence{IMDbID: "tt0115964", Title: "Crash", Cast: []string{"Sandra Bullock"}},
+			wantReason: "the imdb link is to Crash (1996)", wantRequests: 2},
+		{name: "imdb link confirmed by the director", ev: film.Evidence{IMDbID: "tt0115964", Title: "Crash", Director: "Cronenberg"},
+			wantID: tmdbfake.Crash1996ID, wantReason: "imdb link", wantTrailer: "Crsh96Trlr1", wantRequests: 2},
+		// A remake shares the original's title: the link the review chose
+		// names the film unless the review says otherwise.
+		{name: "imdb link to the original of a remake, nothing stated", ev: film.Evidence{IMDbID: "tt0076786", Title: "Suspiria"},
+			wantID: tmdbfake.Suspiria1977ID, wantReason: "imdb link", wantTrailer: tmdbfake.Suspiria1977Key, wantRequests: 2},
+		{name: "imdb link to the original, the remake's director named", ev: film.Evidence{IMDbID: "tt0076786", Title: "Suspiria", Director: "Luca Guadagnino"},
+			wantReason: "the imdb link is to Suspiria (1977) by Dario Argento, the review names Luca Guadagnino", wantRequests: 2},
+		{name: "imdb link to the original, the remake's year stated", ev: film.Evidence{IMDbID: "tt0076786", Title: "Suspiria", Year: 2018},
+			wantID: tmdbfake.Suspiria2018ID, wantReason: "title + year (the imdb link is to Suspiria (1977))",
+			wantTrailer: tmdbfake.Suspiria2018Key, wantRequests: 3},
 
 		// Title and year.
 		{name: "title + year", ev: film.Evidence{Title: "Her", Year: 2013},
@@ -89,14 +105,14 @@ func TestIdentify(t *testing.T) {
 		{name: "three of a title", ev: film.Evidence{Title: "Crash"},
 			wantReason: "3 films titled Crash (1996, 2004, 2024); the review states no year or director", wantRequests: 1},
 		{name: "released after the review: excluded", ev: film.Evidence{Title: "Crash", Published: date("2001-06-01")},
-			wantID: tmdbfake.Crash1996ID, wantReason: "title + publication date", wantTrailer: "Crsh96Trlr1", wantRequests: 2},
+			wantID: tmdbfake.Crash1996ID, wantReason: "title + publication date", wantTrailer: "Crsh96Trlr1", wantRequests: 3},
 		{name: "a festival review months before the release stands", ev: film.Evidence{Title: "Aftersun", Published: date("2022-05-22")},
-			wantID: tmdbfake.AftersunID, wantTrailer: tmdbfake.AftersunTrailerKey, wantRequests: 2},
+			wantID: tmdbfake.AftersunID, wantTrailer: tmdbfake.AftersunTrailerKey, wantRequests: 3},
 		{name: "a film long after the review is never it", ev: film.Evidence{Title: "Aftersun", Published: date("2015-01-01")},
 			wantReason: "no film titled Aftersun from before 2015-01-01 on TMDB", wantRequests: 1},
 		{name: "the only film of its title", ev: film.Evidence{Title: "Weapons"},
 			wantID: tmdbfake.WeaponsID, wantReason: "title (the only film of that title on TMDB)",
-			wantTrailer: tmdbfake.WeaponsTrailerKey, wantRequests: 2},
+			wantTrailer: tmdbfake.WeaponsTrailerKey, wantRequests: 3},
 		{name: "only the first page read: unique there is not unique", extra: weaponsLookalikes(),
 			ev:         film.Evidence{Title: "Weapons"},
 			wantReason: "26 films on TMDB match \"Weapons\"", wantRequests: 1},
@@ -104,6 +120,33 @@ func TestIdentify(t *testing.T) {
 			ev:     film.Evidence{Title: "Weapons", Year: 2025},
 			wantID: tmdbfake.WeaponsID, wantReason: "title + year", wantTrailer: tmdbfake.WeaponsTrailerKey, wantRequests: 2},
 		{name: "the review names no film", ev: film.Evidence{}, wantReason: "the review names no film"},
+
+		// A film and a TV series of one title.
+		{name: "a series of the film's title: no match", ev: film.Evidence{Title: "Adolescence", Published: date("2025-03-20")},
+			wantReason: "Adolescence is the title of a film (2018) and of a series (2025)", wantRequests: 2},
+		{name: "a series of the film's title, undated review: no match", ev: film.Evidence{Title: "Adolescence"},
+			wantReason: "Adolescence is the title of a film (2018) and of a series (2025)", wantRequests: 2},
+		{name: "the film, reviewed years before the series", ev: film.Evidence{Title: "Adolescence", Published: date("2019-02-01")},
+			wantID: tmdbfake.AdolescenceFilmID, wantReason: "title (the only film of that title on TMDB)",
+			wantTrailer: tmdbfake.AdolescenceFilmKey, wantRequests: 3},
+		{name: "the year tells the film from the series", ev: film.Evidence{Title: "Adolescence", Year: 2018},
+			wantID: tmdbfake.AdolescenceFilmID, wantReason: "title + year", wantTrailer: tmdbfake.AdolescenceFilmKey, wantRequests: 2},
+		{name: "the director tells the film from the series", ev: film.Evidence{Title: "Adolescence", Director: "Casey Example"},
+			wantID: tmdbfake.AdolescenceFilmID, wantReason: "title + director", wantTrailer: tmdbfake.AdolescenceFilmKey, wantRequests: 2},
+		{name: "no credits on TMDB to weigh: the series rules the film out",
+			extra:      []tmdbfake.Movie{{ID: tmdbfake.AdolescenceFilmID, Title: "Adolescence", ReleaseDate: "2018-06-01"}},
+			ev:         film.Evidence{Title: "Adolescence", Director: "Philip Barantini"},
+			wantReason: "Adolescence is the title of a film (2018) and of a series (2025)", wantRequests: 3},
+		{name: "only the first page of series read: no series there is not none", ev: film.Evidence{Title: "Weapons"},
+			extraShows: func() []tmdbfake.Show {
+				var ts []tmdbfake.Show
+				for i := range 25 {
+					ts = append(ts, tmdbfake.Show{ID: 92000000 + i, Name: fmt.Sprintf("Weapons Diaries %d", i+1), FirstAirDate: "2010-01-01", Popularity: 100})
+				}
+				return ts
+			}(), wantReason: "25 series on TMDB match \"Weapons\", none titled so on the first page", wantRequests: 2},
+		{name: "no request left to rule out a series", ev: film.Evidence{IMDbID: "tt0133093", Title: "Weapons"},
+			wantReason: "no TMDB request left to rule out a series titled Weapons", wantRequests: 2},
 
 		// Director and cast.
 		{name: "director narrows", ev: film.Evidence{Title: "Crash", Director: "David Cronenberg"},
@@ -155,6 +198,7 @@ func TestIdentify(t *testing.T) {
 			t.Parallel()
 			s := newSetup(t, config{lang: tt.lang})
 			s.fake.AddMovie(tt.extra...)
+			s.fake.AddShow(tt.extraShows...)
 			m, err := s.client.Identify(t.Context(), tt.ev)
 			if err != nil {
 				t.Fatalf("Identify: %v", err)

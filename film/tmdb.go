@@ -176,25 +176,39 @@ func videosOf(w wireVideos) []Video {
 // 0, keeps the films with a release date (any country's, festivals
 // included) in that year. The first page only: 20 results.
 func (c *Client) SearchMovie(ctx context.Context, query string, year int) (SearchPage, error) {
-	if strings.TrimSpace(query) == "" {
-		return SearchPage{}, fmt.Errorf("search TMDB: empty title")
-	}
-	q := url.Values{"query": {query}, "language": {c.lang}, "include_adult": {"false"}}
+	q := url.Values{}
 	if year > 0 {
 		q.Set("year", strconv.Itoa(year))
 	}
+	return c.search(ctx, KindMovie, query, q)
+}
+
+// SearchTV searches TV series by name (GET /3/search/tv). Its results carry
+// a series' name, original name and first air date as Title, OriginalTitle
+// and ReleaseDate. The first page only: 20 results.
+func (c *Client) SearchTV(ctx context.Context, query string) (SearchPage, error) {
+	return c.search(ctx, KindTV, query, url.Values{})
+}
+
+func (c *Client) search(ctx context.Context, k Kind, query string, q url.Values) (SearchPage, error) {
+	if strings.TrimSpace(query) == "" {
+		return SearchPage{}, fmt.Errorf("search TMDB: empty title")
+	}
+	q.Set("query", query)
+	q.Set("language", c.lang)
+	q.Set("include_adult", "false")
 	var w struct {
 		Page         int          `json:"page"`
 		TotalPages   int          `json:"total_pages"`
 		TotalResults int          `json:"total_results"`
 		Results      []wireResult `json:"results"`
 	}
-	if err := c.get(ctx, "/3/search/movie", q, &w); err != nil {
-		return SearchPage{}, fmt.Errorf("search TMDB for %q: %w", query, err)
+	if err := c.get(ctx, "/3/search/"+string(k), q, &w); err != nil {
+		return SearchPage{}, fmt.Errorf("search TMDB %s for %q: %w", k, query, err)
 	}
 	p := SearchPage{Page: w.Page, TotalPages: w.TotalPages, TotalResults: w.TotalResults}
 	for _, r := range w.Results {
-		p.Results = append(p.Results, r.result(KindMovie))
+		p.Results = append(p.Results, r.result(k))
 	}
 	return p, nil
 }

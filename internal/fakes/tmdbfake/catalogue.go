@@ -3,7 +3,8 @@ package tmdbfake
 // The default catalogue: the films of the project's example and fixture
 // reviews, films that share a title, a film with only teasers, one whose
 // videos are in several languages and on several sites, a German film with
-// only a German trailer, and a TV show. Ids below 90000000 are the films'
+// only a German trailer, a film and its remake, a TV show, and a film and a
+// series of the same title. Ids below 90000000 are the films'
 // real TMDB ids; ids from 90000000 up are invented, for invented films or
 // where the real id was not at hand. YouTube keys are invented but
 // well-formed (11 characters of [A-Za-z0-9_-]), except Her's, which is the
@@ -23,6 +24,14 @@ const (
 	TeasersOnlyID  = 90000001 // invented: only teasers so far
 	GermanOnlyID   = 90000002 // invented: only a German trailer
 	ChernobylID    = 87108    // TV
+	// Suspiria and its remake, to link the one while reviewing the other
+	// (real ids not at hand).
+	Suspiria1977ID = 90000040
+	Suspiria2018ID = 90000041
+	// A film and a TV series of the same title, years apart: the series
+	// (Netflix, 2025) is real, the film invented, as are both ids.
+	AdolescenceFilmID   = 90000050
+	AdolescenceSeriesID = 90000051 // TV
 )
 
 // Trailer keys the tests look for.
@@ -36,6 +45,10 @@ const (
 	TeaserKey            = "NghtTsr0001"
 	GermanTrailerKey     = "StlStdTrl01"
 	ChernobylTrailerKey  = "ChrnblTrl01"
+	Suspiria1977Key      = "Susp77Trlr1"
+	Suspiria2018Key      = "Susp18Trlr1"
+	AdolescenceFilmKey   = "Adol18Trlr1"
+	AdolescenceSeriesKey = "AdolTVTrlr1"
 )
 
 // genreIDs are TMDB's genre ids (GET /3/genre/movie/list, /3/genre/tv/list).
@@ -138,6 +151,18 @@ func coreMovies() []Movie {
 		{ID: Crash2024ID, Title: "Crash!", OriginalTitle: "Crash!", OriginalLanguage: "en", ReleaseDate: "2024-03-01",
 			Runtime: 88, Genres: []string{"Thriller"}, Popularity: 1.2, Directors: []string{"Maya Example"},
 			Cast: []string{"Sam Example"}},
+		{ID: Suspiria1977ID, IMDbID: "tt0076786", Title: "Suspiria", OriginalTitle: "Suspiria", OriginalLanguage: "it",
+			ReleaseDate: "1977-02-01", Runtime: 99, Genres: []string{"Horror"}, Popularity: 20.4,
+			Directors: []string{"Dario Argento"}, Cast: []string{"Jessica Harper", "Stefania Casini", "Flavio Bucci"},
+			Videos: []Video{yt(Suspiria1977Key, "Suspiria (1977) Trailer", "Trailer", "en", true, "2017-08-01T10:00:00.000Z")}},
+		{ID: Suspiria2018ID, IMDbID: "tt1034415", Title: "Suspiria", OriginalTitle: "Suspiria", OriginalLanguage: "en",
+			ReleaseDate: "2018-10-26", Runtime: 152, Genres: []string{"Horror", "Mystery"}, Popularity: 24.8,
+			Directors: []string{"Luca Guadagnino"}, Cast: []string{"Dakota Johnson", "Tilda Swinton", "Mia Goth"},
+			Videos: []Video{yt(Suspiria2018Key, "Suspiria | Official Trailer", "Trailer", "en", true, "2018-06-27T10:00:00.000Z")}},
+		{ID: AdolescenceFilmID, Title: "Adolescence", OriginalTitle: "Adolescence", OriginalLanguage: "en",
+			ReleaseDate: "2018-06-01", Runtime: 90, Genres: []string{"Drama"}, Popularity: 3,
+			Directors: []string{"Casey Example"}, Cast: []string{"Robin Example"},
+			Videos: []Video{yt(AdolescenceFilmKey, "Adolescence (2018) Trailer", "Trailer", "en", true, "2018-05-01T10:00:00.000Z")}},
 		{ID: TeasersOnlyID, Title: "Nightfall Harbour", OriginalTitle: "Nightfall Harbour", OriginalLanguage: "en",
 			ReleaseDate: "2026-11-20", Runtime: 0, Genres: []string{"Thriller"}, Popularity: 3.3,
 			Directors: []string{"Sam Example"}, Cast: []string{"Alex Example"},
@@ -164,5 +189,10 @@ func coreShows() []Show {
 				yt("ChrnblTsr01", "Chernobyl | Official Teaser | HBO", "Teaser", "en", true, "2019-03-01T10:00:00.000Z"),
 				yt(ChernobylTrailerKey, "Chernobyl | Official Trailer | HBO", "Trailer", "en", true, "2019-04-01T10:00:00.000Z"),
 			}},
+		{ID: AdolescenceSeriesID, Name: "Adolescence", OriginalName: "Adolescence", OriginalLanguage: "en",
+			OriginCountry: []string{"GB"}, FirstAirDate: "2025-03-13", LastAirDate: "2025-03-13", EpisodeRunTime: 60,
+			Genres: []string{"Drama", "Crime"}, Popularity: 88.6, CreatedBy: []string{"Jack Thorne", "Stephen Graham"},
+			Cast:   []string{"Stephen Graham", "Owen Cooper", "Ashley Walters", "Erin Doherty"},
+			Videos: []Video{yt(AdolescenceSeriesKey, "Adolescence | Official Trailer | Netflix", "Trailer", "en", true, "2025-02-20T10:00:00.000Z")}},
 	}
 }

@@ -1,6 +1,6 @@
 // Package tmdbfake is a recording stand-in for The Movie Database's API v3
 // (https://developer.themoviedb.org/docs) on 127.0.0.1, for tests: it checks
-// both forms of credential, answers search, movie and TV details (with
+// both forms of credential, answers film and TV search, movie and TV details (with
 // append_to_response), videos, credits and find-by-IMDb-id from a small
 // catalogue as TMDB does, with TMDB's error bodies, and can be told to fail.
 package tmdbfake
@@ -95,13 +95,17 @@ type Show struct {
 	ID                                   int
 	IMDbID                               string
 	Name, OriginalName, OriginalLanguage string
-	FirstAirDate                         string
-	EpisodeRunTime                       int
-	Genres                               []string
-	PosterPath                           string
-	Popularity                           float64
-	CreatedBy, Cast                      []string
-	Videos                               []Video
+	// OriginCountry are ISO 3166-1 codes ("GB").
+	OriginCountry []string
+	// FirstAirDate and LastAirDate are YYYY-MM-DD or ""; search's year=
+	// matches any year from the first to the last.
+	FirstAirDate, LastAirDate string
+	EpisodeRunTime            int
+	Genres                    []string
+	PosterPath                string
+	Popularity                float64
+	CreatedBy, Cast           []string
+	Videos                    []Video
 }
 
 // Server is the fake. Its methods are safe for concurrent use.
@@ -221,6 +225,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, _ []byte) {
 		recorder.WriteJSON(w, http.StatusOK, map[string]any{"success": true, "status_code": 1, "status_message": "Success."})
 	case len(parts) == 3 && parts[1] == "search" && parts[2] == "movie":
 		s.search(w, q)
+	case len(parts) == 3 && parts[1] == "search" && parts[2] == "tv":
+		s.searchTV(w, q)
 	case len(parts) == 3 && parts[1] == "find":
 		s.find(w, parts[2], q)
 	case len(parts) >= 3 && (parts[1] == "movie" || parts[1] == "tv"):
@@ -340,11 +346,78 @@ func (s *Server) search(w http.ResponseWriter, q map[string][]string) {
 		"page": page, "results": results, "total_pages": pages, "total_results": len(hits)})
 }
 
+// searchTV answers GET /3/search/tv as search does films, by name and
+// original name: first_air_date_year= keeps the shows first aired that
+// year, year= those on the air that year (TMDB: "search the first air date
+// and all episode air dates";
+// https://docs.rs/tmdb-api/1.0.0-alpha.4/src/tmdb_api/tvshow/search.rs.html).
+// A result is a show as TMDB's search lists it: name, original_name and
+// first_air_date where a film has title, original_title and release_date,
+// origin_country, and no media_type (only multi-search and find say it).
+func (s *Server) searchTV(w http.ResponseWriter, q map[string][]string) {
+	query := fold(first(q, "query"))
+	yearFirst, _ := strconv.Atoi(first(q, "first_air_date_year"))
+	yearAny, _ := strconv.Atoi(first(q, "year"))
+	page, _ := strconv.Atoi(first(q, "page"))
+	if page < 1 {
+		page = 1
+	}
+	s.mu.Lock()
+	var hits []Show
+	for _, t := range s.shows {
+		if query == "" || !hasWords(query, t.Name, t.OriginalName) {
+			continue
+		}
+		aired, ended := year(t.FirstAirDate), year(t.LastAirDate)
+		if ended < aired {
+			ended = aired
+		}
+		if yearFirst != 0 && aired != yearFirst {
+			continue
+		}
+		if yearAny != 0 && (yearAny < aired || yearAny > ended) {
+			continue
+		}
+		hits = append(hits, t)
+	}
+	s.mu.Unlock()
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Popularity != hits[j].Popularity {
+			return hits[i].Popularity > hits[j].Popularity
+		}
+		return hits[i].ID < hits[j].ID
+	})
+	results := []map[string]any{}
+	for i := (page - 1) * pageSize; i < len(hits) && i < page*pageSize; i++ {
+		t := hits[i]
+		ids := []int{}
+		for _, g := range t.Genres {
+			ids = append(ids, genreIDs[g])
+		}
+		countries := append([]string{}, t.OriginCountry...)
+		results = append(results, map[string]any{
+			"adult": false, "id": t.ID, "name": t.Name, "original_name": t.OriginalName,
+			"original_language": t.OriginalLanguage, "first_air_date": t.FirstAirDate, "origin_country": countries,
+			"poster_path": nullable(t.PosterPath), "backdrop_path": nil, "popularity": t.Popularity, "genre_ids": ids,
+			"overview": "", "vote_average": 8.1, "vote_count": 500,
+		})
+	}
+	pages := (len(hits) + pageSize - 1) / pageSize
+	recorder.WriteJSON(w, http.StatusOK, map[string]any{
+		"page": page, "results": results, "total_pages": pages, "total_results": len(hits)})
+}
+
 func containsWords(query string, m Movie) bool {
 	names := []string{m.Title, m.OriginalTitle}
 	for _, t := range m.Titles {
 		names = append(names, t)
 	}
+	return hasWords(query, names...)
+}
+
+// hasWords reports whether one of names holds the folded query's words,
+// from a word's start.
+func hasWords(query string, names ...string) bool {
 	for _, n := range names {
 		if strings.Contains(" "+fold(n)+" ", " "+query) {
 			return true

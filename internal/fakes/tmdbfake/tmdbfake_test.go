@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -113,6 +115,53 @@ func TestSearch(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSearchTV: /3/search/tv finds shows by name as TMDB lists them (name,
+// original_name, first_air_date, origin_country; no title, no media_type),
+// never films; first_air_date_year= keeps the first year only, year= any
+// year on the air.
+func TestSearchTV(t *testing.T) {
+	t.Parallel()
+	fake := tmdbfake.New(t, tmdbfake.Options{})
+	fake.AddShow(tmdbfake.Show{ID: 5, Name: "Adolescence Diaries", FirstAirDate: "2020-01-01", LastAirDate: "2023-06-01", Popularity: 1})
+	tests := []struct {
+		name string
+		q    url.Values
+		want []float64
+	}{
+		{name: "shows only, most popular first", q: url.Values{"query": {"adolescence"}},
+			want: []float64{tmdbfake.AdolescenceSeriesID, 5}},
+		{name: "first_air_date_year", q: url.Values{"query": {"Adolescence"}, "first_air_date_year": {"2025"}},
+			want: []float64{tmdbfake.AdolescenceSeriesID}},
+		{name: "year: any year on the air", q: url.Values{"query": {"Adolescence"}, "year": {"2022"}}, want: []float64{5}},
+		{name: "first_air_date_year is not a later year", q: url.Values{"query": {"Adolescence"}, "first_air_date_year": {"2022"}}},
+		{name: "a film is not a show", q: url.Values{"query": {"Suspiria"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := get(t, fake, "/3/search/tv", tt.q, "")
+			var got []float64
+			for _, r := range a.body["results"].([]any) {
+				got = append(got, r.(map[string]any)["id"].(float64))
+			}
+			if a.status != 200 || !slices.Equal(got, tt.want) || a.body["total_results"] != float64(len(tt.want)) {
+				t.Fatalf("status %d, ids %v (total %v), want %v", a.status, got, a.body["total_results"], tt.want)
+			}
+		})
+	}
+	a := get(t, fake, "/3/search/tv", url.Values{"query": {"Adolescence"}, "first_air_date_year": {"2025"}}, "")
+	r := a.body["results"].([]any)[0].(map[string]any)
+	if r["name"] != "Adolescence" || r["original_name"] != "Adolescence" || r["first_air_date"] != "2025-03-13" ||
+		!reflect.DeepEqual(r["origin_country"], []any{"GB"}) {
+		t.Errorf("result %v, want TMDB's TV fields", r)
+	}
+	for _, k := range []string{"title", "release_date", "media_type"} {
+		if _, ok := r[k]; ok {
+			t.Errorf("result has %q, which TMDB's TV search does not give: %v", k, r)
+		}
 	}
 }
 
