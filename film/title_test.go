@@ -28,6 +28,11 @@ func TestTitleFromItem(t *testing.T) {
 		{"Movie Review: 'Aftersun'", "Aftersun", 0},
 		{"“Aftersun” review", "Aftersun", 0},
 		{"Aftersun, 2022 - ★★★★½", "Aftersun", 2022},
+		// Old Letterboxd titles of films without a year.
+		{"Aftersun - ★★★½", "Aftersun", 0},
+		{"Aftersun - ½", "Aftersun", 0},
+		{"Mission: Impossible - Fallout - ★★★★", "Mission: Impossible - Fallout", 0},
+		{"Crouching Tiger, Hidden Dragon - ★★", "Crouching Tiger, Hidden Dragon", 0},
 		{"Her", "Her", 0},
 		{"  Her  ", "Her", 0},
 		{"‘Schindler’s List’ review", "Schindler’s List", 0},

@@ -206,3 +206,29 @@ func TestFromItemLetterboxd(t *testing.T) {
 		}
 	}
 }
+
+// TestFromItemOldLetterboxdTitleWithoutYear: an old member feed's entry
+// titled "Film - ★★★½" (no year, no letterboxd:filmTitle) posts the film's
+// name without the stars, searches TMDB for that name, and keeps the stars
+// as the rating.
+func TestFromItemOldLetterboxdTitleWithoutYear(t *testing.T) {
+	t.Parallel()
+	const body = `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:letterboxd="http://letterboxd.com"><channel><title>Letterboxd - Old</title><link>https://letterboxd.com/old/</link>
+<item><title>The Unfinished Reel - ★★★½</title>
+<link>https://letterboxd.com/old/film/the-unfinished-reel/</link><guid isPermaLink="false">letterboxd-review-16423370</guid>
+<description><![CDATA[ <p><img src="https://a.ltrbxd.com/resized/film-poster/x.jpg"/></p> <p>Rough, and better for it.</p> ]]></description></item>
+</channel></rss>`
+	f, err := feed.Parse("https://letterboxd.com/old/rss/", []byte(body), "application/rss+xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := FromItem("https://letterboxd.com/old/rss/", f, f.Items[0])
+	if r.FilmTitle != "The Unfinished Reel" || r.Title != "The Unfinished Reel" || r.Stars != "★★★½" || r.Rating != "3.5/5" {
+		t.Errorf("film %q, title %q, stars %q, rating %q; want the film's name alone and ★★★½ (3.5/5)",
+			r.FilmTitle, r.Title, r.Stars, r.Rating)
+	}
+	if ev := r.Evidence(); ev.Title != "The Unfinished Reel" {
+		t.Errorf("TMDB is asked for %q", ev.Title)
+	}
+}

@@ -319,24 +319,35 @@ type itemTitle struct {
 	rating float64
 }
 
-// titleRE matches "Film Title, 2023 - ★★★½" after the spoiler suffix is gone;
-// the film title may itself hold commas ("Crouching Tiger, Hidden Dragon, 2000").
-var titleRE = regexp.MustCompile(`^(.+), (\d{4})(?: - ([★½]+))?$`)
+// ratingSuffixRE is the member's rating Letterboxd appends to an item title,
+// " - ★★★½" (★ a star, ½ a half: Stars), and yearSuffixRE the film's year
+// before it, ", 2023". Old feeds wrote the rating of a film without a year
+// too ("Film Title - ★★★½"); a film title may itself hold commas
+// ("Crouching Tiger, Hidden Dragon, 2000").
+var (
+	ratingSuffixRE = regexp.MustCompile(` - (★{1,5}½?|½)$`)
+	yearSuffixRE   = regexp.MustCompile(`^(.+), (\d{4})$`)
+)
 
+// parseItemTitle reads "Film Title, 2023 - ★★★½ (contains spoilers)", any
+// part after the film's title absent.
 func parseItemTitle(title string) itemTitle {
 	title = strings.TrimSpace(strings.TrimSuffix(title, spoilerTitleSuffix))
-	m := titleRE.FindStringSubmatch(title)
-	if m == nil {
-		return itemTitle{film: title}
-	}
-	t := itemTitle{film: m[1], year: atoi(m[2])}
-	for _, r := range m[3] {
-		switch r {
-		case '★':
-			t.rating++
-		case '½':
-			t.rating += 0.5
+	var t itemTitle
+	if m := ratingSuffixRE.FindStringSubmatchIndex(title); m != nil {
+		for _, r := range title[m[2]:m[3]] {
+			switch r {
+			case '★':
+				t.rating++
+			case '½':
+				t.rating += 0.5
+			}
 		}
+		title = title[:m[0]]
+	}
+	t.film = title
+	if m := yearSuffixRE.FindStringSubmatch(title); m != nil {
+		t.film, t.year = m[1], atoi(m[2])
 	}
 	return t
 }

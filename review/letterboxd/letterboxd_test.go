@@ -456,6 +456,57 @@ func TestParseOlderFeedFallsBackToTitle(t *testing.T) {
 	}
 }
 
+// TestParseItemTitle: an item title gives the film, its year and the
+// member's rating, whichever it holds; the stars never stay in the film's
+// name, with a year or without (old feeds wrote "Film - ★★★½" for a film
+// Letterboxd knew no year of).
+func TestParseItemTitle(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		title string
+		want  itemTitle
+	}{
+		{"Heat, 1995 - ★★★★", itemTitle{film: "Heat", year: 1995, rating: 4}},
+		{"Heat, 1995", itemTitle{film: "Heat", year: 1995}},
+		{"Heat", itemTitle{film: "Heat"}},
+		{"Heat - ★★★½", itemTitle{film: "Heat", rating: 3.5}},
+		{"Heat - ½", itemTitle{film: "Heat", rating: 0.5}},
+		{"Heat - ★★★★★ (contains spoilers)", itemTitle{film: "Heat", rating: 5}},
+		{"Crouching Tiger, Hidden Dragon, 2000 - ★★★½ (contains spoilers)",
+			itemTitle{film: "Crouching Tiger, Hidden Dragon", year: 2000, rating: 3.5}},
+		{"Crouching Tiger, Hidden Dragon - ★★", itemTitle{film: "Crouching Tiger, Hidden Dragon", rating: 2}},
+		{"Mission: Impossible - Fallout - ★★★★", itemTitle{film: "Mission: Impossible - Fallout", rating: 4}},
+		{"1917, 2019 - ★★★", itemTitle{film: "1917", year: 2019, rating: 3}},
+		{"Blade Runner 2049 - ★★★★", itemTitle{film: "Blade Runner 2049", rating: 4}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.title, func(t *testing.T) {
+			t.Parallel()
+			if got := parseItemTitle(tt.title); got != tt.want {
+				t.Errorf("parseItemTitle(%q) = %+v, want %+v", tt.title, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseOlderFeedWithoutYear: an old feed's entry for a film without a
+// year names the film without the stars, and keeps the stars as the rating.
+func TestParseOlderFeedWithoutYear(t *testing.T) {
+	t.Parallel()
+	const oldHead = `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:letterboxd="http://letterboxd.com"><channel><title>Letterboxd - Old</title><link>https://letterboxd.com/old/</link>`
+	it := parseItem(t, oldHead, `<item><title>The Unfinished Reel - ★★★½</title>
+<link>https://letterboxd.com/old/film/the-unfinished-reel/</link><guid isPermaLink="false">letterboxd-review-16423370</guid>
+<description><![CDATA[ `+poster+` <p>Rough, and better for it.</p> ]]></description></item>`)
+	e, ok := Parse(it)
+	if !ok {
+		t.Fatal("Parse ok = false")
+	}
+	if e.FilmTitle != "The Unfinished Reel" || e.FilmYear != 0 || e.MemberRating != 3.5 {
+		t.Errorf("film %q, year %d, rating %v; want \"The Unfinished Reel\", 0, 3.5", e.FilmTitle, e.FilmYear, e.MemberRating)
+	}
+}
+
 func TestParseFields(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
