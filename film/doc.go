@@ -4,7 +4,7 @@
 //
 // The TMDB client is our own, small one rather than
 // github.com/cyruzin/golang-tmdb: that module is not served by the Go module
-// proxy this project builds from (it answers 403), and we need five GET
+// proxy this project builds from (it answers 403), and we need six GET
 // calls, TMDB's error bodies, Retry-After and a key that never reaches an
 // error or a log line, which a page of code does.
 //
@@ -33,6 +33,10 @@
 //   - search/movie's year= matches any release date of that year,
 //     primary_release_year= the primary one only
 //     (https://search.r-project.org/CRAN/refmans/TMDb/html/search_movie.html);
+//   - search/tv lists a series' name, original_name and first_air_date
+//     where search/movie lists title, original_title and release_date
+//     (https://search.r-project.org/CRAN/refmans/TMDb/html/search_tv.html;
+//     https://docs.rs/tmdb-api/1.0.0-alpha.4/src/tmdb_api/tvshow/search.rs.html);
 //   - image URLs are https://image.tmdb.org/t/p/{size}{poster_path}
 //     (https://developer.themoviedb.org/docs/image-basics).
 package film
