@@ -338,11 +338,18 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 	if err != nil {
 		return publisher.Receipt{}, p.fail(publisher.Permanent, 0, "", err)
 	}
+	// The transport must never send this POST a second time. net/http
+	// resends a request whose keep-alive connection broke before the answer
+	// when it counts as replayable (Request.isReplayable in
+	// net/http/request.go: a body it can rewind through GetBody, which
+	// NewRequestWithContext sets for a bytes.Reader, and an Idempotency-Key
+	// header). The server may have made the status before the connection
+	// broke, and a server that ignores the key (GoToSocial) makes a second
+	// one. Without GetBody the lost answer comes back as an error with Sent
+	// set, and the next attempt looks for the status first (Find).
+	req.GetBody = nil
 	req.Header.Set("Content-Type", "application/json")
 	if post.Key != "" {
-		// With this header Go's transport also treats the POST as idempotent
-		// and may resend it once on a dead keep-alive connection, which the
-		// key makes safe.
 		req.Header.Set("Idempotency-Key", post.Key)
 	}
 	var st status
