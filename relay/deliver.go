@@ -161,9 +161,10 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 		if v := recover(); v != nil {
 			// A bug met by one review (in rendering, in a client) costs that
 			// delivery, not the daemon: otherwise every replica would crash
-			// on it in turn, and no account would post again.
+			// on it in turn, and no account would post again. It may have
+			// struck inside Publish, after the post left.
 			log.Error("delivery failed on an internal error", "panic", v, "stack", string(debug.Stack()))
-			failure = r.fail(ctx, log, d, networkOf(d.Account), fmt.Sprintf("internal error: %v", v))
+			failure = r.fail(ctx, log, d, networkOf(d.Account), fmt.Sprintf("internal error: %v", v), maybeSent)
 		}
 	}()
 	p, ok := r.pubs[d.Account]
@@ -182,7 +183,7 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 
 	rv, err := review.Decode(d.Item.Payload)
 	if err != nil {
-		return r.fail(ctx, log, d, network, fmt.Sprintf("decode item %s: %v", d.Item.Key, err))
+		return r.fail(ctx, log, d, network, fmt.Sprintf("decode item %s: %v", d.Item.Key, err), sentOf(d))
 	}
 	if until, why := r.filmWait(ctx, log, d, &rv); !until.IsZero() {
 		// TMDB is down or rate-limiting: the post waits for its trailer a
@@ -201,7 +202,7 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 	post, err := rt.Renderer.Render(rules, rv, r.renderOptions(rt, d.Seq > 0))
 	if err != nil {
 		// A template that fails on this review fails on every attempt.
-		return r.fail(ctx, log, d, network, fmt.Sprintf("render %s for %s: %v", d.Item.Key, d.Account, err))
+		return r.fail(ctx, log, d, network, fmt.Sprintf("render %s for %s: %v", d.Item.Key, d.Account, err), sentOf(d))
 	}
 	post.Key = d.Key
 	post.CreatedAt = d.CreatedAt
@@ -315,7 +316,7 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 			// post (a second repost with the same template). Nothing new
 			// appeared; say so rather than record a post that is not there.
 			return r.fail(ctx, log, d, network, "refused as a duplicate of an earlier post with the same text: "+
-				"this account already shows this repost text (REPOST_TEMPLATE); "+err.Error())
+				"this account already shows this repost text (REPOST_TEMPLATE); "+err.Error(), notSent)
 		}
 		// The network holds this exact post already: a previous attempt
 		// landed although its answer did not reach us.
@@ -323,7 +324,7 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 		r.posted(ctx, log, d, network, rc)
 		return nil
 	case publisher.Permanent:
-		return r.fail(ctx, log, d, network, err.Error())
+		return r.fail(ctx, log, d, network, err.Error(), was)
 	case publisher.RateLimited:
 		// The network asks to wait: not a failure, and not an attempt
 		// spent; the account's deliveries wait for the reset however long
@@ -344,7 +345,10 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 		return nil
 	default: // Transient
 		if d.Attempts >= r.o.MaxAttempts {
-			return r.fail(ctx, log, d, network, fmt.Sprintf("%d attempts (MAX_ATTEMPTS), last: %v", d.Attempts, err))
+			// The last attempt may have posted (its answer lost): the
+			// failure keeps that, so that after reelpost retry the next
+			// attempt looks for the post first.
+			return r.fail(ctx, log, d, network, fmt.Sprintf("%d attempts (MAX_ATTEMPTS), last: %v", d.Attempts, err), was)
 		}
 		r.retry(ctx, log, d, r.now().Add(retryDelay(d.Attempts)), err.Error(), was)
 		r.metrics.deliveries.WithLabelValues(network, "retry", r.feedLabel(d.Item.FeedURL)).Inc()
@@ -474,10 +478,16 @@ func (h *accountHolds) until(account string) time.Time {
 	return h.m[account]
 }
 
-func (r *Relay) fail(ctx context.Context, log *slog.Logger, d store.Delivery, network, reason string) *DeliveryFailure {
+// fail gives d up for reason; was says whether the failing attempt may have
+// made the post, which the ledger keeps for a later reelpost retry.
+func (r *Relay) fail(ctx context.Context, log *slog.Logger, d store.Delivery, network, reason string, was sent) *DeliveryFailure {
 	rctx, cancel := ledgerCtx(ctx)
 	defer cancel()
-	if err := r.o.Store.MarkFailed(rctx, d.ID, r.o.Owner, reason); err != nil {
+	stored := store.NotSent
+	if was == maybeSent {
+		stored = store.MaybeSent
+	}
+	if err := r.o.Store.MarkFailed(rctx, d.ID, r.o.Owner, reason, stored); err != nil {
 		log.Error("record failure", "reason", reason, "error", err)
 		return nil
 	}

@@ -62,7 +62,7 @@ func (su *suite) TestDeliveriesFilter(t *testing.T) {
 	record(t, s, mainFeed, numbered(mainFeed, 3), threeAccounts[:2])
 	ds := claim(t, s, ClaimOptions{Owner: "a", Lease: time.Hour, Limit: 2})
 	clk.Advance(time.Second)
-	if err := s.MarkFailed(ctx, ds[0].ID, "a", "401 unauthorized"); err != nil {
+	if err := s.MarkFailed(ctx, ds[0].ID, "a", "401 unauthorized", NotSent); err != nil {
 		t.Fatal(err)
 	}
 	clk.Advance(time.Second)

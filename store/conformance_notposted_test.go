@@ -32,7 +32,7 @@ func (su *suite) TestNotPostedListsWhatNeverReachedAnAccount(t *testing.T) {
 	// (items[4] is skipped, so the claims take items[1] only.)
 	for _, d := range claim(t, s, ClaimOptions{Owner: "a", Lease: time.Minute, Limit: 10}) {
 		if d.Item.Key == items[1].Key {
-			if err := s.MarkFailed(ctx, d.ID, "a", "401"); err != nil {
+			if err := s.MarkFailed(ctx, d.ID, "a", "401", NotSent); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -34,9 +34,11 @@ func (su *suite) TestEachOutcomeDecidesWhenTheDeliveryIsClaimedAgain(t *testing.
 			state: Pending, lastErr: "timeout", claimable: time.Minute, unknown: true,
 		},
 		{
-			name:   "failed",
-			settle: func(s *Store, d Delivery, now time.Time) error { return s.MarkFailed(ctx, d.ID, "a", "403 forbidden") },
-			state:  Failed, lastErr: "403 forbidden", claimable: -1,
+			name: "failed",
+			settle: func(s *Store, d Delivery, now time.Time) error {
+				return s.MarkFailed(ctx, d.ID, "a", "403 forbidden", NotSent)
+			},
+			state: Failed, lastErr: "403 forbidden", claimable: -1,
 		},
 		{
 			name: "posted",
@@ -140,7 +142,7 @@ func (su *suite) TestAStaleOwnerCannotSettle(t *testing.T) {
 	for name, err := range map[string]error{
 		"MarkPosted": s.MarkPosted(ctx, id, "dead", "1", ""),
 		"MarkRetry":  s.MarkRetry(ctx, id, "dead", clk.Now(), "boom"),
-		"MarkFailed": s.MarkFailed(ctx, id, "dead", "boom"),
+		"MarkFailed": s.MarkFailed(ctx, id, "dead", "boom", MaybeSent),
 		"Extend":     s.Extend(ctx, id, "dead", time.Hour),
 	} {
 		if !errors.Is(err, ErrLeaseLost) {

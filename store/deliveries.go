@@ -600,10 +600,25 @@ func (s *Store) MarkUnknown(ctx context.Context, id int64, owner string, next ti
 		lease_owner = '', lease_expires = NULL, unknown = TRUE`, s.tsNonNull(next), lastErr)
 }
 
-// MarkFailed gives the delivery up with the reason. ErrLeaseLost if owner no
-// longer holds it.
-func (s *Store) MarkFailed(ctx context.Context, id int64, owner string, lastErr string) error {
-	return s.settle(ctx, "mark failed", id, owner, `state = 'failed', last_error = $4, lease_expires = NULL`, lastErr)
+// Sent is what is known of the post a failed attempt was making.
+type Sent int
+
+const (
+	// NotSent: the attempt made no post (the network refused it, or it
+	// failed before sending).
+	NotSent Sent = iota
+	// MaybeSent: the attempt may have made its post (its answer was lost).
+	MaybeSent
+)
+
+// MarkFailed gives the delivery up with the reason. An attempt that may
+// have made its post (was MaybeSent) leaves the delivery Unknown, as does an
+// earlier one, and Retry keeps that: the post may be on the network, so the
+// attempt after a retry looks for it before posting. ErrLeaseLost if owner
+// no longer holds it.
+func (s *Store) MarkFailed(ctx context.Context, id int64, owner string, lastErr string, was Sent) error {
+	return s.settle(ctx, "mark failed", id, owner, `state = 'failed', last_error = $4, lease_expires = NULL,
+		unknown = (unknown OR $5)`, lastErr, was == MaybeSent)
 }
 
 // Release returns owner's claimed deliveries to pending, due as they were,

@@ -169,7 +169,7 @@ func pollAndPost(t *testing.T, s *Store, clk *clock) {
 	must(s.MarkRetry(ctx, ds[1].ID, "a", clk.Now(), "500"))
 	must(s.MarkUnknown(ctx, ds[2].ID, "a", clk.Now(), "timeout"))
 	must(s.MarkWait(ctx, ds[3].ID, "a", clk.Now(), "429", false))
-	must(s.MarkFailed(ctx, ds[4].ID, "a", "400"))
+	must(s.MarkFailed(ctx, ds[4].ID, "a", "400", NotSent))
 	_, err = s.ClaimIDs(ctx, ClaimOptions{Owner: "b", Lease: time.Minute}, []int64{ds[1].ID})
 	must(err)
 	_, err = s.Release(ctx, "b")
