@@ -54,7 +54,11 @@ type Publisher interface {
 // sending, a crash mid-post) the caller asks before posting again.
 type Finder interface {
 	// Find reports the earlier post made for p.Key, if there is one.
-	Find(ctx context.Context, p Post) (Receipt, bool, error)
+	// variants are the other texts an earlier attempt may have sent for
+	// p, with its Key and CreatedAt (a refit by the strictest count, sent
+	// after a refusal for length): a network that recognises a post by its
+	// text accepts any of them.
+	Find(ctx context.Context, p Post, variants ...Post) (Receipt, bool, error)
 }
 
 // Verifier is implemented by publishers that can check their credentials.

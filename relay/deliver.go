@@ -227,9 +227,15 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 
 	// An earlier attempt may have reached the network (a lease that expired
 	// mid-post, a timeout after sending): look for the post first where the
-	// network lets us read our own posts.
+	// network lets us read our own posts. That attempt may have sent the
+	// refit (refit.go) rather than post: either text is the post.
 	if f, ok := p.(publisher.Finder); ok && (d.Unknown || d.Attempts > 1) {
-		rc, found, err := f.Find(pctx, post)
+		var variants []publisher.Post
+		if strict, err := r.strict(rules, rv, d, post); err == nil && strict.Text != post.Text {
+			// A strict rendering that fails was never sent either.
+			variants = append(variants, strict)
+		}
+		rc, found, err := f.Find(pctx, post, variants...)
 		if err != nil {
 			// Nothing was sent; the delivery stays unknown until a lookup or
 			// a post settles it.

@@ -469,8 +469,8 @@ func (h *heldPublisher) Publish(ctx context.Context, p publisher.Post) (publishe
 	return h.Publisher.Publish(context.WithoutCancel(ctx), p)
 }
 
-func (h *heldPublisher) Find(ctx context.Context, p publisher.Post) (publisher.Receipt, bool, error) {
-	return h.Publisher.(publisher.Finder).Find(ctx, p)
+func (h *heldPublisher) Find(ctx context.Context, p publisher.Post, variants ...publisher.Post) (publisher.Receipt, bool, error) {
+	return h.Publisher.(publisher.Finder).Find(ctx, p, variants...)
 }
 
 // mastodonOf is the env's Mastodon publisher.

@@ -1,6 +1,7 @@
 package relay_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,45 @@ func TestGoToSocialLostAnswerPostsOnce(t *testing.T) {
 	}
 	if sts := e.nets.m.Statuses(); len(sts) != 1 {
 		t.Fatalf("GoToSocial holds %d statuses of the review, want 1; deliveries %v", len(sts), e.states())
+	}
+	if got := e.states(); got["posted"] != 3 {
+		t.Errorf("deliveries %v, want the review posted on all 3 accounts", got)
+	}
+}
+
+// TestRefitLostAnswerPostsOnce: GoToSocial refuses the review for its length
+// (its limits could not be read, so it was fitted by Mastodon's defaults),
+// the relay sends it fitted by the strictest count, with the title cut, and
+// that answer is lost. The instance stays unreadable, so the next attempt
+// renders the too-long text again: its look for an earlier post must also
+// know the strict text it sent, or it posts the review a second time.
+func TestRefitLostAnswerPostsOnce(t *testing.T) {
+	t.Parallel()
+	e, fs := gotosocialEnv(t)
+	r := e.relay()
+	e.once(r) // first sight
+
+	long := reviews(2, 1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))[0]
+	long.Title = "Her: The Lonely Letter Writer (Director's Cut)"
+	// 460 code points of link: 23 by Mastodon's rule; in full on
+	// GoToSocial, where the title no longer fits whole beside it.
+	long.Link = "http://films.example.com/reviews/2026/01/her-the-lonely-letter-writer-" + strings.Repeat("x", 460-71) + "/"
+	fs.add(long)
+	e.nets.m.FailNext(mastodonfake.Fault500, 1)         // the instance's limits cannot be read
+	e.nets.m.FailNext(mastodonfake.FaultAfterCommit, 1) // the refit is made, its answer lost
+	e.clk.Add(6 * time.Minute)
+	e.once(r)
+	sts := e.nets.m.Statuses()
+	if len(sts) != 1 || strings.Contains(sts[0].Text, long.Title) {
+		t.Fatalf("after the lost answer GoToSocial holds %d statuses, want the refit with its title cut", len(sts))
+	}
+	for range 3 {
+		e.nets.m.FailNext(mastodonfake.Fault500, 1) // the instance is still unreadable
+		e.clk.Add(2 * time.Hour)
+		e.once(r)
+	}
+	if sts := e.nets.m.Statuses(); len(sts) != 1 {
+		t.Fatalf("GoToSocial holds %d statuses of the review, want 1", len(sts))
 	}
 	if got := e.states(); got["posted"] != 3 {
 		t.Errorf("deliveries %v, want the review posted on all 3 accounts", got)

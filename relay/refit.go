@@ -20,16 +20,28 @@ import (
 // or that comes out the same text, leaves the refusal as the outcome.
 func (r *Relay) refit(ctx context.Context, log *slog.Logger, p publisher.Publisher, rules publisher.Rules,
 	rv review.Review, d store.Delivery, post publisher.Post, refusal error) (publisher.Receipt, error) {
-	rt := r.route(d.Item.FeedURL)
-	strict, err := rt.Renderer.Render(publisher.StrictRules(rules), rv, r.renderOptions(rt, d.Seq > 0))
+	strict, err := r.strict(rules, rv, d, post)
 	if err != nil {
 		return publisher.Receipt{}, fmt.Errorf("%w; fitting it by the strictest count: %w", refusal, err)
 	}
 	if strict.Text == post.Text {
 		return publisher.Receipt{}, refusal
 	}
-	strict.Key, strict.CreatedAt = post.Key, post.CreatedAt
 	log.Warn("post refused for its length: sending it again fitted by the strictest count",
 		"length", post.Length, "strict_length", strict.Length, "limit", strict.Limit, "error", refusal)
 	return p.Publish(ctx, strict)
+}
+
+// strict is post, d's rendering of rv, fitted by the strictest count
+// instead: what refit sends. The look for an earlier post renders it too,
+// because a refit whose answer was lost made a post with this text, not
+// post's.
+func (r *Relay) strict(rules publisher.Rules, rv review.Review, d store.Delivery, post publisher.Post) (publisher.Post, error) {
+	rt := r.route(d.Item.FeedURL)
+	strict, err := rt.Renderer.Render(publisher.StrictRules(rules), rv, r.renderOptions(rt, d.Seq > 0))
+	if err != nil {
+		return publisher.Post{}, err
+	}
+	strict.Key, strict.CreatedAt = post.Key, post.CreatedAt
+	return strict, nil
 }

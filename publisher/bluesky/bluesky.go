@@ -231,7 +231,9 @@ func refusedForLength(e *publisher.Error) bool {
 }
 
 // Find reports the post made for post.Key, if an earlier attempt made it.
-func (p *Publisher) Find(ctx context.Context, post publisher.Post) (publisher.Receipt, bool, error) {
+// The record key comes from post.Key, whatever text was sent, so the
+// variants change nothing.
+func (p *Publisher) Find(ctx context.Context, post publisher.Post, _ ...publisher.Post) (publisher.Receipt, bool, error) {
 	if post.Key == "" {
 		return publisher.Receipt{}, false, p.permanent(errors.New("post has no idempotency key"))
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,8 +37,12 @@ const clockSkew = 10 * time.Minute
 //     Markdown emphasis and HTML tags do not count); or, for servers that
 //     rewrite text further (link shortening), the post has links and the
 //     status carries every one of post.Links' URLs (as a link target or in
-//     its text) and contains the post's first line.
-func (p *Publisher) Find(ctx context.Context, post publisher.Post) (publisher.Receipt, bool, error) {
+//     its text) and contains the post's first line;
+//
+// or the same holds for one of variants, the other texts an earlier attempt
+// may have sent (the relay's refit by the strictest count: a status whose
+// title was cut to fit is not the post as rendered now).
+func (p *Publisher) Find(ctx context.Context, post publisher.Post, variants ...publisher.Post) (publisher.Receipt, bool, error) {
 	p.mu.Lock()
 	id := p.accountID
 	p.mu.Unlock()
@@ -62,7 +67,7 @@ func (p *Publisher) Find(ctx context.Context, post publisher.Post) (publisher.Re
 		if !post.CreatedAt.IsZero() && !st.CreatedAt.IsZero() && st.CreatedAt.Before(post.CreatedAt.Add(-clockSkew)) {
 			continue
 		}
-		if matches(st.Content, post) {
+		if matches(st.Content, post) || slices.ContainsFunc(variants, func(v publisher.Post) bool { return matches(st.Content, v) }) {
 			return st.receipt(), true, nil
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/reelpost/reelpost/internal/fakes/mastodonfake"
 	"github.com/reelpost/reelpost/publisher"
@@ -53,5 +54,33 @@ func TestLostAnswerIsNotResentByTheTransport(t *testing.T) {
 				t.Fatalf("the server got %d status POSTs and holds %d statuses; want 1 and 1", posts, len(sts))
 			}
 		})
+	}
+}
+
+// TestFindKnowsTheRefit: the status on the server is the refit of a review
+// (fitted by the strictest count, its title cut), while the post rendered
+// for the next attempt is the full text. Find matches the status only when
+// it is given the refit among the variants.
+func TestFindKnowsTheRefit(t *testing.T) {
+	t.Parallel()
+	o := fakeOpts()
+	o.Flavour = mastodonfake.FlavourGoToSocial
+	fake := mastodonfake.New(t, o)
+	p := newPublisher(t, fake.URL, pubOpts{})
+	const link = "https://example.com/reviews/her-the-lonely-letter-writer-directors-cut"
+	links := []publisher.Link{{Display: link, URL: link}}
+	full := publisher.Post{Key: "rev-her:acct", Text: "Her: The Lonely Letter Writer (Director's Cut)\n\nA tender film.\n\n" + link,
+		Links: links, CreatedAt: time.Now()}
+	refit := full
+	refit.Text = "Her: The Lonely Letter…\n\n" + link
+	if _, err := p.Publish(context.Background(), refit); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, err := p.Find(context.Background(), full); err != nil || found {
+		t.Fatalf("Find of the full text alone = %t, %v; want not found (the premise of this test)", found, err)
+	}
+	rc, found, err := p.Find(context.Background(), full, refit)
+	if err != nil || !found || rc.ID != fake.Statuses()[0].ID {
+		t.Fatalf("Find with the refit as a variant = %+v, %t, %v; want status %s", rc, found, err, fake.Statuses()[0].ID)
 	}
 }
