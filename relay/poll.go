@@ -412,13 +412,18 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []revie
 			continue
 		}
 		at, post := p.post[i]
+		if f.Lacking && !r.o.DryRun && rec.Decisions[i].State != store.Pending {
+			post = false // the ledger holds it as not to be posted (history in its other feed)
+		}
 		due = due || post && !at.After(p.now) && !r.o.DryRun && len(accounts) > 0
 		level := slog.LevelDebug // history and non-reviews: not worth a line each
 		if post {
 			level = slog.LevelInfo
 		}
 		msg := "new item"
-		if f.Match != store.New {
+		if f.Lacking && !f.Waiting {
+			msg = "item of another feed, new to this feed's accounts"
+		} else if f.Match != store.New {
 			msg = "waiting item seen again" // not a review yet, or no longer waiting
 			if post {
 				msg = "item became a review"
@@ -475,7 +480,10 @@ func (p *pollPlan) decide(sight store.Sight, found []store.Found) []store.Decisi
 			continue
 		}
 		rv := p.reviews[i]
-		news := f.Match != store.New || sight == store.Again
+		// A waiting item was news when recorded; an item of another feed
+		// that this feed's accounts lack (store.Found.Lacking) is news or
+		// history as this look at the feed is.
+		news := f.Waiting || sight == store.Again
 		switch {
 		case !rv.IsReview:
 			ds[i].Wait = news || p.newSince(rv) || p.recent(rv)

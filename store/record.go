@@ -30,7 +30,9 @@ const (
 	// content may have changed too). Record follows the new names.
 	Renamed
 	// Alias: another feed carries the same review (same normalised link, or
-	// same global GUID). Record remembers how this feed names it.
+	// same global GUID). Record remembers how this feed names it, and gives
+	// the batch's accounts that have no delivery of it one (see
+	// Found.Lacking).
 	Alias
 )
 
@@ -66,13 +68,22 @@ type Found struct {
 	// Waiting is set when the ledger holds the item as not yet a review (see
 	// Decision.Wait); false for an item this batch creates.
 	Waiting bool
+	// Lacking is set on an Alias that some of the batch's accounts have no
+	// delivery of: another feed, routed to other accounts, recorded it. The
+	// item's Decision is then theirs (the accounts that have one keep it),
+	// so that each account gets the review once, whichever feed carried it.
+	// They are given it Pending only if the ledger holds the item as to be
+	// posted (a delivery of it is pending, being posted, posted or failed);
+	// an item it holds as not to be posted (history, a dry run) is skipped
+	// for them too, with its reason, and Record reports that Decision.
+	Lacking bool
 }
 
 // Open reports whether this record decides the item's deliveries: a new
-// item, or a waiting one seen with new content or under a new name, which
-// may have become a review.
+// item, a waiting one seen with new content or under a new name, which may
+// have become a review, or an Alias that some of the batch's accounts lack.
 func (f Found) Open() bool {
-	return f.Match == New || f.Waiting && f.Match != Unchanged
+	return f.Match == New || f.Waiting && f.Match != Unchanged || f.Lacking
 }
 
 // Decision is what a Planner decides for an open item: its deliveries'
@@ -236,6 +247,9 @@ func (s *Store) Record(ctx context.Context, b Batch) (Recorded, error) {
 			return err
 		}
 		steps := v.match(b.Items, fps)
+		if err := loadHeld(ctx, tx, steps, b.Accounts); err != nil {
+			return err
+		}
 		rec.Found = make([]Found, len(steps))
 		for i, st := range steps {
 			rec.Found[i] = st.found
@@ -250,7 +264,7 @@ func (s *Store) Record(ctx context.Context, b Batch) (Recorded, error) {
 				if err := checkDecision(decided[i]); err != nil {
 					return fmt.Errorf("item %s: %w", b.Items[i].Key, err)
 				}
-				rec.Decisions[i] = decided[i]
+				rec.Decisions[i] = st.held.decide(st.found, decided[i])
 			}
 		}
 		w := writer{s: s, tx: tx, feedURL: b.FeedURL, accounts: b.Accounts, now: s.now(), settled: map[int64]bool{}}
@@ -301,7 +315,7 @@ func ownPlans(items []NewItem) Planner {
 		ds := make([]Decision, len(found))
 		for i, f := range found {
 			switch {
-			case f.Match != New:
+			case f.Waiting:
 				ds[i] = Decision{Wait: true}
 			case sight == First:
 				ds[i] = Decision{Plan: items[i].FirstSight}
@@ -379,6 +393,7 @@ type step struct {
 	found Found
 	row   *row  // the feed's row naming it (nil for Alias)
 	other other // the item another feed carries (Alias)
+	held  held  // that item's automatic deliveries (Alias of a recorded item)
 	// rename carries the names to store (Renamed) and old the names it had;
 	// content is the fingerprint to store, contentChange set when a known
 	// item's content changed.
@@ -639,6 +654,80 @@ func (v *view) match(items []NewItem, fps []string) []step {
 	return steps
 }
 
+// held is what the ledger holds of an aliased item's automatic deliveries
+// (seq 0).
+type held struct {
+	// lacking are the batch's accounts that have none.
+	lacking []string
+	// live is set when one is to be posted: pending, being posted, posted
+	// or failed.
+	live bool
+	// reason is a skipped one's reason (history, a dry run).
+	reason string
+}
+
+// loadHeld reads, for each Alias of an item recorded before this batch,
+// which of accounts lack its automatic delivery, and marks it Lacking.
+// Aliases are rare (a review's first sight through a second feed; later
+// polls find it in that feed at once), so one query each.
+func loadHeld(ctx context.Context, q queryer, steps []step, accounts []string) error {
+	for i := range steps {
+		st := &steps[i]
+		if st.found.Match != Alias || st.other.row != nil || len(accounts) == 0 {
+			continue
+		}
+		rows, err := q.QueryContext(ctx, `SELECT account, state, last_error FROM deliveries WHERE item_id = $1 AND seq = 0`,
+			st.other.itemID)
+		if err != nil {
+			return fmt.Errorf("read deliveries of item %d: %w", st.other.itemID, err)
+		}
+		have := map[string]bool{}
+		for rows.Next() {
+			var acct, state, reason string
+			if err := rows.Scan(&acct, &state, &reason); err != nil {
+				rows.Close()
+				return fmt.Errorf("read deliveries of item %d: %w", st.other.itemID, err)
+			}
+			have[acct] = true
+			if State(state) != Skipped {
+				st.held.live = true
+			} else if st.held.reason == "" {
+				st.held.reason = reason
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read deliveries of item %d: %w", st.other.itemID, err)
+		}
+		for _, acct := range accounts {
+			if !have[acct] && !slices.Contains(st.held.lacking, acct) {
+				st.held.lacking = append(st.held.lacking, acct)
+			}
+		}
+		st.found.Lacking = len(st.held.lacking) > 0
+	}
+	return nil
+}
+
+// decide is the Decision that applies to a Lacking item's missing
+// deliveries, given d, the planner's. A waiting item's is d: it decides the
+// item. Otherwise the ledger has decided the item already: one it holds as
+// to be posted is posted to these accounts as d says; one it holds as not
+// to be posted is not, nor made to wait again (it waits only as news), and
+// keeps its reason unless d gives its own (history at this feed's first
+// sight).
+func (h held) decide(f Found, d Decision) Decision {
+	switch {
+	case !f.Lacking || f.Waiting:
+		return d
+	case d.State == Pending && h.live:
+		return d
+	case d.State == Pending || d.Wait || d.Reason == "":
+		return Decision{Plan: Plan{State: Skipped, Reason: h.reason}}
+	}
+	return Decision{Plan: Plan{State: Skipped, Reason: d.Reason}}
+}
+
 // writer writes one batch's steps in its transaction.
 type writer struct {
 	s        *Store
@@ -670,6 +759,11 @@ func (w *writer) apply(ctx context.Context, it NewItem, st step, d Decision) (*I
 		if err := w.insertFeedItem(ctx, it, st.row); err != nil {
 			return nil, err
 		}
+		if st.found.Lacking {
+			if err := w.addAccounts(ctx, st, d); err != nil {
+				return nil, err
+			}
+		}
 	case Renamed:
 		if err := w.rename(ctx, it, st); err != nil {
 			return nil, err
@@ -680,7 +774,7 @@ func (w *writer) apply(ctx context.Context, it NewItem, st step, d Decision) (*I
 			return nil, err
 		}
 	}
-	if st.found.Open() && st.found.Match != New && !d.Wait && !w.settled[st.row.itemID] {
+	if st.found.Waiting && st.found.Open() && !d.Wait && !w.settled[st.row.itemID] {
 		w.settled[st.row.itemID] = true
 		return nil, w.settleWaiting(ctx, it, st.row.itemID, d)
 	}
@@ -741,6 +835,36 @@ func (w *writer) insertItem(ctx context.Context, it NewItem, st step, d Decision
 		w.opened = true
 	}
 	return item, nil
+}
+
+// addAccounts gives the batch's accounts that a Lacking item has no
+// automatic delivery of one, as d (its held.decide) says: pending, due at
+// NotBefore, or skipped with its reason; a waiting item's are skipped, to
+// open with its others (settleWaiting). A conflict (a concurrent record
+// gave the account one) leaves that one: one delivery per item, account
+// and seq.
+func (w *writer) addAccounts(ctx context.Context, st step, d Decision) error {
+	s := w.s
+	state, reason := Skipped, d.Reason
+	if d.State == Pending && !st.found.Waiting {
+		state, reason = Pending, ""
+	}
+	var identity string
+	if err := w.tx.QueryRowContext(ctx, `SELECT identity FROM items WHERE id = $1`, st.row.itemID).Scan(&identity); err != nil {
+		return fmt.Errorf("read item: %w", err)
+	}
+	for _, acct := range st.held.lacking {
+		if _, err := w.tx.ExecContext(ctx, `INSERT INTO deliveries
+			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at, last_error)
+			VALUES ($1, $2, 0, $3, $4, 0, $5, $6, $6, $7) ON CONFLICT DO NOTHING`,
+			st.row.itemID, acct, DeliveryKey(identity, acct, 0), string(state), s.tsNonNull(d.NotBefore), s.ts(w.now), reason); err != nil {
+			return fmt.Errorf("insert delivery for account %s: %w", acct, err)
+		}
+		w.opened = true
+	}
+	s.log.Info("item of another feed given to this feed's accounts", "feed_url", w.feedURL, "item_key", st.row.key,
+		"item_id", st.row.itemID, "accounts", len(st.held.lacking), "state", string(state))
+	return nil
 }
 
 // insertFeedItem records how the feed names item r.itemID. A conflict means
@@ -830,6 +954,15 @@ func (w *writer) settleWaiting(ctx context.Context, it NewItem, itemID int64, d 
 	var identity string
 	if err := w.tx.QueryRowContext(ctx, `SELECT identity FROM items WHERE id = $1`, itemID).Scan(&identity); err != nil {
 		return fmt.Errorf("read item: %w", err)
+	}
+	// Its deliveries for the accounts of other feeds that carry it, routed
+	// elsewhere, waited with it: they open too, so that each account gets
+	// the review whichever feed showed it becoming one.
+	if _, err := w.tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', next_attempt = $2,
+			created_at = $3, updated_at = $3
+		WHERE item_id = $1 AND seq = 0 AND state = 'skipped'`,
+		itemID, s.tsNonNull(d.NotBefore), s.ts(w.now)); err != nil {
+		return fmt.Errorf("open deliveries of item %d: %w", itemID, err)
 	}
 	for _, acct := range w.accounts {
 		// The delivery was created skipped with the item (or not at all, for

@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// Routed feeds (FEED_<n>_TO): a blog's main feed goes to some accounts, a
+// category feed to others, and one review is in both. Each account must get
+// it once, whichever feed the ledger saw it in first.
+var (
+	mainRoute    = []string{"bluesky:main", "x:main"}
+	reviewsRoute = []string{"mastodon:main", "x:main"} // x:main is on both routes
+)
+
+// recordAs records items of feed for accounts, every open item decided d
+// (at sight).
+func recordAs(t *testing.T, s *Store, feed string, accounts []string, sight Sight, items []NewItem, d Decision) Recorded {
+	t.Helper()
+	rec, err := s.Record(context.Background(), Batch{FeedURL: feed, Items: items, Accounts: accounts, Sight: sight,
+		Plan: func(_ Sight, found []Found) []Decision {
+			ds := make([]Decision, len(found))
+			for i := range ds {
+				ds[i] = d
+			}
+			return ds
+		}})
+	if err != nil {
+		t.Fatalf("Record(%s): %v", feed, err)
+	}
+	return rec
+}
+
+// byAccount returns the automatic deliveries of item per account, failing
+// the test if an account has more than one.
+func byAccount(t *testing.T, s *Store, item int64) map[string]Delivery {
+	t.Helper()
+	ds, err := s.Deliveries(context.Background(), DeliveryFilter{ItemID: item})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Delivery{}
+	for _, d := range ds {
+		if d.Seq != 0 {
+			continue
+		}
+		if _, dup := out[d.Account]; dup {
+			t.Fatalf("item %d has two deliveries for %s", item, d.Account)
+		}
+		out[d.Account] = d
+	}
+	return out
+}
+
+// TestARoutedReviewReachesEveryAccountOnce: the review is news in both
+// feeds. Whichever feed is recorded first, every account of either route
+// gets one pending delivery, the account on both routes one only, and a
+// later poll of either feed adds nothing.
+func (su *suite) TestARoutedReviewReachesEveryAccountOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		first, second string
+	}{
+		{name: "main feed first", first: mainFeed, second: reviewsFeed},
+		{name: "category feed first", first: reviewsFeed, second: mainFeed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			clk := newClock()
+			s := su.open(t, Options{Now: clk.Now})
+			routes := map[string][]string{mainFeed: mainRoute, reviewsFeed: reviewsRoute}
+			const link = "https://blog.example/reviews/the-thing"
+			at := map[string]NewItem{
+				mainFeed:    review(mainFeed, "main-1", "main-1", link),
+				reviewsFeed: review(reviewsFeed, "cat-1", "cat-1", link),
+			}
+			due := clk.Now().Add(time.Minute)
+			pending := Decision{Plan: Plan{State: Pending, NotBefore: due}}
+			first := recordAs(t, s, tc.first, routes[tc.first], Again, []NewItem{at[tc.first]}, pending)
+			clk.Advance(5 * time.Minute)
+			rec := recordAs(t, s, tc.second, routes[tc.second], Again, []NewItem{at[tc.second]}, pending)
+			if f := rec.Found[0]; f.Match != Alias || !f.Lacking || !f.Open() {
+				t.Fatalf("second feed found %+v, want an alias its route's new account lacks", f)
+			}
+			got := byAccount(t, s, first.Created[0].ID)
+			if len(got) != 3 {
+				t.Fatalf("deliveries for %d accounts, want 3 (both routes)", len(got))
+			}
+			for acct, d := range got {
+				if d.State != Pending || !d.NextAttempt.Equal(due) || d.Key != DeliveryKey(first.Created[0].Identity, acct, 0) {
+					t.Errorf("%s: %s due %v, want pending due %v with the item's key", acct, d.State, d.NextAttempt, due)
+				}
+			}
+			for _, feed := range []string{tc.first, tc.second} {
+				if rec := recordAs(t, s, feed, routes[feed], Again, []NewItem{at[feed]}, pending); rec.Found[0].Open() {
+					t.Errorf("a later poll of %s found the review open: %+v", feed, rec.Found[0])
+				}
+			}
+			if n := countRows(t, s, "deliveries"); n != 3 {
+				t.Errorf("%d deliveries in all, want 3", n)
+			}
+		})
+	}
+}
+
+// TestARoutedAliasKeepsTheLedgersDecision: what the ledger decided of the
+// review through its first feed holds for the other route's accounts. One
+// it holds as history is not posted to them when it turns up as news in
+// the other feed; one it posts is not posted to them either when it is in
+// the other feed at that feed's first sight (its history, however new the
+// review is elsewhere): adding a routed feed never floods its accounts.
+func (su *suite) TestARoutedAliasKeepsTheLedgersDecision(t *testing.T) {
+	const history = "in the feed when reelpost first saw it: history"
+	for _, tc := range []struct {
+		name   string
+		first  Decision // the review in the main feed
+		sight  Sight    // the look at the category feed
+		second Decision // what the planner decides there
+		want   State
+		reason string
+	}{
+		{name: "history, then news", first: Decision{Plan: Plan{State: Skipped, Reason: history}}, sight: Again,
+			second: Decision{Plan: Plan{State: Pending}}, want: Skipped, reason: history},
+		{name: "posted, then history", first: Decision{Plan: Plan{State: Pending}}, sight: First,
+			second: Decision{Plan: Plan{State: Skipped, Reason: history}}, want: Skipped, reason: history},
+		{name: "posted, then news", first: Decision{Plan: Plan{State: Pending}}, sight: Again,
+			second: Decision{Plan: Plan{State: Pending}}, want: Pending},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			clk := newClock()
+			s := su.open(t, Options{Now: clk.Now})
+			const link = "https://blog.example/reviews/the-thing"
+			first := recordAs(t, s, mainFeed, mainRoute, Again, []NewItem{review(mainFeed, "main-1", "main-1", link)}, tc.first)
+			rec := recordAs(t, s, reviewsFeed, reviewsRoute, tc.sight, []NewItem{review(reviewsFeed, "cat-1", "cat-1", link)}, tc.second)
+			if d := rec.Decisions[0]; d.State != tc.want && !(d.State == "" && tc.want == Skipped) {
+				t.Errorf("Record reports %+v for the new account, want %s", d, tc.want)
+			}
+			got := byAccount(t, s, first.Created[0].ID)
+			m, ok := got["mastodon:main"]
+			if !ok || m.State != tc.want || m.LastError != tc.reason {
+				t.Fatalf("the category route's account: %s (%q), want %s (%q)", m.State, m.LastError, tc.want, tc.reason)
+			}
+			if x := got["x:main"]; len(got) != 3 || x.State != stateOf(tc.first) {
+				t.Errorf("deliveries for %d accounts, x:main %s; want 3, x:main as the main feed decided (%s)",
+					len(got), x.State, stateOf(tc.first))
+			}
+		})
+	}
+}
+
+func stateOf(d Decision) State {
+	if d.State == "" {
+		return Skipped
+	}
+	return d.State
+}
+
+// TestAWaitingAliasOpensForEveryRoute: the item is not a review yet in
+// either feed; when it becomes one, seen through either, the accounts of
+// both routes get it.
+func (su *suite) TestAWaitingAliasOpensForEveryRoute(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		becomes string // the feed through which it becomes a review
+	}{
+		{name: "through the feed that saw it first", becomes: mainFeed},
+		{name: "through the other feed", becomes: reviewsFeed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			clk := newClock()
+			s := su.open(t, Options{Now: clk.Now})
+			routes := map[string][]string{mainFeed: mainRoute, reviewsFeed: reviewsRoute}
+			const link = "https://letterboxd.com/u/film/the-thing/"
+			at := map[string]NewItem{
+				mainFeed:    review(mainFeed, "main-1", "main-1", link),
+				reviewsFeed: review(reviewsFeed, "cat-1", "cat-1", link),
+			}
+			wait := Decision{Wait: true}
+			first := recordAs(t, s, mainFeed, mainRoute, Again, []NewItem{at[mainFeed]}, wait)
+			rec := recordAs(t, s, reviewsFeed, reviewsRoute, Again, []NewItem{at[reviewsFeed]}, wait)
+			if f := rec.Found[0]; f.Match != Alias || !f.Waiting || !f.Lacking {
+				t.Fatalf("category feed found %+v, want a waiting alias its route's new account lacks", f)
+			}
+			for acct, d := range byAccount(t, s, first.Created[0].ID) {
+				if d.State != Skipped {
+					t.Errorf("%s: %s while the item waits, want skipped", acct, d.State)
+				}
+			}
+
+			clk.Advance(time.Hour)
+			it := at[tc.becomes]
+			it.Payload = []byte(`{"title":"now a review"}`)
+			due := clk.Now().Add(time.Minute)
+			rec = recordAs(t, s, tc.becomes, routes[tc.becomes], Again, []NewItem{it}, Decision{Plan: Plan{State: Pending, NotBefore: due}})
+			if rec.Decisions[0].State != Pending {
+				t.Fatalf("becoming a review: decided %+v", rec.Decisions[0])
+			}
+			got := byAccount(t, s, first.Created[0].ID)
+			if len(got) != 3 {
+				t.Fatalf("deliveries for %d accounts, want 3 (both routes)", len(got))
+			}
+			for acct, d := range got {
+				if d.State != Pending || !d.NextAttempt.Equal(due) {
+					t.Errorf("%s: %s due %v, want pending due %v", acct, d.State, d.NextAttempt, due)
+				}
+			}
+		})
+	}
+}
