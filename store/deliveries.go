@@ -514,9 +514,24 @@ func (s *Store) settle(ctx context.Context, what string, id int64, owner string,
 	return nil
 }
 
-// Extend pushes owner's lease on delivery id to now+lease, for a post that is
-// taking long. ErrLeaseLost if owner no longer holds it.
+// Extend pushes owner's lease on delivery id to now+lease: before a post,
+// and while it takes long. ErrLeaseLost if owner no longer holds it.
+//
+// It first makes sure that this process still shows itself alive to other
+// replicas (its lease lock, liveness.go), taking the lock again if it was
+// lost (PostgreSQL: the session holding it ended while the process lived).
+// A replica that found the lock free meanwhile took this owner for dead and
+// may have cut its leases short: renewed after the lock is held again, the
+// lease holds, or, already taken over, is lost (ErrLeaseLost). Where the
+// lock cannot be taken again it fails with ErrLivenessLost, extending
+// nothing: another replica may take the delivery over at any moment, so its
+// post must not be made here.
 func (s *Store) Extend(ctx context.Context, id int64, owner string, lease time.Duration) error {
+	if s.live != nil {
+		if err := s.live.confirm(ctx, owner); err != nil && !errors.Is(err, errLivenessUnavailable) {
+			return fmt.Errorf("extend delivery %d for %s: %w: %w", id, owner, ErrLivenessLost, err)
+		}
+	}
 	return s.settle(ctx, "extend", id, owner, `lease_expires = $4`, s.ts(s.now().Add(lease)))
 }
 

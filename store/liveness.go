@@ -46,6 +46,11 @@ type liveness interface {
 	// live process holds owner's lock: two processes under one name would
 	// settle each other's deliveries.
 	hold(ctx context.Context, owner string) (fresh bool, err error)
+	// confirm makes sure, now, that this Store still holds owner's lock if
+	// it took it (hold), taking it again if it was lost (PostgreSQL: its
+	// session ended); an error says it does not hold it. An owner this Store
+	// never held is left alone: its leases are not this process's to post.
+	confirm(ctx context.Context, owner string) error
 	// gone returns those of owners (none of them this Store's) that are
 	// known to be dead, kept so until release is called: with expired true
 	// once their leases are expired in the ledger, false if that failed.
@@ -136,7 +141,7 @@ func (s *Store) holdOwner(ctx context.Context, owner string) error {
 	if fresh {
 		// A process restarted under a fixed name: its predecessor's leases
 		// are a dead owner's, not this process's posts in flight.
-		if _, err := s.expireLeases(ctx, []string{owner}); err != nil {
+		if _, err := s.expireLeases(ctx, []string{owner}, anyway); err != nil {
 			return err
 		}
 	}
@@ -158,10 +163,25 @@ func (s *Store) expireOwners(ctx context.Context, owners []string) error {
 		release(false)
 		return nil
 	}
-	_, err = s.expireLeases(ctx, dead)
+	_, err = s.expireLeases(ctx, dead, whileUnlocked)
 	release(err == nil)
 	return err
 }
+
+// expiry says when expireLeases cuts an owner's leases short.
+type expiry int
+
+const (
+	// anyway: the owner is a dead predecessor of this process's own name,
+	// whose lock this process holds now.
+	anyway expiry = iota
+	// whileUnlocked: the owner was found dead, and its leases are cut only
+	// if its lock is still free when they are (PostgreSQL, where a live
+	// process whose session was cut takes its lock again: between the look
+	// at pg_locks and the update, it may have done so and renewed a lease
+	// to post).
+	whileUnlocked
+)
 
 // DeadOwnerGrace is how long after a lease owner is found dead its leases
 // still hold. A request the dead process sent just before it died may still
@@ -170,18 +190,35 @@ func (s *Store) expireOwners(ctx context.Context, owners []string) error {
 const DeadOwnerGrace = 3 * time.Second
 
 // expireLeases makes the leases held by dead owners expire DeadOwnerGrace
-// from now (none later), and says how many it shortened.
-func (s *Store) expireLeases(ctx context.Context, dead []string) (int64, error) {
-	args := []any{s.ts(s.now().Add(DeadOwnerGrace))}
-	for _, o := range dead {
-		args = append(args, o)
+// from now (none later), as when says, and says how many it shortened.
+func (s *Store) expireLeases(ctx context.Context, dead []string, when expiry) (int64, error) {
+	until := s.ts(s.now().Add(DeadOwnerGrace))
+	var n int64
+	if pg, ok := s.live.(*pgLiveness); ok && when == whileUnlocked {
+		// One owner at a time, each on the condition that its lock is free
+		// as the update runs (pg_locks shows the lock manager's present).
+		for _, o := range dead {
+			res, err := s.exec(ctx, `UPDATE deliveries SET lease_expires = $1
+				WHERE state = 'posting' AND lease_expires > $1 AND lease_owner = $2 AND NOT EXISTS (`+pgLockHeld+`)`,
+				until, o, pg.key(o))
+			if err != nil {
+				return 0, fmt.Errorf("expire the leases of dead owner %s: %w", o, err)
+			}
+			m, _ := res.RowsAffected()
+			n += m
+		}
+	} else {
+		args := []any{until}
+		for _, o := range dead {
+			args = append(args, o)
+		}
+		res, err := s.exec(ctx, `UPDATE deliveries SET lease_expires = $1
+			WHERE state = 'posting' AND lease_expires > $1 AND lease_owner IN (`+placeholders(2, len(dead))+`)`, args...)
+		if err != nil {
+			return 0, fmt.Errorf("expire the leases of dead owners %v: %w", dead, err)
+		}
+		n, _ = res.RowsAffected()
 	}
-	res, err := s.exec(ctx, `UPDATE deliveries SET lease_expires = $1
-		WHERE state = 'posting' AND lease_expires > $1 AND lease_owner IN (`+placeholders(2, len(dead))+`)`, args...)
-	if err != nil {
-		return 0, fmt.Errorf("expire the leases of dead owners %v: %w", dead, err)
-	}
-	n, _ := res.RowsAffected()
 	if n > 0 {
 		s.log.Warn("a process died holding leases: its deliveries are taken over shortly, and their posts looked for before being made again",
 			"owners", strings.Join(dead, ","), "deliveries", n, "in", DeadOwnerGrace.String())
@@ -345,6 +382,10 @@ func sameFile(f *os.File, path string) bool {
 	return err == nil && os.SameFile(a, b)
 }
 
+// confirm: a flock lasts as long as its open file, which this Store keeps
+// until it closes: a lock held is held.
+func (l *fileLiveness) confirm(context.Context, string) error { return nil }
+
 func (l *fileLiveness) gone(_ context.Context, owners []string) ([]string, func(bool), error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -475,13 +516,47 @@ func pgOwnerKey(schema, owner string) int64 {
 	return int64(h.Sum64())
 }
 
+// pgLockHeld is a query that has a row while the advisory lock keyed $3
+// (pgOwnerKey) is held in this database. A bigint key shows in pg_locks as
+// its high half in classid and its low half in objid, with objsubid 1
+// (https://www.postgresql.org/docs/current/view-pg-locks.html).
+const pgLockHeld = `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+	AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+	AND ((classid::bigint << 32) | objid::bigint) = $3`
+
+// key is owner's lock key in this Store's schema.
+func (l *pgLiveness) key(owner string) int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return pgOwnerKey(l.schema, owner)
+}
+
 func (l *pgLiveness) hold(ctx context.Context, owner string) (bool, error) {
+	return l.take(ctx, owner, pgSessionCheck)
+}
+
+// confirm is hold with the session checked now: a renewal before a post
+// must know that the locks are still held, not that they were a second ago.
+func (l *pgLiveness) confirm(ctx context.Context, owner string) error {
+	l.mu.Lock()
+	_, had := l.held[owner] // kept through a lost session, until taken again
+	l.mu.Unlock()
+	if !had {
+		return nil
+	}
+	_, err := l.take(ctx, owner, 0)
+	return err
+}
+
+// take is hold, with the session checked when last known alive longer
+// than check ago.
+func (l *pgLiveness) take(ctx context.Context, owner string, check time.Duration) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
 		return false, errClosed
 	}
-	if l.conn != nil && time.Since(l.checked) >= pgSessionCheck {
+	if l.conn != nil && time.Since(l.checked) >= check {
 		if err := l.conn.PingContext(ctx); err != nil {
 			// The session is gone, and with it our locks: other replicas
 			// may take our leases over from now on. Lock again before any

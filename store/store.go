@@ -31,6 +31,10 @@ var (
 	// ErrLeaseLost means the caller no longer holds the delivery's lease
 	// (it expired and another replica claimed it, or it was already settled).
 	ErrLeaseLost = errors.New("delivery lease lost")
+	// ErrLivenessLost means this process no longer holds the lock that shows
+	// it alive to other replicas and could not take it again (liveness.go):
+	// they may take its leases over at any moment, so it must not post.
+	ErrLivenessLost = errors.New("lease lock lost")
 	// ErrNotFound means no row matched an ID.
 	ErrNotFound = errors.New("not found")
 )
