@@ -1,9 +1,11 @@
 // Command benchrig measures the real reelpost binary, run as a subprocess,
 // against feeds and network fakes on 127.0.0.1: CPU and memory with 1,000
-// feeds, the delay from a new feed item to its posts, and an idle daemon's
-// memory. README.md says what each scenario does and how to read it.
+// and 5,000 feeds, the delay from a new feed item to its posts, an idle
+// daemon's memory, a poll answered 304 beside rss2twitter's poll, a feed
+// whose bytes change while its items do not, and the first sight of a big
+// feed. README.md says what each scenario does and how to read it.
 //
-//	go run ./internal/benchrig -scenario feeds1000|delay|idle|all [-quick]
+//	go run ./internal/benchrig -scenario NAME|all [-quick]
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -34,7 +37,15 @@ type options struct {
 	idlePoll  time.Duration
 	settle    time.Duration
 	keep      bool
+	// poll304, changed, bigfirst (issue 13)
+	poll         time.Duration
+	watch        time.Duration
+	changedItems int
+	bigItems     int
 }
+
+// scenarioNames are the scenarios, in the order -scenario all runs them.
+var scenarioNames = []string{"feeds1000", "feeds5000", "delay", "idle", "poll304", "changed", "bigfirst"}
 
 // Exit codes.
 const (
@@ -52,6 +63,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string) int {
+	if len(args) > 0 && args[0] == standInArg {
+		return runStandIn(ctx, args[1:])
+	}
 	o, err := parseFlags(args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -60,9 +74,9 @@ func run(ctx context.Context, args []string) int {
 		fmt.Fprintln(os.Stderr, "benchrig:", err)
 		return exitUsage
 	}
-	scenarios := []string{o.scenario}
+	scenarios := strings.Split(o.scenario, ",")
 	if o.scenario == "all" {
-		scenarios = []string{"feeds1000", "delay", "idle"}
+		scenarios = scenarioNames
 	}
 
 	dir, err := os.MkdirTemp("", "benchrig-")
@@ -126,7 +140,15 @@ func runScenario(ctx context.Context, name string, o options, bin, dir string) (
 	}()
 	switch name {
 	case "feeds1000":
-		return scenarioFeeds(ctx, o, bin, dir)
+		return scenarioFeeds(ctx, o, feedsTargets{feeds: 1000, rssMiB: 60e6 / (1 << 20), rssLabel: "60 MB"}, bin, dir)
+	case "feeds5000":
+		return scenarioFeeds(ctx, o, feedsTargets{feeds: 5000, rssMiB: 64, rssLabel: "64 MiB", firstRound: 10 * time.Second}, bin, dir)
+	case "poll304":
+		return scenarioPoll304(ctx, o, bin, dir)
+	case "changed":
+		return scenarioChanged(ctx, o, bin, dir)
+	case "bigfirst":
+		return scenarioBigFirst(ctx, o, bin, dir)
 	case "delay":
 		return scenarioDelay(ctx, o, bin, dir)
 	case "idle":
@@ -138,9 +160,9 @@ func runScenario(ctx context.Context, name string, o options, bin, dir string) (
 func parseFlags(args []string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("benchrig", flag.ContinueOnError)
-	fs.StringVar(&o.scenario, "scenario", "", "feeds1000, delay, idle or all (required)")
+	fs.StringVar(&o.scenario, "scenario", "", strings.Join(scenarioNames, ", ")+", several separated by commas, or all (required)")
 	fs.BoolVar(&o.quick, "quick", false, "a short smoke run (about 30 s for -scenario all): fewer feeds, items and seconds, unless set by their flags")
-	fs.IntVar(&o.feeds, "feeds", 1000, "feeds1000: how many feeds")
+	fs.IntVar(&o.feeds, "feeds", 0, "feeds1000, feeds5000: how many feeds (default 1000, 5000)")
 	fs.Float64Var(&o.changePct, "change-pct", 2, "feeds1000: % of the feeds that get a new item each minute")
 	minutes := fs.Float64("minutes", 3, "feeds1000: measurement length after the warm-up, in minutes")
 	fs.DurationVar(&o.warmup, "warmup-timeout", 10*time.Minute, "feeds1000: the longest wait for the first full poll cycle")
@@ -150,6 +172,10 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.idle, "idle", 5*time.Minute, "idle: how long the daemon's memory is watched after its first poll")
 	fs.DurationVar(&o.settle, "settle", time.Minute, "idle: the start of -idle that is not judged (start-up, the first release of memory)")
 	fs.DurationVar(&o.idlePoll, "idle-poll", time.Minute, "idle: POLL_INTERVAL")
+	fs.DurationVar(&o.poll, "poll", time.Second, "poll304, changed: POLL_INTERVAL (and the stand-in's interval)")
+	fs.DurationVar(&o.watch, "watch", 2*time.Minute, "poll304, changed: how long CPU is measured")
+	fs.IntVar(&o.changedItems, "changed-items", 1000, "changed: items in the feed")
+	fs.IntVar(&o.bigItems, "big-items", 5000, "bigfirst: items in the feed (5,000: 16.5 MiB)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (binary, ledgers, daemon logs)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -157,13 +183,16 @@ func parseFlags(args []string) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	switch o.scenario {
-	case "feeds1000", "delay", "idle", "all":
-	case "":
+	if o.scenario == "" {
 		fs.Usage()
 		return o, errors.New("-scenario is required")
-	default:
-		return o, fmt.Errorf("-scenario %q: expected feeds1000, delay, idle or all", o.scenario)
+	}
+	if o.scenario != "all" {
+		for _, name := range strings.Split(o.scenario, ",") {
+			if !slices.Contains(scenarioNames, name) {
+				return o, fmt.Errorf("-scenario %q: expected %s, several of them separated by commas, or all", name, strings.Join(scenarioNames, ", "))
+			}
+		}
 	}
 	switch o.account {
 	case "none", "x", "mastodon", "bluesky":
@@ -176,6 +205,15 @@ func parseFlags(args []string) (options, error) {
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		if !set["feeds"] {
 			o.feeds = 50
+		}
+		if !set["watch"] {
+			o.watch = 8 * time.Second
+		}
+		if !set["changed-items"] {
+			o.changedItems = 200
+		}
+		if !set["big-items"] {
+			o.bigItems = 500
 		}
 		if !set["minutes"] {
 			o.measure = 8 * time.Second
@@ -196,8 +234,11 @@ func parseFlags(args []string) (options, error) {
 			o.settle = 2 * time.Second
 		}
 	}
-	if o.feeds < 1 || o.items < 1 || o.measure < 2*time.Second || o.idle < time.Second || o.changePct < 0 {
-		return o, errors.New("-feeds and -items must be at least 1, -minutes at least 2 s, -idle at least 1 s, -change-pct 0 or more")
+	if o.feeds < 0 || o.items < 1 || o.measure < 2*time.Second || o.idle < time.Second || o.changePct < 0 {
+		return o, errors.New("-feeds must be 0 (the scenario's default) or more, -items at least 1, -minutes at least 2 s, -idle at least 1 s, -change-pct 0 or more")
+	}
+	if o.poll < 100*time.Millisecond || o.watch < 2*time.Second || o.changedItems < 1 || o.bigItems < 1 {
+		return o, errors.New("-poll must be at least 100ms, -watch at least 2 s, -changed-items and -big-items at least 1")
 	}
 	if o.settle < 0 || o.settle >= o.idle {
 		return o, errors.New("-settle must be 0 or more and shorter than -idle")
