@@ -32,6 +32,7 @@ import (
 	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/publisher/mastodon"
 	"github.com/reelpost/reelpost/relay"
+	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
 
@@ -105,7 +106,7 @@ func benchRelay(b *testing.B, feeds []string, maxBytes int64) *relay.Relay {
 	}
 	r, err := relay.New(relay.Options{
 		Store: st, Fetcher: fetcher, Renderer: renderer, Publishers: []publisher.Publisher{mp},
-		Extractor: feed.NewExtractor(feed.ExtractOptions{Pages: fetcher, FetchPages: true, Logger: quiet}),
+		Extractor: review.NewExtractor(review.ExtractOptions{Pages: fetcher, FetchPages: true, Logger: quiet}),
 		Feeds:     feeds, PollInterval: time.Second, FetchTimeout: 30 * time.Second, MaxPostsPerPoll: 3, MaxAttempts: 8,
 		Language: "en", Owner: "bench", Logger: quiet,
 	})
