@@ -141,7 +141,17 @@ func scenarioFeeds(ctx context.Context, o options, tg feedsTargets, bin, dir str
 	defer tb.cleanup()
 
 	env := baseEnv(dir, trap)
-	env["FEED_URLS"] = strings.Join(fs.urls(), ",")
+	// Linux caps one environment variable at 128 KiB (MAX_ARG_STRLEN), less
+	// than 5,000 URLs: reelpost reads FEED_URLS_FILE as FEED_URLS.
+	if urls := strings.Join(fs.urls(), ","); len(urls) < 64<<10 {
+		env["FEED_URLS"] = urls
+	} else {
+		path := filepath.Join(dir, "feed-urls.txt")
+		if err := os.WriteFile(path, []byte(urls), 0o600); err != nil {
+			return fmt.Errorf("write the feed list: %w", err)
+		}
+		env["FEED_URLS_FILE"] = path
+	}
 	env["POLL_INTERVAL"] = "1m"
 	var nets *networks
 	if o.account != "none" {
