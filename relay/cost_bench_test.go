@@ -374,3 +374,45 @@ func vmHWM() uint64 {
 	}
 	return 0
 }
+
+// BenchmarkFirstRound is target 5's first round on a small scale: one poll
+// cycle (Once) over 500 feeds of 10 items each (benchfeed, 33 KB) that
+// reelpost has never seen, on a fresh ledger: every feed's first sight.
+// Reported: cpu-ms/feed and wall-ms/feed. The rig's feeds5000 scenario
+// measures the same on the real daemon with 5,000 feeds.
+func BenchmarkFirstRound(b *testing.B) {
+	const feeds = 500
+	bodies := make(map[string][]byte, feeds)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := bodies[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		w.Header().Set("ETag", `"v1"`)
+		_, _ = w.Write(body)
+	}))
+	b.Cleanup(srv.Close)
+	var urls []string
+	for i := range feeds {
+		path := fmt.Sprintf("/f%d", i)
+		bodies[path+"/feed.xml"] = benchfeed.New(10, srv.URL+path).Body(benchfeed.Epoch)
+		urls = append(urls, srv.URL+path+"/feed.xml")
+	}
+	ctx := context.Background()
+	var cpus, walls []time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		r := benchRelay(b, urls, 10<<20)
+		runtime.GC()
+		b.StartTimer()
+		start, t0 := cpuTime(), time.Now()
+		if err := r.Once(ctx); err != nil {
+			b.Fatal(err)
+		}
+		cpus, walls = append(cpus, cpuTime()-start), append(walls, time.Since(t0))
+	}
+	b.ReportMetric(float64(median(cpus).Microseconds())/1000/feeds, "cpu-ms/feed")
+	b.ReportMetric(float64(median(walls).Microseconds())/1000/feeds, "wall-ms/feed")
+}

@@ -34,7 +34,7 @@ func newMetrics(r *Relay) *metrics {
 		reg: prometheus.NewRegistry(),
 		polls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "reelpost_feed_polls_total",
-			Help: "Feed polls by result: new (deliveries due), seen (nothing new to post), unchanged (same body), not_modified (304), error.",
+			Help: "Feed polls by result: new (deliveries due), seen (nothing new to post), same_items (new bytes, the same items), unchanged (same body), not_modified (304), error.",
 		}, []string{"result"}),
 		fetchErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "reelpost_feed_fetch_errors_total",

@@ -204,6 +204,9 @@ const (
 	notModified
 	// sameBody: the server sent the bytes parsed last time.
 	sameBody
+	// sameItems: new bytes, but every item in them was recorded before
+	// (feed.ItemPrints): not parsed.
+	sameItems
 	// nothingDue: parsed and recorded; nothing due to post now.
 	nothingDue
 	// newDue: deliveries due now were recorded.
@@ -216,6 +219,8 @@ func (o pollOutcome) String() string {
 		return "not_modified"
 	case sameBody:
 		return "unchanged"
+	case sameItems:
+		return "same_items"
 	case nothingDue:
 		return "seen"
 	case newDue:
@@ -323,6 +328,19 @@ func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState, stats *
 		st.ETag, st.LastModified = resp.Validators.ETag, resp.Validators.LastModified
 		return sameBody, nil
 	}
+	// New bytes with the same items (WordPress writes a new lastBuildDate
+	// into every answer): nothing to parse, extract or record. Not for a
+	// feed with an item still waiting for its page: extracting it again
+	// tries again.
+	prints, printed := feed.ItemPrints(resp.Body, resp.ContentType)
+	if printed && st.Initialized && r.prints.covers(st.URL, &prints) && !r.o.Extractor.PagesPending(st.URL) {
+		// The body hash stays the last parsed body's: bytes that never
+		// come twice (a date in each answer) are not worth a ledger write
+		// a poll (see mustSave).
+		st.ETag, st.LastModified = resp.Validators.ETag, resp.Validators.LastModified
+		r.prints.set(st.URL, prints, true) // items gone since are forgotten
+		return sameItems, nil
+	}
 	parsed, err := feed.Parse(st.URL, resp.Body, resp.ContentType)
 	if err != nil {
 		return pollFailed, err
@@ -333,6 +351,8 @@ func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState, stats *
 	if err != nil {
 		return pollFailed, err
 	}
+	// Every item of this document is in the ledger now.
+	r.prints.set(st.URL, prints, printed)
 	st.ETag, st.LastModified = resp.Validators.ETag, resp.Validators.LastModified
 	st.BodyHash = hash
 	// A feed that listed nothing has not been seen yet: its first sight is

@@ -164,6 +164,7 @@ type Relay struct {
 	mu        sync.Mutex
 	lastCycle time.Time // last completed poll of any feed, or a scheduler pass with nothing due
 	failing   map[string]store.FeedState
+	prints    *printCache
 	started   atomic.Bool
 
 	// Activity, for Options.Quiet, in real time (not Options.Now: tests
@@ -234,6 +235,7 @@ func New(o Options) (*Relay, error) {
 		pubs:    make(map[string]publisher.Publisher, len(o.Publishers)),
 		wake:    make(chan struct{}, 1),
 		failing: map[string]store.FeedState{},
+		prints:  newPrintCache(),
 	}
 	for _, p := range o.Publishers {
 		if _, dup := r.pubs[p.ID()]; dup {

@@ -52,11 +52,14 @@ type Extractor struct {
 
 	mu    sync.Mutex
 	pages map[string]map[string]*pageEntry // feed URL -> page URL -> entry
+	// pending holds the feeds whose last extraction left an item without
+	// the page it wanted (see PagesPending).
+	pending map[string]bool
 }
 
 // NewExtractor returns an Extractor with the given options.
 func NewExtractor(o ExtractOptions) *Extractor {
-	e := &Extractor{opts: o, log: o.Logger, pages: map[string]map[string]*pageEntry{}}
+	e := &Extractor{opts: o, log: o.Logger, pages: map[string]map[string]*pageEntry{}, pending: map[string]bool{}}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}

@@ -100,7 +100,7 @@ func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*
 		request bool // not answered by the cache: a request is made
 	}
 	var jobs []job
-	requests := 0
+	requests, pending := 0, 0
 	for _, x := range items {
 		if !x.thin || !isHTTPURL(x.Link) || e.notReviewByCategory(x) {
 			continue
@@ -117,6 +117,7 @@ func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*
 					e.log.Info("review page limit reached, completing the other items at the next poll",
 						"feed_url", redact.URL(feedURL), "limit", maxPageRequests)
 				}
+				pending++
 				continue
 			}
 			request = true
@@ -141,6 +142,9 @@ func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*
 			ent := e.page(ctx, feedURL, j.x, j.fp, old[j.x.Link])
 			usedMu.Lock()
 			used[j.x.Link] = ent
+			if ent == nil || ent.itemPrint != j.fp {
+				pending++ // not fetched, or only an older version kept
+			}
 			usedMu.Unlock()
 			if ent != nil && ent.data != nil {
 				j.x.completeFrom(ent.data)
@@ -166,7 +170,24 @@ func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*
 	}
 	e.mu.Lock()
 	e.pages[feedURL] = used
+	if pending > 0 {
+		e.pending[feedURL] = true
+	} else {
+		delete(e.pending, feedURL)
+	}
 	e.mu.Unlock()
+}
+
+// PagesPending reports whether the last extraction of the feed left a thin
+// item without the page it wanted: the fetch failed, or the item waits for
+// a later poll's share of page requests. The next extraction tries again,
+// so a caller that skips extracting a feed whose items did not change (an
+// item's page is otherwise read once per version of the item) must not
+// skip this one.
+func (e *Extractor) PagesPending(feedURL string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.pending[feedURL]
 }
 
 // notReviewByCategory reports an item whose own categories already decide

@@ -251,3 +251,49 @@ func TestExtractCategoriesFromPage(t *testing.T) {
 		t.Errorf("the page's headline is in Text: %.40q", got[0].Text)
 	}
 }
+
+// A caller skips extracting a feed whose items did not change only when no
+// item is left waiting for its page: PagesPending says so, for the feed's
+// last extraction.
+func TestPagesPending(t *testing.T) {
+	t.Parallel()
+	srv := newPageServer(t)
+	full, err := os.ReadFile(filepath.Join("testdata", "reviews", "her_rss2_iframe.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		bodies     [][]byte // extracted in turn; PagesPending is asked after the last
+		fetchPages bool
+		want       bool
+	}{
+		{"a complete item", [][]byte{full}, true, false},
+		{"a thin item, its page read", [][]byte{thinFeed(t, srv, "", "")}, true, false},
+		{"a thin item, its page failing", [][]byte{thinFeed(t, srv, "/post/broken", "")}, true, true},
+		{"a thin item, page completion off", [][]byte{thinFeed(t, srv, "/post/broken", "")}, false, false},
+		{"a failed page, then the item gone", [][]byte{thinFeed(t, srv, "/post/broken", ""), full}, true, false},
+		{"the item edited, its new page failing", [][]byte{thinFeed(t, srv, "/post/her-review", ""),
+			bytes.ReplaceAll(thinFeed(t, srv, "", "Technology has moved on"), []byte("/post/her-review"), []byte("/post/broken"))}, true, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := NewExtractor(ExtractOptions{Pages: feed.NewFetcher(feed.FetchOptions{}), FetchPages: tc.fetchPages})
+			feedURL := srv.URL + "/blog-feed.xml"
+			for _, body := range tc.bodies {
+				f, err := feed.Parse(feedURL, body, "application/rss+xml")
+				if err != nil {
+					t.Fatal(err)
+				}
+				e.Extract(t.Context(), feedURL, f)
+			}
+			if got := e.PagesPending(feedURL); got != tc.want {
+				t.Errorf("PagesPending = %v, want %v", got, tc.want)
+			}
+			if e.PagesPending(srv.URL + "/other-feed.xml") {
+				t.Error("PagesPending is true for a feed never extracted")
+			}
+		})
+	}
+}
