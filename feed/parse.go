@@ -53,39 +53,54 @@ var (
 // or JSON.
 func Parse(feedURL string, body []byte, contentType string) (*gofeed.Feed, error) {
 	return parseGuarded(feedURL, func() (*gofeed.Feed, error) {
-		if len(bytes.TrimSpace(body)) == 0 {
-			return nil, errParseEmptyBody
-		}
-		doc, err := Decode(body, contentType)
+		doc, err := prepare(body, contentType)
 		if err != nil {
 			return nil, err
 		}
-		doc = cleanXMLChars(doc)
-		if len(bytes.TrimSpace(doc)) == 0 {
-			return nil, errParseEmptyBody
-		}
-		if looksLikeHTMLPage(doc) {
-			return nil, errParseHTMLPage
-		}
-		f, err := gofeed.NewParser().Parse(bytes.NewReader(doc))
-		if err != nil {
-			fixed, ok := closeTruncatedXML(doc)
-			if !ok {
-				return nil, err
-			}
-			f2, err2 := gofeed.NewParser().Parse(bytes.NewReader(fixed))
-			if err2 != nil {
-				return nil, err
-			}
-			f = f2
-		}
-		// gofeed takes any JSON object for a JSON Feed; an API's error
-		// answer must not pass as a feed with no items.
-		if f.FeedType == "json" && !strings.Contains(f.FeedVersion, "jsonfeed.org/version/") {
-			return nil, errParseNotJSONFeed
-		}
-		return f, nil
+		return parseDoc(doc)
 	})
+}
+
+// prepare makes body a document gofeed can read (see Parse): UTF-8, no
+// character XML forbids, not empty, not an HTML page.
+func prepare(body []byte, contentType string) ([]byte, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, errParseEmptyBody
+	}
+	doc, err := Decode(body, contentType)
+	if err != nil {
+		return nil, err
+	}
+	doc = cleanXMLChars(doc)
+	if len(bytes.TrimSpace(doc)) == 0 {
+		return nil, errParseEmptyBody
+	}
+	if looksLikeHTMLPage(doc) {
+		return nil, errParseHTMLPage
+	}
+	return doc, nil
+}
+
+// parseDoc parses a prepared document with gofeed (see Parse).
+func parseDoc(doc []byte) (*gofeed.Feed, error) {
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(doc))
+	if err != nil {
+		fixed, ok := closeTruncatedXML(doc)
+		if !ok {
+			return nil, err
+		}
+		f2, err2 := gofeed.NewParser().Parse(bytes.NewReader(fixed))
+		if err2 != nil {
+			return nil, err
+		}
+		f = f2
+	}
+	// gofeed takes any JSON object for a JSON Feed; an API's error
+	// answer must not pass as a feed with no items.
+	if f.FeedType == "json" && !strings.Contains(f.FeedVersion, "jsonfeed.org/version/") {
+		return nil, errParseNotJSONFeed
+	}
+	return f, nil
 }
 
 // parseGuarded runs parse and turns its error, or its panic, into a
