@@ -1,6 +1,7 @@
 package review
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -107,27 +108,79 @@ func (e *Extractor) Extract(ctx context.Context, feedURL string, f *gofeed.Feed)
 	if f == nil {
 		return nil
 	}
-	fitems := feed.Items(feedURL, f)
-	kind := kindOf(f)
-	items := make([]*item, len(fitems))
-	for i, it := range fitems {
-		items[i] = extractItem(it, kind)
-	}
+	s := e.Stream(ctx, feedURL)
+	s.Add(f, 0)
+	return s.Reviews()
+}
+
+// Stream is one extraction of a feed read a batch of items at a time (see
+// feed.ParseBatches): Reviews returns what Extract returns for the whole
+// feed, duplicates merged across batches, page requests limited per
+// extraction, while each batch's gofeed items can go once Add returns. Only
+// a document that Batchable accepts may come in more than one batch.
+type Stream struct {
+	e       *Extractor
+	ctx     context.Context
+	feedURL string
+	pages   *pagePass // nil: no page completion
+	items   []*item
+}
+
+// Stream starts an extraction of the feed; see Stream.
+func (e *Extractor) Stream(ctx context.Context, feedURL string) *Stream {
+	s := &Stream{e: e, ctx: ctx, feedURL: feedURL}
 	if e.opts.FetchPages && e.opts.Pages != nil {
-		e.completePages(ctx, feedURL, items)
+		s.pages = e.pagePass(feedURL)
 	}
-	for _, x := range items {
+	return s
+}
+
+// Add extracts a batch: the items of f, the first of which is item first
+// of the feed's document.
+func (s *Stream) Add(f *gofeed.Feed, first int) {
+	fitems := feed.Items(s.feedURL, f)
+	// Every batch has the channel's links and, Batchable says, no item of
+	// a Letterboxd member feed: each batch is of the whole feed's kind.
+	kind := kindOf(f)
+	batch := make([]*item, len(fitems))
+	for i, it := range fitems {
+		it.Index += first
+		batch[i] = extractItem(it, kind)
+	}
+	if s.pages != nil {
+		s.pages.complete(s.ctx, batch)
+	}
+	for _, x := range batch {
 		x.finishFilm()
 		if !x.fromSource {
-			x.IsReview, x.ReviewReason = classify(x.classifyInput(), e.filter)
+			x.IsReview, x.ReviewReason = classify(x.classifyInput(), s.e.filter)
 		}
-		if x.IsReview && e.opts.Exclude != nil {
-			if why := e.opts.Exclude(feedURL, x.Title, x.Categories, x.Text); why != "" {
+		if x.IsReview && s.e.opts.Exclude != nil {
+			if why := s.e.opts.Exclude(s.feedURL, x.Title, x.Categories, x.Text); why != "" {
 				x.IsReview, x.ReviewReason, x.Excluded = false, why, true
 			}
 		}
+		x.src = nil // read: the batch's gofeed items can go
 	}
-	out := merge(items)
+	s.items = append(s.items, batch...)
+}
+
+// Batchable reports whether a feed document, as served, may be extracted
+// in batches (Stream) with the result of extracting it whole. Not when it
+// may hold an item of a Letterboxd member feed (a "letterboxd-" GUID, a
+// letterboxd: field), since such an item makes the whole feed one, and every
+// item is then read as one (letterboxd.Is): a document that does not name
+// Letterboxd in lower case holds no such item.
+func Batchable(doc []byte) bool { return !bytes.Contains(doc, []byte("letterboxd")) }
+
+// Reviews ends the extraction and returns the feed's reviews, as Extract
+// does.
+func (s *Stream) Reviews() []Review {
+	if s.pages != nil {
+		s.pages.finish()
+	}
+	out := merge(s.items)
+	s.items = nil
 	for i := range out {
 		sanitize(&out[i])
 	}

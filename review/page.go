@@ -83,24 +83,38 @@ func itemPrint(x *item) [32]byte {
 	return sum
 }
 
-// completePages fetches the pages of the thin items, at most pageWorkers at
-// a time, and completes the items from them. The page cache of the feed is
-// replaced by the pages this poll used, so it holds no page of an item that
-// left the feed.
-func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*item) {
+// pagePass is one extraction's use of a feed's page cache: it completes
+// the thin items from their pages, at most pageWorkers at a time and
+// maxPageRequests requests in all, batch after batch (see Stream), and at
+// the end replaces the feed's cache by the pages this extraction used, so
+// it holds no page of an item that left the feed.
+type pagePass struct {
+	e         *Extractor
+	feedURL   string
+	old, used map[string]*pageEntry
+	mu        sync.Mutex // used and pending, while pages are fetched
+	requests  int
+	pending   int
+}
+
+func (e *Extractor) pagePass(feedURL string) *pagePass {
 	e.mu.Lock()
 	old := e.pages[feedURL]
 	e.mu.Unlock()
-	used := map[string]*pageEntry{}
-	var usedMu sync.Mutex
+	return &pagePass{e: e, feedURL: feedURL, old: old, used: map[string]*pageEntry{}}
+}
 
+// complete fetches the pages of the thin items among items and completes
+// the items from them.
+func (p *pagePass) complete(ctx context.Context, items []*item) {
+	e, feedURL, old, used := p.e, p.feedURL, p.old, p.used
 	type job struct {
 		x       *item
 		fp      [32]byte
 		request bool // not answered by the cache: a request is made
 	}
 	var jobs []job
-	requests, pending := 0, 0
+	requests := 0 // of this batch, for the progress
 	for _, x := range items {
 		if !x.thin || !isHTTPURL(x.Link) || e.notReviewByCategory(x) {
 			continue
@@ -112,19 +126,20 @@ func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*
 		fp := itemPrint(x)
 		request := false
 		if c := old[x.Link]; c == nil || c.itemPrint != fp {
-			if requests++; requests > maxPageRequests {
-				if requests == maxPageRequests+1 {
+			if p.requests++; p.requests > maxPageRequests {
+				if p.requests == maxPageRequests+1 {
 					e.log.Info("review page limit reached, completing the other items at the next poll",
 						"feed_url", redact.URL(feedURL), "limit", maxPageRequests)
 				}
-				pending++
+				p.pending++
 				continue
 			}
 			request = true
+			requests++
 		}
 		jobs = append(jobs, job{x, fp, request})
 	}
-	total := min(requests, maxPageRequests)
+	total := requests
 	var done atomic.Int32
 	progress := e.opts.Progress
 	if progress != nil && total > 0 {
@@ -140,12 +155,12 @@ func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*
 			defer wg.Done()
 			defer func() { <-sem }()
 			ent := e.page(ctx, feedURL, j.x, j.fp, old[j.x.Link])
-			usedMu.Lock()
+			p.mu.Lock()
 			used[j.x.Link] = ent
 			if ent == nil || ent.itemPrint != j.fp {
-				pending++ // not fetched, or only an older version kept
+				p.pending++ // not fetched, or only an older version kept
 			}
-			usedMu.Unlock()
+			p.mu.Unlock()
 			if ent != nil && ent.data != nil {
 				j.x.completeFrom(ent.data)
 			}
@@ -155,11 +170,6 @@ func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*
 		}()
 	}
 	wg.Wait()
-	for k, v := range used {
-		if v == nil {
-			delete(used, k)
-		}
-	}
 	// Pages whose items are duplicates of completed ones share the result.
 	for _, x := range items {
 		if x.thin && !x.PageFetched {
@@ -168,12 +178,22 @@ func (e *Extractor) completePages(ctx context.Context, feedURL string, items []*
 			}
 		}
 	}
+}
+
+// finish replaces the feed's page cache by the pages used.
+func (p *pagePass) finish() {
+	for k, v := range p.used {
+		if v == nil {
+			delete(p.used, k)
+		}
+	}
+	e := p.e
 	e.mu.Lock()
-	e.pages[feedURL] = used
-	if pending > 0 {
-		e.pending[feedURL] = true
+	e.pages[p.feedURL] = p.used
+	if p.pending > 0 {
+		e.pending[p.feedURL] = true
 	} else {
-		delete(e.pending, feedURL)
+		delete(e.pending, p.feedURL)
 	}
 	e.mu.Unlock()
 }
