@@ -3,9 +3,9 @@ package review
 import (
 	"math"
 	"os"
-	"strings"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/mmcdole/gofeed"
