@@ -69,8 +69,8 @@ func ParseBatches(feedURL string, body []byte, contentType string, batchBytes in
 			return err
 		}
 		first = last
-		// Let go of what is read once it is most of what is held.
-		if first < len(items) && items[first].start-base > len(doc)/2 {
+		// Let go of what is read once it is a quarter of what is held.
+		if first < len(items) && items[first].start-base > len(doc)/4 {
 			cut := items[first].start - base
 			doc = bytes.Clone(doc[cut:])
 			base += cut

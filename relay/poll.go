@@ -12,11 +12,22 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mmcdole/gofeed"
+
 	"github.com/reelpost/reelpost/feed"
 	"github.com/reelpost/reelpost/internal/redact"
 	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
+
+// parseBatchBytes is about how much of a feed's items is parsed and
+// extracted at once (see feed.ParseBatches): a WordPress feed of 10 or 20
+// items is one batch; a 16 MiB archive feed, about 16.
+const parseBatchBytes = 1 << 20
+
+// bigDocument is the size from which a feed is read and recorded with the
+// garbage collector held tight (see gcTightener).
+const bigDocument = 4 << 20
 
 // feedBackoffCap bounds the wait between two polls of a failing feed (unless
 // the poll interval itself is longer); retryAfterCap bounds how far a
@@ -341,11 +352,24 @@ func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState, stats *
 		r.prints.set(st.URL, prints, true) // items gone since are forgotten
 		return sameItems, nil
 	}
-	parsed, err := feed.Parse(st.URL, resp.Body, resp.ContentType)
-	if err != nil {
+	// Read a batch of items at a time, letting go of the document and of
+	// gofeed's tree of each batch as it goes: a big feed's first sight
+	// would otherwise hold several times its size.
+	validators := resp.Validators
+	body, contentType := resp.Body, resp.ContentType
+	resp = nil
+	if len(body) > bigDocument {
+		r.gc.tighten()
+		defer r.gc.relax()
+	}
+	xs := r.o.Extractor.Stream(ctx, st.URL)
+	if err := feed.ParseBatches(st.URL, body, contentType, parseBatchBytes, func(f *gofeed.Feed, first int) error {
+		xs.Add(f, first)
+		return nil
+	}); err != nil {
 		return pollFailed, err
 	}
-	reviews := r.o.Extractor.Extract(ctx, st.URL, parsed)
+	reviews := xs.Reviews()
 	stats.items = len(reviews)
 	due, err := r.record(ctx, st, reviews, stats)
 	if err != nil {
@@ -353,7 +377,7 @@ func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState, stats *
 	}
 	// Every item of this document is in the ledger now.
 	r.prints.set(st.URL, prints, printed)
-	st.ETag, st.LastModified = resp.Validators.ETag, resp.Validators.LastModified
+	st.ETag, st.LastModified = validators.ETag, validators.LastModified
 	st.BodyHash = hash
 	// A feed that listed nothing has not been seen yet: its first sight is
 	// its first poll that lists items (see record).
@@ -379,6 +403,9 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []revie
 		if items[i], err = ledgerItem(st.URL, rv); err != nil {
 			return false, err
 		}
+		// The text is in the payload now, which is what a post is rendered
+		// from: a big feed's first sight does not hold every text twice.
+		reviews[i].Text = ""
 	}
 	p := &pollPlan{r: r, reviews: reviews, now: r.now()}
 	sight := store.Again
@@ -455,8 +482,13 @@ func (r *Relay) record(ctx context.Context, st *store.FeedState, reviews []revie
 	}
 	if r.o.DryRun {
 		for _, i := range p.order {
+			// The review as stored: its text is in the payload only now.
+			rv, err := review.Decode(items[i].Payload)
+			if err != nil {
+				return due, fmt.Errorf("item %s of %s: %w", reviews[i].Key, st.URL, err)
+			}
 			dctx, cancel := context.WithTimeout(ctx, publishTimeout)
-			r.dryRun(dctx, reviews[i], p.post[i])
+			r.dryRun(dctx, rv, p.post[i])
 			cancel()
 		}
 	}

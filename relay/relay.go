@@ -165,6 +165,7 @@ type Relay struct {
 	lastCycle time.Time // last completed poll of any feed, or a scheduler pass with nothing due
 	failing   map[string]store.FeedState
 	prints    *printCache
+	gc        gcTightener
 	started   atomic.Bool
 
 	// Activity, for Options.Quiet, in real time (not Options.Now: tests

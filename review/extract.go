@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -161,6 +162,7 @@ func (s *Stream) Add(f *gofeed.Feed, first int) {
 			}
 		}
 		x.src = nil // read: the batch's gofeed items can go
+		detach(&x.Review)
 	}
 	s.items = append(s.items, batch...)
 }
@@ -624,5 +626,28 @@ func sanitize(r *Review) {
 	}
 	for i := range r.Duplicates {
 		r.Duplicates[i] = strings.ToValidUTF8(r.Duplicates[i], "\uFFFD")
+	}
+}
+
+// detach gives r's strings storage of their own. Extraction cuts some of
+// them out of the feed's strings (a picture's URL, a trailer id out of an
+// item's whole HTML body): kept as they are, each would hold its item's
+// whole body in memory for as long as the review lives, three times the
+// review's own size on a WordPress feed. Every string and []string field is
+// copied, fields added later included.
+func detach(r *Review) {
+	v := reflect.ValueOf(r).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch {
+		case f.Kind() == reflect.String:
+			f.SetString(strings.Clone(f.String()))
+		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String && !f.IsNil():
+			c := reflect.MakeSlice(f.Type(), f.Len(), f.Len())
+			for k := range f.Len() {
+				c.Index(k).SetString(strings.Clone(f.Index(k).String()))
+			}
+			f.Set(c)
+		}
 	}
 }
