@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"sync"
@@ -363,7 +364,11 @@ func (r *Relay) fetchAndRecord(ctx context.Context, st *store.FeedState, stats *
 		defer r.gc.relax()
 	}
 	xs := r.o.Extractor.Stream(ctx, st.URL)
-	if err := feed.ParseBatches(st.URL, body, contentType, parseBatchBytes, func(f *gofeed.Feed, first int) error {
+	batch := parseBatchBytes
+	if !review.Batchable(body) {
+		batch = math.MaxInt
+	}
+	if err := feed.ParseBatches(st.URL, body, contentType, batch, func(f *gofeed.Feed, first int) error {
 		xs.Add(f, first)
 		return nil
 	}); err != nil {
