@@ -152,7 +152,7 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, rawURL string, prev Validators)
 	if resp.ContentLength > f.maxBytes {
 		return nil, &TooLargeError{URL: rawURL, Limit: f.maxBytes}
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
+	body, err := readBody(resp.Body, resp.ContentLength, f.maxBytes)
 	if err != nil {
 		return nil, f.wrapNetError(ctx, rawURL, fmt.Errorf("read body: %w", err))
 	}
@@ -215,4 +215,20 @@ func (f *Fetcher) fetchFile(rawURL, path string, prev Validators) (*Response, er
 		return nil, &TooLargeError{URL: rawURL, Limit: f.maxBytes}
 	}
 	return &Response{URL: rawURL, Body: body, Validators: got}, nil
+}
+
+// readBody reads a body of declared length n (-1: unknown) and at most
+// limit bytes (one more when longer, for the caller to refuse). A declared
+// length is read into one buffer of that size: io.ReadAll grows its buffer
+// as it goes, and a 16 MiB feed then passed through twice its size in
+// buffers. The transport refuses a body shorter than declared.
+func readBody(r io.Reader, n, limit int64) ([]byte, error) {
+	if n < 0 || n > limit {
+		return io.ReadAll(io.LimitReader(r, limit+1))
+	}
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
 }

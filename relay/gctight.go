@@ -8,7 +8,7 @@ import (
 // bigDocumentGCPercent is the garbage collector's target while a big
 // document is read and recorded: the heap may grow a quarter over what is
 // live, instead of doubling (GOGC=100).
-const bigDocumentGCPercent = 25
+const bigDocumentGCPercent = 10
 
 // gcTightener holds the garbage collector tight while big documents are
 // read and recorded. What such a document needs at once is about its own

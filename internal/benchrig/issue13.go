@@ -290,8 +290,9 @@ func scenarioChanged(ctx context.Context, o options, bin, dir string) error {
 		o.changedItems, mib(uint64(len(body))), o.poll, st.duration.Seconds())
 	tw := newTable()
 	fmt.Fprintln(tw, "figure\tvalue\ttarget")
-	fmt.Fprintf(tw, "polls completed\t%.0f (seen %.0f, unchanged %.0f, new %.0f, error %.0f)\t\n", polls,
-		polls1["seen"]-polls0["seen"], polls1["unchanged"]-polls0["unchanged"], polls1["new"]-polls0["new"], polls1["error"]-polls0["error"])
+	fmt.Fprintf(tw, "polls completed\t%.0f (same_items %.0f, seen %.0f, unchanged %.0f, new %.0f, error %.0f)\t\n", polls,
+		polls1["same_items"]-polls0["same_items"], polls1["seen"]-polls0["seen"], polls1["unchanged"]-polls0["unchanged"],
+		polls1["new"]-polls0["new"], polls1["error"]-polls0["error"])
 	fmt.Fprintf(tw, "CPU, %% of one core\t%.1f\t\n", st.cpuMean)
 	var per time.Duration
 	if polls > 0 {

@@ -240,7 +240,7 @@ func scenarioFeeds(ctx context.Context, o options, tg feedsTargets, bin, dir str
 	polls0, polls1 := m0.byLabel(pollsMetric, "result"), m1.byLabel(pollsMetric, "result")
 	var pollParts []string
 	totalPolls := 0.0
-	for _, r := range []string{"not_modified", "unchanged", "seen", "new", "error"} {
+	for _, r := range []string{"not_modified", "unchanged", "same_items", "seen", "new", "error"} {
 		n := polls1[r] - polls0[r]
 		totalPolls += n
 		pollParts = append(pollParts, fmt.Sprintf("%s %.0f", r, n))
