@@ -217,13 +217,14 @@ func (f *Fetcher) fetchFile(rawURL, path string, prev Validators) (*Response, er
 	return &Response{URL: rawURL, Body: body, Validators: got}, nil
 }
 
-// readBody reads a body of declared length n (-1: unknown) and at most
+// readBody reads a body of declared length n (-1: unknown; 0 is read as
+// unknown too, as a RoundTripper that leaves it unset gives) and at most
 // limit bytes (one more when longer, for the caller to refuse). A declared
 // length is read into one buffer of that size: io.ReadAll grows its buffer
 // as it goes, and a 16 MiB feed then passed through twice its size in
 // buffers. The transport refuses a body shorter than declared.
 func readBody(r io.Reader, n, limit int64) ([]byte, error) {
-	if n < 0 || n > limit {
+	if n <= 0 || n > limit {
 		return io.ReadAll(io.LimitReader(r, limit+1))
 	}
 	buf := make([]byte, n)

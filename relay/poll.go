@@ -24,7 +24,7 @@ import (
 // parseBatchBytes is about how much of a feed's items is parsed and
 // extracted at once (see feed.ParseBatches): a WordPress feed of 10 or 20
 // items is one batch; a 16 MiB archive feed, about 16.
-const parseBatchBytes = 256<<10
+const parseBatchBytes = 256 << 10
 
 // bigDocument is the size from which a feed is read and recorded with the
 // garbage collector held tight (see gcTightener).
