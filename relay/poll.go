@@ -99,7 +99,7 @@ func (r *Relay) pollLoop(ctx context.Context) {
 	}
 
 	tick := pollTick(r.o.PollInterval)
-	t := time.NewTicker(tick)
+	t := time.NewTimer(tick)
 	defer t.Stop()
 
 	var (
@@ -151,6 +151,19 @@ func (r *Relay) pollLoop(ctx context.Context) {
 				}
 			})
 		}
+		// Look again after a tick, or later when no feed is due before
+		// then: one feed polled every second need not wake the scheduler
+		// ten times a second. Never later than a second, so a feed whose
+		// poll ends meanwhile is seen to in time.
+		wait, now := time.Second, r.now()
+		mu.Lock()
+		for u, at := range next {
+			if !inflight[u] {
+				wait = min(wait, at.Sub(now))
+			}
+		}
+		mu.Unlock()
+		t.Reset(max(wait, tick))
 		select {
 		case <-ctx.Done():
 			return
