@@ -17,7 +17,8 @@ const bigDocumentGCPercent = 10
 // 16 MiB feed's first sight peaked at 9 times the feed's size. A tighter
 // target costs some CPU, only then, and only for the documents that need
 // it. Polls overlap: the target is lowered by the first and restored by the
-// last, to what it was (GOGC included).
+// last, to what it was (GOGC included; a lower GOGC, or GOGC=off, is left
+// alone).
 type gcTightener struct {
 	mu   sync.Mutex
 	n    int
@@ -29,8 +30,10 @@ func (g *gcTightener) tighten() {
 	defer g.mu.Unlock()
 	if g.n == 0 {
 		g.prev = debug.SetGCPercent(bigDocumentGCPercent)
-		if g.prev >= 0 && g.prev < bigDocumentGCPercent {
-			debug.SetGCPercent(g.prev) // already tighter (GOGC): leave it
+		if g.prev < bigDocumentGCPercent {
+			// Already tighter, or off (GOGC=off, with a memory limit
+			// presumably): the operator's choice stands.
+			debug.SetGCPercent(g.prev)
 		}
 	}
 	g.n++
