@@ -5,7 +5,7 @@
 // whose bytes change while its items do not, and the first sight of a big
 // feed. README.md says what each scenario does and how to read it.
 //
-//	go run ./internal/benchrig -scenario NAME|all [-quick]
+//	go run ./internal/benchrig -scenario NAME[,NAME...]|all [-quick]
 package main
 
 import (
