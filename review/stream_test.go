@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/mmcdole/gofeed"
 
@@ -137,3 +138,35 @@ func TestBatchable(t *testing.T) {
 
 const printsLikeBlog = `<?xml version="1.0"?><rss version="2.0"><channel><title>Films</title><link>https://films.example/</link>
 <item><title>Her review</title><link>https://films.example/her/</link><description>See it on Letterboxd.</description></item></channel></rss>`
+
+// A review kept across batches must not hold its item's body: detach gives
+// every string of it, slices of strings included, storage of its own.
+func TestDetach(t *testing.T) {
+	t.Parallel()
+	body := strings.Repeat("<p>A tender film.</p>", 1000)
+	r := Review{Key: body[3:10], Image: body[20:40], TrailerID: body[50:61], Text: body[:500],
+		Categories: []string{body[1:5]}, Cast: []string{body[6:9], body[9:12]}}
+	detach(&r)
+	start := uintptr(unsafe.Pointer(unsafe.StringData(body)))
+	inBody := func(s string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return s != "" && p >= start && p < start+uintptr(len(body))
+	}
+	v := reflect.ValueOf(r)
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch {
+		case f.Kind() == reflect.String && inBody(f.String()):
+			t.Errorf("%s still points into the item's body", v.Type().Field(i).Name)
+		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
+			for k := range f.Len() {
+				if inBody(f.Index(k).String()) {
+					t.Errorf("%s[%d] still points into the item's body", v.Type().Field(i).Name, k)
+				}
+			}
+		}
+	}
+	if r.Key != body[3:10] || r.Cast[1] != body[9:12] || r.Text != body[:500] {
+		t.Error("detach changed a value")
+	}
+}
