@@ -420,32 +420,31 @@ func (r *Relay) retry(ctx context.Context, log *slog.Logger, d store.Delivery, n
 // the network asked to wait (a rate limit), or the account is not here, and
 // neither is a failure (store.MarkWait).
 func (r *Relay) postpone(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, was sent) {
-	rctx, cancel := ledgerCtx(ctx)
-	defer cancel()
-	if err := r.o.Store.MarkWait(rctx, d.ID, r.o.Owner, next, reason, was == maybeSent); err != nil {
-		log.Error("record wait", "error", err)
-		return
-	}
-	r.cycle.deferred.Add(1)
-	r.delivered()
-	log.Warn("post attempt put back: will retry", "next_attempt", next, "outcome_unknown", was == maybeSent,
-		"attempt_spent", false, "error", reason)
+	r.putBack(ctx, log, d, next, reason, was, r.o.Store.MarkWait, "record wait", "post attempt put back: will retry")
 }
 
 // limited returns d to pending after the network refused it for its
 // account's rate limit, which holds the account's deliveries until next
 // (store.MarkLimited).
 func (r *Relay) limited(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, was sent) {
+	r.putBack(ctx, log, d, next, reason, was, r.o.Store.MarkLimited, "record rate limit",
+		"post attempt put back: account rate-limited, one delivery probes at the reset")
+}
+
+// markWait is the shape of the ledger's two ways to give an attempt back.
+type markWait func(ctx context.Context, id int64, owner string, next time.Time, lastErr string, unknown bool) error
+
+// putBack records d as waiting until next without spending its attempt.
+func (r *Relay) putBack(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, was sent, mark markWait, failMsg, msg string) {
 	rctx, cancel := ledgerCtx(ctx)
 	defer cancel()
-	if err := r.o.Store.MarkLimited(rctx, d.ID, r.o.Owner, next, reason, was == maybeSent); err != nil {
-		log.Error("record rate limit", "error", err)
+	if err := mark(rctx, d.ID, r.o.Owner, next, reason, was == maybeSent); err != nil {
+		log.Error(failMsg, "error", err)
 		return
 	}
 	r.cycle.deferred.Add(1)
 	r.delivered()
-	log.Warn("post attempt put back: account rate-limited, one delivery probes at the reset", "next_attempt", next,
-		"outcome_unknown", was == maybeSent, "attempt_spent", false, "error", reason)
+	log.Warn(msg, "next_attempt", next, "outcome_unknown", was == maybeSent, "attempt_spent", false, "error", reason)
 }
 
 // holdBack returns d, claimed in one batch with a delivery the network
