@@ -94,8 +94,10 @@ func start(t *testing.T, bin string, env map[string]string, args ...string) *pro
 	}
 	if _, ok := env["HTTP_ADDR"]; !ok || env["HTTP_ADDR"] == "" {
 		// Each process its own health listener (an empty HTTP_ADDR is
-		// taken as the default :8080).
-		cmd.Env = append(cmd.Env, "HTTP_ADDR="+freeAddr(t))
+		// taken as the default :8080), on a port the kernel picks at bind
+		// time: a port found free beforehand can be taken by another test
+		// process before the daemon binds it ("address already in use").
+		cmd.Env = append(cmd.Env, "HTTP_ADDR=127.0.0.1:0")
 	}
 	p := &proc{cmd: cmd, out: &testutil.SyncBuffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
