@@ -293,6 +293,14 @@ func (r *Relay) keepLease(ctx context.Context, cancel context.CancelCauseFunc, d
 	return func() { once.Do(func() { close(done); wg.Wait() }) }
 }
 
+// stored is was as the ledger keeps it.
+func (was sent) stored() store.Sent {
+	if was == maybeSent {
+		return store.MaybeSent
+	}
+	return store.NotSent
+}
+
 // sentOf is what d itself says of an earlier post.
 func sentOf(d store.Delivery) sent {
 	if d.Unknown {
@@ -432,13 +440,13 @@ func (r *Relay) limited(ctx context.Context, log *slog.Logger, d store.Delivery,
 }
 
 // markWait is the shape of the ledger's two ways to give an attempt back.
-type markWait func(ctx context.Context, id int64, owner string, next time.Time, lastErr string, unknown bool) error
+type markWait func(ctx context.Context, id int64, owner string, next time.Time, lastErr string, was store.Sent) error
 
 // putBack records d as waiting until next without spending its attempt.
 func (r *Relay) putBack(ctx context.Context, log *slog.Logger, d store.Delivery, next time.Time, reason string, was sent, mark markWait, failMsg, msg string) {
 	rctx, cancel := ledgerCtx(ctx)
 	defer cancel()
-	if err := mark(rctx, d.ID, r.o.Owner, next, reason, was == maybeSent); err != nil {
+	if err := mark(rctx, d.ID, r.o.Owner, next, reason, was.stored()); err != nil {
 		log.Error(failMsg, "error", err)
 		return
 	}
@@ -454,7 +462,7 @@ func (r *Relay) holdBack(ctx context.Context, log *slog.Logger, d store.Delivery
 	rctx, cancel := ledgerCtx(ctx)
 	defer cancel()
 	if err := r.o.Store.MarkWait(rctx, d.ID, r.o.Owner, d.NextAttempt, "account rate-limited until "+
-		until.UTC().Format(time.RFC3339), d.Unknown); err != nil {
+		until.UTC().Format(time.RFC3339), sentOf(d).stored()); err != nil {
 		log.Error("record wait", "error", err)
 		return
 	}
@@ -491,11 +499,7 @@ func (h *accountHolds) until(account string) time.Time {
 func (r *Relay) fail(ctx context.Context, log *slog.Logger, d store.Delivery, network, reason string, was sent) *DeliveryFailure {
 	rctx, cancel := ledgerCtx(ctx)
 	defer cancel()
-	stored := store.NotSent
-	if was == maybeSent {
-		stored = store.MaybeSent
-	}
-	if err := r.o.Store.MarkFailed(rctx, d.ID, r.o.Owner, reason, stored); err != nil {
+	if err := r.o.Store.MarkFailed(rctx, d.ID, r.o.Owner, reason, was.stored()); err != nil {
 		log.Error("record failure", "reason", reason, "error", err)
 		return nil
 	}

@@ -108,7 +108,7 @@ func (su *suite) TestWaitingSpendsNoAttempt(t *testing.T) {
 		if ds[0].Unknown != (round > 1) {
 			t.Fatalf("round %d: unknown %v, want it kept once set", round, ds[0].Unknown)
 		}
-		if err := s.MarkWait(ctx, ds[0].ID, "w", clk.Now().Add(time.Minute), "rate-limited", round == 1); err != nil {
+		if err := s.MarkWait(ctx, ds[0].ID, "w", clk.Now().Add(time.Minute), "rate-limited", wasSent(round == 1)); err != nil {
 			t.Fatal(err)
 		}
 		clk.Advance(time.Minute)
@@ -172,4 +172,12 @@ func (su *suite) TestPostedIsRecordedOnce(t *testing.T) {
 	if err := s.MarkPosted(ctx, id, "alive", "110", ""); !errors.Is(err, ErrLeaseLost) {
 		t.Errorf("MarkPosted twice: err = %v, want ErrLeaseLost", err)
 	}
+}
+
+// wasSent is MaybeSent for true, NotSent for false.
+func wasSent(maybe bool) Sent {
+	if maybe {
+		return MaybeSent
+	}
+	return NotSent
 }

@@ -48,11 +48,11 @@ func (su *suite) TestARateLimitedAccountWaitsThenProbesOnce(t *testing.T) {
 				t.Fatalf("claimed %d deliveries of %s, want 5", len(line), limited)
 			}
 			reset := clk.Now().Add(10 * time.Minute)
-			if err := s.MarkLimited(ctx, first[0].ID, "r1", reset, "429 too many requests", false); err != nil {
+			if err := s.MarkLimited(ctx, first[0].ID, "r1", reset, "429 too many requests", NotSent); err != nil {
 				t.Fatal(err)
 			}
 			for _, d := range first[1:] {
-				if err := s.MarkWait(ctx, d.ID, "r1", d.NextAttempt, "account rate-limited", false); err != nil {
+				if err := s.MarkWait(ctx, d.ID, "r1", d.NextAttempt, "account rate-limited", NotSent); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -86,7 +86,7 @@ func (su *suite) TestARateLimitedAccountWaitsThenProbesOnce(t *testing.T) {
 			}
 			// Refused again: a new window, one probe at its end.
 			reset = clk.Now().Add(5 * time.Minute)
-			if err := s.MarkLimited(ctx, probe[0].ID, "r2", reset, "429 too many requests", false); err != nil {
+			if err := s.MarkLimited(ctx, probe[0].ID, "r2", reset, "429 too many requests", NotSent); err != nil {
 				t.Fatal(err)
 			}
 			clk.Advance(5*time.Minute - time.Second)
@@ -133,7 +133,7 @@ func (su *suite) TestReplicasSendOneProbe(t *testing.T) {
 	account := threeAccounts[0]
 	record(t, s, mainFeed, numbered(mainFeed, 8), []string{account})
 	ds := claim(t, s, ClaimOptions{Owner: "r0", Lease: time.Hour, Limit: 1})
-	if err := s.MarkLimited(ctx, ds[0].ID, "r0", clk.Now().Add(time.Minute), "429", false); err != nil {
+	if err := s.MarkLimited(ctx, ds[0].ID, "r0", clk.Now().Add(time.Minute), "429", NotSent); err != nil {
 		t.Fatal(err)
 	}
 	clk.Advance(time.Minute)

@@ -572,13 +572,13 @@ func (s *Store) MarkRetry(ctx context.Context, id int64, owner string, next time
 
 // MarkWait puts the delivery back to pending, due at next, and gives back
 // the attempt its claim counted: the network asked to wait (a rate limit),
-// which is no failure, so waiting never uses up MAX_ATTEMPTS. unknown keeps
-// (or sets) the outcome-unknown flag. ErrLeaseLost if owner no longer holds
+// which is no failure, so waiting never uses up MAX_ATTEMPTS. was MaybeSent
+// sets the outcome-unknown flag; NotSent keeps it as it was. ErrLeaseLost if owner no longer holds
 // it.
-func (s *Store) MarkWait(ctx context.Context, id int64, owner string, next time.Time, lastErr string, unknown bool) error {
+func (s *Store) MarkWait(ctx context.Context, id int64, owner string, next time.Time, lastErr string, was Sent) error {
 	return s.settle(ctx, "mark wait", id, owner, `state = 'pending', next_attempt = $4, last_error = $5,
 		lease_owner = '', lease_expires = NULL, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,
-		unknown = (unknown OR $6)`, s.tsNonNull(next), lastErr, unknown)
+		unknown = (unknown OR $6)`, s.tsNonNull(next), lastErr, was == MaybeSent)
 }
 
 // MarkLimited is MarkWait for a delivery the network refused because its
@@ -590,11 +590,11 @@ func (s *Store) MarkWait(ctx context.Context, id int64, owner string, next time.
 // second, from one replica or several, and a probe refused again costs one
 // request, not one per waiting delivery. A later until than the account's
 // current one wins. ErrLeaseLost if owner no longer holds the delivery.
-func (s *Store) MarkLimited(ctx context.Context, id int64, owner string, until time.Time, lastErr string, unknown bool) error {
+func (s *Store) MarkLimited(ctx context.Context, id int64, owner string, until time.Time, lastErr string, was Sent) error {
 	return s.inTx(ctx, fmt.Sprintf("mark limited delivery %d for %s", id, owner), func(tx *sql.Tx) error {
 		account, err := settleTx(ctx, tx, id, owner, s.ts(s.now()), `state = 'pending', last_error = $4,
 			lease_owner = '', lease_expires = NULL, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,
-			unknown = (unknown OR $5)`, lastErr, unknown)
+			unknown = (unknown OR $5)`, lastErr, was == MaybeSent)
 		if err != nil {
 			return err
 		}

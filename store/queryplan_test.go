@@ -168,7 +168,7 @@ func pollAndPost(t *testing.T, s *Store, clk *clock) {
 	must(s.MarkPosted(ctx, ds[0].ID, "a", "1", "https://masto.example/1"))
 	must(s.MarkRetry(ctx, ds[1].ID, "a", clk.Now(), "500"))
 	must(s.MarkUnknown(ctx, ds[2].ID, "a", clk.Now(), "timeout"))
-	must(s.MarkWait(ctx, ds[3].ID, "a", clk.Now(), "429", false))
+	must(s.MarkWait(ctx, ds[3].ID, "a", clk.Now(), "429", NotSent))
 	must(s.MarkFailed(ctx, ds[4].ID, "a", "400", NotSent))
 	_, err = s.ClaimIDs(ctx, ClaimOptions{Owner: "b", Lease: time.Minute}, []int64{ds[1].ID})
 	must(err)
@@ -181,7 +181,7 @@ func pollAndPost(t *testing.T, s *Store, clk *clock) {
 	if len(lim) != 1 {
 		t.Fatalf("claimed %d deliveries to rate-limit, want 1", len(lim))
 	}
-	must(s.MarkLimited(ctx, lim[0].ID, "d", clk.Now().Add(time.Minute), "429", false))
+	must(s.MarkLimited(ctx, lim[0].ID, "d", clk.Now().Add(time.Minute), "429", NotSent))
 	_, err = s.Claim(ctx, ClaimOptions{Owner: "c", Lease: time.Minute, Accounts: threeAccounts}) // due: none or few
 	must(err)
 	clk.Advance(time.Minute)
