@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/reelpost/reelpost/internal/benchrig/benchfeed"
 )
 
 // BenchFeed builds a deterministic WordPress-style RSS 2.0 film-review feed
@@ -15,34 +17,9 @@ import (
 // media:content. Shared by the parse (feed) and extraction (review) benchmarks.
 func BenchFeed(tb testing.TB, n int) []byte {
 	tb.Helper()
-	films := []string{"Her", "Heat", "Arrival", "Parasite", "Amélie", "Stalker", "Tokyo Story", "In the Mood for Love", "Drive", "Moon"}
-	genres := []string{"Drama", "Romance", "Sci-Fi", "Thriller", "Comedy", "Crime"}
-	people := []string{"Joaquin Phoenix", "Scarlett Johansson", "Amy Adams", "Al Pacino", "Robert De Niro", "Song Kang-ho", "Audrey Tautou", "Tony Leung"}
-	sentences := []string{
-		"The film opens on a quiet city at dawn, and the camera lingers on faces rather than places.",
-		"It’s sweet, humorous and thought-provoking, and it never mistakes sentiment for insight.",
-		"The screenplay takes its time, letting each scene breathe before the next one arrives.",
-		"What lingers is the score: spare, patient, and more confident than the plot around it.",
-		"The lead performance is the reason to see it, carrying whole scenes with a glance.",
-		"Some of the middle act drags, but the final twenty minutes earn every quiet beat.",
-		"Cinematography here is generous with light & shadow, and the editing knows when to stop.",
-		"I’d call it the director’s most assured work so far — a film that trusts its audience.",
-	}
-	// A tiny linear congruential generator: the same bytes on every run
-	// and every platform, with enough variety to defeat trivial caching.
-	seed := uint32(20261128)
-	next := func(k int) int {
-		seed = seed*1664525 + 1013904223
-		return int(seed>>8) % k
-	}
-	id := func() string {
-		const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-		var b [11]byte
-		for i := range b {
-			b[i] = alphabet[next(len(alphabet))]
-		}
-		return string(b[:])
-	}
+	r := benchfeed.NewRand(20261128)
+	films, genres, people, sentences := benchfeed.Films, benchfeed.Genres, benchfeed.People, benchfeed.Sentences
+	next, id := r.Intn, r.YouTubeID
 
 	var buf bytes.Buffer
 	buf.Grow(n * 5300)

@@ -36,33 +36,9 @@ var Epoch = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 // scheme and host, such as "http://127.0.0.1:8080"). Item k (0 is the
 // newest) has the token "big-k" in its link and GUID.
 func New(n int, base string) *Feed {
-	films := []string{"Her", "Heat", "Arrival", "Parasite", "Amélie", "Stalker", "Tokyo Story", "In the Mood for Love", "Drive", "Moon"}
-	genres := []string{"Drama", "Romance", "Sci-Fi", "Thriller", "Comedy", "Crime"}
-	people := []string{"Joaquin Phoenix", "Scarlett Johansson", "Amy Adams", "Al Pacino", "Robert De Niro", "Song Kang-ho", "Audrey Tautou", "Tony Leung"}
-	sentences := []string{
-		"The film opens on a quiet city at dawn, and the camera lingers on faces rather than places.",
-		"It’s sweet, humorous and thought-provoking, and it never mistakes sentiment for insight.",
-		"The screenplay takes its time, letting each scene breathe before the next one arrives.",
-		"What lingers is the score: spare, patient, and more confident than the plot around it.",
-		"The lead performance is the reason to see it, carrying whole scenes with a glance.",
-		"Some of the middle act drags, but the final twenty minutes earn every quiet beat.",
-		"Cinematography here is generous with light & shadow, and the editing knows when to stop.",
-		"I’d call it the director’s most assured work so far — a film that trusts its audience.",
-	}
-	// A linear congruential generator: the same bytes on every run.
-	seed := uint32(20261206)
-	next := func(k int) int {
-		seed = seed*1664525 + 1013904223
-		return int(seed>>8) % k
-	}
-	trailerID := func() string {
-		const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-		var b [11]byte
-		for i := range b {
-			b[i] = alphabet[next(len(alphabet))]
-		}
-		return string(b[:])
-	}
+	r := NewRand(20261206)
+	films, genres, people, sentences := Films, Genres, People, Sentences
+	next, trailerID := r.Intn, r.YouTubeID
 
 	f := &Feed{n: n}
 	f.head = []byte(`<?xml version="1.0" encoding="UTF-8"?>
@@ -123,4 +99,45 @@ func (f *Feed) Body(built time.Time) []byte {
 	out = built.UTC().AppendFormat(out, time.RFC1123Z)
 	out = append(out, f.mid...)
 	return append(out, f.items...)
+}
+
+// The words both bench feed generators (this one and internal/testutil's
+// BenchFeed) draw from.
+var (
+	Films     = []string{"Her", "Heat", "Arrival", "Parasite", "Amélie", "Stalker", "Tokyo Story", "In the Mood for Love", "Drive", "Moon"}
+	Genres    = []string{"Drama", "Romance", "Sci-Fi", "Thriller", "Comedy", "Crime"}
+	People    = []string{"Joaquin Phoenix", "Scarlett Johansson", "Amy Adams", "Al Pacino", "Robert De Niro", "Song Kang-ho", "Audrey Tautou", "Tony Leung"}
+	Sentences = []string{
+		"The film opens on a quiet city at dawn, and the camera lingers on faces rather than places.",
+		"It’s sweet, humorous and thought-provoking, and it never mistakes sentiment for insight.",
+		"The screenplay takes its time, letting each scene breathe before the next one arrives.",
+		"What lingers is the score: spare, patient, and more confident than the plot around it.",
+		"The lead performance is the reason to see it, carrying whole scenes with a glance.",
+		"Some of the middle act drags, but the final twenty minutes earn every quiet beat.",
+		"Cinematography here is generous with light & shadow, and the editing knows when to stop.",
+		"I’d call it the director’s most assured work so far — a film that trusts its audience.",
+	}
+)
+
+// Rand is a linear congruential generator: the same numbers on every run
+// and platform, so a generated feed has the same bytes everywhere.
+type Rand struct{ seed uint32 }
+
+// NewRand starts a generator at seed.
+func NewRand(seed uint32) *Rand { return &Rand{seed: seed} }
+
+// Intn is the next number in [0, k).
+func (r *Rand) Intn(k int) int {
+	r.seed = r.seed*1664525 + 1013904223
+	return int(r.seed>>8) % k
+}
+
+// YouTubeID is the next well-formed YouTube video id (11 characters).
+func (r *Rand) YouTubeID() string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	var b [11]byte
+	for i := range b {
+		b[i] = alphabet[r.Intn(len(alphabet))]
+	}
+	return string(b[:])
 }
