@@ -331,15 +331,24 @@ func (s *Server) search(w http.ResponseWriter, q map[string][]string) {
 		hits = append(hits, m)
 	}
 	s.mu.Unlock()
+	writePage(w, hits, page, func(m Movie) (float64, int) { return m.Popularity, m.ID },
+		func(m Movie) map[string]any { return movieResult(m, l) })
+}
+
+// writePage answers a search as TMDB does: the hits most popular first
+// (then by id, so the order is stable), pageSize to a page.
+func writePage[T any](w http.ResponseWriter, hits []T, page int, rank func(T) (popularity float64, id int), result func(T) map[string]any) {
 	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Popularity != hits[j].Popularity {
-			return hits[i].Popularity > hits[j].Popularity
+		pi, idi := rank(hits[i])
+		pj, idj := rank(hits[j])
+		if pi != pj {
+			return pi > pj
 		}
-		return hits[i].ID < hits[j].ID
+		return idi < idj
 	})
 	results := []map[string]any{}
 	for i := (page - 1) * pageSize; i < len(hits) && i < page*pageSize; i++ {
-		results = append(results, movieResult(hits[i], l))
+		results = append(results, result(hits[i]))
 	}
 	pages := (len(hits) + pageSize - 1) / pageSize
 	recorder.WriteJSON(w, http.StatusOK, map[string]any{
@@ -381,30 +390,22 @@ func (s *Server) searchTV(w http.ResponseWriter, q map[string][]string) {
 		hits = append(hits, t)
 	}
 	s.mu.Unlock()
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Popularity != hits[j].Popularity {
-			return hits[i].Popularity > hits[j].Popularity
-		}
-		return hits[i].ID < hits[j].ID
-	})
-	results := []map[string]any{}
-	for i := (page - 1) * pageSize; i < len(hits) && i < page*pageSize; i++ {
-		t := hits[i]
-		ids := []int{}
-		for _, g := range t.Genres {
-			ids = append(ids, genreIDs[g])
-		}
-		countries := append([]string{}, t.OriginCountry...)
-		results = append(results, map[string]any{
-			"adult": false, "id": t.ID, "name": t.Name, "original_name": t.OriginalName,
-			"original_language": t.OriginalLanguage, "first_air_date": t.FirstAirDate, "origin_country": countries,
-			"poster_path": nullable(t.PosterPath), "backdrop_path": nil, "popularity": t.Popularity, "genre_ids": ids,
-			"overview": "", "vote_average": 8.1, "vote_count": 500,
-		})
+	writePage(w, hits, page, func(t Show) (float64, int) { return t.Popularity, t.ID }, searchShowResult)
+}
+
+// searchShowResult is a show as TMDB's search lists it.
+func searchShowResult(t Show) map[string]any {
+	ids := []int{}
+	for _, g := range t.Genres {
+		ids = append(ids, genreIDs[g])
 	}
-	pages := (len(hits) + pageSize - 1) / pageSize
-	recorder.WriteJSON(w, http.StatusOK, map[string]any{
-		"page": page, "results": results, "total_pages": pages, "total_results": len(hits)})
+	countries := append([]string{}, t.OriginCountry...)
+	return map[string]any{
+		"adult": false, "id": t.ID, "name": t.Name, "original_name": t.OriginalName,
+		"original_language": t.OriginalLanguage, "first_air_date": t.FirstAirDate, "origin_country": countries,
+		"poster_path": nullable(t.PosterPath), "backdrop_path": nil, "popularity": t.Popularity, "genre_ids": ids,
+		"overview": "", "vote_average": 8.1, "vote_count": 500,
+	}
 }
 
 func containsWords(query string, m Movie) bool {
@@ -440,6 +441,7 @@ func movieResult(m Movie, l string) map[string]any {
 	}
 }
 
+// showResult is a show as find lists it (with media_type).
 func showResult(t Show) map[string]any {
 	return map[string]any{
 		"adult": false, "id": t.ID, "name": t.Name, "original_name": t.OriginalName,
