@@ -30,15 +30,24 @@ func (v Video) URL() string {
 	if !v.onYouTube() {
 		return ""
 	}
-	return "https://www.youtube.com/watch?v=" + v.Key
+	return WatchURL(v.Key)
+}
+
+// WatchURL is the canonical watch URL of a YouTube video id; "" for "".
+func WatchURL(id string) string {
+	if id == "" {
+		return ""
+	}
+	return "https://www.youtube.com/watch?v=" + id
 }
 
 func (v Video) onYouTube() bool {
-	return strings.EqualFold(v.Site, "YouTube") && validYouTubeKey(v.Key)
+	return strings.EqualFold(v.Site, "YouTube") && ValidYouTubeID(v.Key)
 }
 
-// validYouTubeKey reports whether s is 11 characters of [A-Za-z0-9_-].
-func validYouTubeKey(s string) bool {
+// ValidYouTubeID reports whether s has the form of a YouTube video id: 11
+// characters of [A-Za-z0-9_-].
+func ValidYouTubeID(s string) bool {
 	if len(s) != 11 {
 		return false
 	}

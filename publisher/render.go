@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/reelpost/reelpost/film"
 	"github.com/reelpost/reelpost/publisher/textlen"
 	"github.com/reelpost/reelpost/review"
 )
@@ -281,8 +282,8 @@ func newTemplateData(rv review.Review, repost bool, m mentionPolicy) TemplateDat
 		Repost:         repost,
 		Spoilers:       rv.Spoilers,
 	}
-	if d.TrailerURL == "" && validYouTubeID(rv.TrailerID) {
-		d.TrailerURL = "https://www.youtube.com/watch?v=" + rv.TrailerID
+	if d.TrailerURL == "" && film.ValidYouTubeID(rv.TrailerID) {
+		d.TrailerURL = film.WatchURL(rv.TrailerID)
 	}
 	d.GenreList = strings.Join(d.Genres, ", ")
 	d.CastList = strings.Join(d.Cast, ", ")
@@ -382,19 +383,6 @@ func formatRuntime(minutes int) string {
 		return strconv.Itoa(h) + "h"
 	}
 	return strconv.Itoa(h) + "h " + strconv.Itoa(m) + "m"
-}
-
-func validYouTubeID(id string) bool {
-	if len(id) != 11 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 // Render renders rv for the network of rules and fits it within rules'
@@ -506,13 +494,13 @@ func makeCard(d TemplateData, rv review.Review) *Card {
 		return nil
 	}
 	id := rv.TrailerID
-	if u, err := url.Parse(d.TrailerURL); err == nil && !validYouTubeID(id) {
+	if u, err := url.Parse(d.TrailerURL); err == nil && !film.ValidYouTubeID(id) {
 		id = youtubeID(u)
 	}
 	switch {
 	case rv.Image != "":
 		c.ImageURL = rv.Image
-	case validYouTubeID(id):
+	case film.ValidYouTubeID(id):
 		c.ImageURL = "https://i.ytimg.com/vi/" + id + "/hqdefault.jpg"
 	}
 	return c

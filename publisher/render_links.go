@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/net/idna"
 
+	"github.com/reelpost/reelpost/film"
 	"github.com/reelpost/reelpost/publisher/textlen"
 )
 
@@ -168,7 +169,7 @@ func youtubeID(u *url.URL) string {
 			id = u.Path[strings.LastIndexByte(u.Path, '/')+1:]
 		}
 	}
-	if !validYouTubeID(id) {
+	if !film.ValidYouTubeID(id) {
 		return ""
 	}
 	return id

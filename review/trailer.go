@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+
+	"github.com/reelpost/reelpost/film"
 )
 
 // YouTube ids are found with regular expressions over URLs, attribute values
@@ -32,26 +34,11 @@ var (
 var notVideoIDs = map[string]bool{"videoseries": true, "live_stream": true}
 
 // trailerURL is the canonical watch URL of a YouTube id.
-func trailerURL(id string) string {
-	if id == "" {
-		return ""
-	}
-	return "https://www.youtube.com/watch?v=" + id
-}
+func trailerURL(id string) string { return film.WatchURL(id) }
 
-// validYouTubeID reports whether s is 11 characters of [A-Za-z0-9_-].
-func validYouTubeID(s string) bool {
-	if len(s) != 11 || notVideoIDs[s] {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
+// validYouTubeID reports whether s is a YouTube video id and not one of the
+// 11-character path segments that name no video.
+func validYouTubeID(s string) bool { return !notVideoIDs[s] && film.ValidYouTubeID(s) }
 
 // trailerFinder keeps the first embedded video and the first linked one. An
 // embed (iframe, shortcode, block comment, player attributes, a URL alone in
