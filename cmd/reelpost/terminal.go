@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/reelpost/reelpost/internal/redact"
+
 	"context"
 	"fmt"
 	"io"
@@ -48,7 +50,7 @@ func (p *progress) report(subject string, done, total int) {
 		fmt.Fprint(p.w, "\r\x1b[K")
 		return
 	}
-	fmt.Fprintf(p.w, "\r\x1b[K"+p.what+": %d/%d", subject, done, total)
+	fmt.Fprintf(p.w, "\r\x1b[K"+p.what+": %d/%d", redact.URL(subject), done, total)
 }
 
 // line shows s as the progress line.

@@ -100,3 +100,19 @@ func TestPreviewSpeaksToAPerson(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressHidesFeedCredentials: the progress line names the feed as
+// every other display point does, without its user:password or token.
+func TestProgressHidesFeedCredentials(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	p := newProgress(&out, "review pages of %s")
+	p.report("https://reader:hunter2@films.example/feed?token=s3cret", 1, 3)
+	got := out.String()
+	if strings.Contains(got, "hunter2") || strings.Contains(got, "s3cret") {
+		t.Fatalf("progress line shows the feed's credentials: %q", got)
+	}
+	if !strings.Contains(got, "films.example") || !strings.Contains(got, "1/3") {
+		t.Fatalf("progress line lost the feed or the count: %q", got)
+	}
+}
