@@ -354,8 +354,8 @@ func (p *Publisher) Publish(ctx context.Context, post publisher.Post) (publisher
 	}
 	var st status
 	if err := p.do(req, &st); err != nil {
-		if refusedForLength(err) {
-			return publisher.Receipt{}, publisher.RefusedTooLong(err.(*publisher.Error))
+		if pe, ok := refusedForLength(err); ok {
+			return publisher.Receipt{}, publisher.RefusedTooLong(pe)
 		}
 		return publisher.Receipt{}, err
 	}
@@ -503,17 +503,17 @@ func (p *Publisher) do(req *http.Request, out any) error {
 // (422). None gives a code for it, only the text.
 var lengthRefusal = regexp.MustCompile(`(?i)character limit|too long|max(imum)? ?char|exceeds? [^.]*char`)
 
-// refusedForLength reports a validation refusal (400 or 422) that names the
-// status's length.
-func refusedForLength(err error) bool {
+// refusedForLength finds in err a validation refusal (400 or 422) that names
+// the status's length.
+func refusedForLength(err error) (*publisher.Error, bool) {
 	var pe *publisher.Error
 	if !errors.As(err, &pe) {
-		return false
+		return nil, false
 	}
 	if pe.Status != http.StatusBadRequest && pe.Status != http.StatusUnprocessableEntity {
-		return false
+		return nil, false
 	}
-	return lengthRefusal.MatchString(pe.Message)
+	return pe, lengthRefusal.MatchString(pe.Message)
 }
 
 // resetTime reads when a 429 ends: X-RateLimit-Reset is an ISO 8601 time
