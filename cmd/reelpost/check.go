@@ -242,37 +242,23 @@ func templateProblems(cfg *config.Config) []string {
 	return out
 }
 
-// A serviceVerifier is a service reelpost uses beside the accounts, which
-// check verifies: Verify returns nil when the service accepts reelpost's
-// credentials. film.Client is one.
-type serviceVerifier interface {
-	Verify(ctx context.Context) error
-}
-
 // serviceChecks lists the checks of the configured services: TMDB when
-// TMDB_API_KEY is set. A service that cannot even be set up is a failed
-// check, not a reason to skip it.
+// TMDB_API_KEY is set, with the client run uses (newFilmClient). A service
+// that cannot even be set up is a failed check, not a reason to skip it.
 func serviceChecks(cfg *config.Config, logger *slog.Logger) []check {
-	var out []check
-	if kind, key := cfg.TMDBAuth(); kind != config.TMDBNone {
-		c, err := film.New(film.Options{BaseURL: cfg.TMDBAPIURL, Credential: key.Value(), Language: cfg.Language, Logger: logger})
-		if err != nil {
-			out = append(out, check{name: "TMDB", run: func(context.Context) (string, error) { return "", err }})
-		} else {
-			out = append(out, serviceCheck("TMDB", string(kind), c, func(err error) bool {
-				return errors.Is(err, film.ErrCredentials)
-			}))
-		}
+	kind, _ := cfg.TMDBAuth()
+	if kind == config.TMDBNone {
+		return nil
 	}
-	return out
-}
-
-func serviceCheck(name, ok string, v serviceVerifier, refused func(error) bool) check {
-	return check{
-		name:    name,
-		run:     func(ctx context.Context) (string, error) { return ok, v.Verify(ctx) },
-		refused: refused,
+	c, err := newFilmClient(cfg, logger, nil)
+	if err != nil {
+		return []check{{name: "TMDB", run: func(context.Context) (string, error) { return "", err }}}
 	}
+	return []check{{
+		name:    "TMDB",
+		run:     func(ctx context.Context) (string, error) { return string(kind), c.Verify(ctx) },
+		refused: func(err error) bool { return errors.Is(err, film.ErrCredentials) },
+	}}
 }
 
 // reason is err as a line that names its account already shows it: a
