@@ -110,7 +110,7 @@ func cmdStatus(ctx context.Context, e *cliEnv, args []string) error {
 	if cfg.Accounts() > 0 {
 		pubs, err := buildPublishers(cfg, e.Logger, newGuard(cfg, cfg.AllFeedURLs(), e.Logger))
 		if err != nil {
-			return &exitError{code: exitConfig, err: fmt.Errorf("configuration: %w", err)}
+			return err // an exitError naming each account
 		}
 		for _, p := range pubs {
 			configured = append(configured, p.ID())

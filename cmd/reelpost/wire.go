@@ -86,22 +86,10 @@ func buildAccounts(cfg *config.Config, logger *slog.Logger, guard *netguard.Guar
 	return out
 }
 
-// buildPublishers makes one publisher per configured account; its error
-// names every account that could not be built.
+// buildPublishers is buildLabelled without the labels.
 func buildPublishers(cfg *config.Config, logger *slog.Logger, guard *netguard.Guard) ([]publisher.Publisher, error) {
-	var pubs []publisher.Publisher
-	var errs []error
-	for _, a := range buildAccounts(cfg, logger, guard) {
-		if a.err != nil {
-			errs = append(errs, a.err) // it names the account's variable
-			continue
-		}
-		pubs = append(pubs, a.pub)
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return pubs, nil
+	pubs, _, err := buildLabelled(cfg, logger, guard)
+	return pubs, err
 }
 
 // ledgerMode says whether opening the ledger may create it.
