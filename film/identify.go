@@ -684,8 +684,8 @@ func (c *Client) match(d Details, reason string) Match {
 	if len(m.Cast) == 0 {
 		m.Cast = nil
 	}
-	if t, ok := ChooseTrailer(d.Videos, c.iso); ok {
-		m.Trailer = t
+	if len(m.Videos) > 0 {
+		m.Trailer = m.Videos[0] // best first
 	}
 	return m
 }

@@ -79,21 +79,15 @@ func (v Video) eligible() bool {
 //  3. the post's language, then English, then no language, then others;
 //  4. the earliest published: later ones are second trailers, re-release
 //     and anniversary trailers.
+//  5. the YouTube key, so that equals are chosen the same way every time.
 //
 // It reports false when no video qualifies.
 func ChooseTrailer(videos []Video, lang string) (Video, bool) {
-	iso := isoLanguage(lang)
-	var best Video
-	found := false
-	for _, v := range videos {
-		if !v.eligible() {
-			continue
-		}
-		if !found || better(v, best, iso) {
-			best, found = v, true
-		}
+	c := trailerCandidates(videos, lang)
+	if len(c) == 0 {
+		return Video{}, false
 	}
-	return best, found
+	return c[0], true
 }
 
 // better reports whether a ranks before b for a post in iso.
