@@ -121,7 +121,7 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, rawURL string, prev Validators)
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, f.wrapNetError(ctx, rawURL, urlCause(err))
+		return nil, f.wrapNetError(ctx, rawURL, err)
 	}
 	defer func() {
 		_, _ = io.CopyN(io.Discard, resp.Body, fetchDrainLimit)
@@ -173,13 +173,15 @@ func urlCause(err error) error {
 	return err
 }
 
-// wrapNetError names the feed and, when our own deadline ran out, says so in
-// words a user reads as "the server is too slow".
+// wrapNetError names the feed (redacted, in place of the *url.Error's own
+// copy of the URL) and, when our own deadline ran out, says so in words a
+// user reads as "the server is too slow".
 func (f *Fetcher) wrapNetError(ctx context.Context, rawURL string, err error) error {
+	err = urlCause(err)
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("fetch %s: no complete answer within %s: %w", redact.URL(rawURL), f.timeout, err)
 	}
-	return fmt.Errorf("fetch %s: %w", redact.URL(rawURL), urlCause(err))
+	return fmt.Errorf("fetch %s: %w", redact.URL(rawURL), err)
 }
 
 // fetchFile reads a local feed, so a user can try reelpost on a file. Its
