@@ -157,7 +157,7 @@ func TestUnreachableKeepsTheKeyOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.SearchMovie(t.Context(), "Aftersun", 0)
+	_, err = c.SearchMovie(t.Context(), "Aftersun")
 	var fe *film.Error
 	if !errors.As(err, &fe) || fe.Status != 0 || !fe.Temporary() {
 		t.Fatalf("error %v: want a temporary *film.Error with no status", err)

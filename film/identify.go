@@ -342,7 +342,7 @@ func (c *Client) byTitle(ctx context.Context, e Evidence, b *budget, note string
 	// The year is not sent: TMDB's year= keeps exact years only, and a
 	// review's year may be the festival's or the local release's, a year
 	// off. Year and publication date are weighed on the results instead.
-	page, err := c.SearchMovie(ctx, title, 0)
+	page, err := c.SearchMovie(ctx, title)
 	if err != nil {
 		return Match{}, err
 	}

@@ -172,15 +172,11 @@ func videosOf(w wireVideos) []Video {
 	return out
 }
 
-// SearchMovie searches films by title (GET /3/search/movie); year, when not
-// 0, keeps the films with a release date (any country's, festivals
-// included) in that year. The first page only: 20 results.
-func (c *Client) SearchMovie(ctx context.Context, query string, year int) (SearchPage, error) {
-	q := url.Values{}
-	if year > 0 {
-		q.Set("year", strconv.Itoa(year))
-	}
-	return c.search(ctx, KindMovie, query, q)
+// SearchMovie searches films by title (GET /3/search/movie). No year is
+// sent: TMDB's year= keeps exact years only, and identification weighs the
+// year itself (±1). The first page only: 20 results.
+func (c *Client) SearchMovie(ctx context.Context, query string) (SearchPage, error) {
+	return c.search(ctx, KindMovie, query, url.Values{})
 }
 
 // SearchTV searches TV series by name (GET /3/search/tv). Its results carry
