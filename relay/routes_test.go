@@ -1,6 +1,7 @@
 package relay_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -91,5 +92,12 @@ func TestARoutedFeedAddedLaterDoesNotPostItsHistory(t *testing.T) {
 	}
 	if got := e.nets.counts(); got != [3]int{2, 1, 0} {
 		t.Fatalf("posts on x, mastodon, bluesky = %v, want [2 1 0]: review 3 on both routes", got)
+	}
+	texts := e.nets.texts()
+	if m := texts[1]; !strings.Contains(m[0], "Film Number 3") {
+		t.Fatalf("Mastodon posted %q, want review 3 (review 2 is the horror feed's history)", m[0])
+	}
+	if x := texts[0]; !strings.Contains(x[0], "Film Number 2") || !strings.Contains(x[1], "Film Number 3") {
+		t.Fatalf("X posted %q, want reviews 2 and 3", x)
 	}
 }

@@ -73,6 +73,11 @@ func TestNewBytesSameItemsNotParsedAgain(t *testing.T) {
 			fs.set(append(items, reviews(4, 1, base)...)...)
 			poll() // a new item among new bytes: parsed, posted
 			e.wantPosts(1)
+			for i, texts := range e.nets.texts() {
+				if !strings.Contains(texts[0], "Film Number 4") {
+					t.Fatalf("network %d posted %q, want review 4 (the new item)", i, texts[0])
+				}
+			}
 			poll() // the same items again
 			edited := append(reviews(1, 3, base), reviews(4, 1, base)...)
 			edited[1].Title = "Film Number 2, revised"

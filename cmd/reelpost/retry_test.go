@@ -44,6 +44,9 @@ func TestRetrySendsFailedDeliveriesOnceFixed(t *testing.T) {
 	if got := w.posts(); got != [3]int{2, 2, 2} {
 		t.Fatalf("posts after retry --failed = %v", got)
 	}
+	if xp := w.x.Posts(); !strings.Contains(xp[1].Text, "Film Number 3") {
+		t.Fatalf("X's second post after retry --failed = %q, want review 3 (the one still failed)", xp[1].Text)
+	}
 	if out := w.mustRun("retry", "--failed"); !strings.Contains(out, "nothing to retry") {
 		t.Errorf("retry with nothing failed:\n%s", out)
 	}
