@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/reelpost/reelpost/internal/fakes/mastodonfake"
+	"github.com/reelpost/reelpost/store"
 )
 
 // gotosocialEnv is a world whose Mastodon account is on GoToSocial, which
@@ -42,6 +43,32 @@ func TestGoToSocialLostAnswerPostsOnce(t *testing.T) {
 	if got := e.states(); got["posted"] != 3 {
 		t.Errorf("deliveries %v, want the review posted on all 3 accounts", got)
 	}
+	e.wantRecordedAsTheStatus()
+}
+
+// wantRecordedAsTheStatus checks that the Mastodon delivery recovered after
+// a lost answer points at the one status the server holds: status and
+// repost find a post by that id.
+func (e *env) wantRecordedAsTheStatus() {
+	e.t.Helper()
+	sts := e.nets.m.Statuses()
+	ds, err := e.st.Deliveries(e.t.Context(), store.DeliveryFilter{States: []store.State{store.Posted}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	found := 0
+	for _, d := range ds {
+		if !strings.HasPrefix(d.Account, "mastodon:") {
+			continue
+		}
+		found++
+		if d.RemoteID != sts[0].ID {
+			e.t.Fatalf("the Mastodon delivery is recorded as status %q, the server holds %q", d.RemoteID, sts[0].ID)
+		}
+	}
+	if found != 1 {
+		e.t.Fatalf("%d posted Mastodon deliveries, want 1", found)
+	}
 }
 
 // TestRefitLostAnswerPostsOnce: GoToSocial refuses the review for its length
@@ -75,10 +102,11 @@ func TestRefitLostAnswerPostsOnce(t *testing.T) {
 		e.clk.Add(2 * time.Hour)
 		e.once(r)
 	}
-	if sts := e.nets.m.Statuses(); len(sts) != 1 {
-		t.Fatalf("GoToSocial holds %d statuses of the review, want 1", len(sts))
+	if sts := e.nets.m.Statuses(); len(sts) != 1 || strings.Contains(sts[0].Text, long.Title) {
+		t.Fatalf("GoToSocial holds %d statuses of the review, want 1: the refit", len(sts))
 	}
 	if got := e.states(); got["posted"] != 3 {
 		t.Errorf("deliveries %v, want the review posted on all 3 accounts", got)
 	}
+	e.wantRecordedAsTheStatus()
 }
