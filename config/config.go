@@ -448,13 +448,16 @@ func (c *Config) validate() Problems {
 	return ps
 }
 
+// TemplateFuncs are the functions a post template may call beside
+// text/template's own; the renderer (publisher) runs templates with these,
+// so a template that parses here parses there.
+var TemplateFuncs = template.FuncMap{"join": strings.Join}
+
 func checkTemplate(name, text string) error {
 	if text == "" {
 		return nil
 	}
-	// The functions the renderer adds are unknown here: parse with them
-	// declared, so that a template using them is not refused.
-	_, err := template.New(name).Funcs(template.FuncMap{"join": strings.Join}).Parse(text)
+	_, err := template.New(name).Funcs(TemplateFuncs).Parse(text)
 	return err
 }
 

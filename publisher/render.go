@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/reelpost/reelpost/config"
 	"github.com/reelpost/reelpost/film"
 	"github.com/reelpost/reelpost/publisher/textlen"
 	"github.com/reelpost/reelpost/review"
@@ -150,7 +151,9 @@ type Renderer struct {
 	repost   *template.Template // nil: the network's template
 }
 
-var templateFuncs = template.FuncMap{"join": strings.Join}
+// templateFuncs are config.TemplateFuncs: the configuration checks templates
+// with the same functions the renderer runs them with.
+var templateFuncs = config.TemplateFuncs
 
 // NewRenderer parses every template and executes it against a complete
 // sample review for its network, so that a template that does not parse or
