@@ -153,9 +153,9 @@ type Relay struct {
 	pubs    map[string]publisher.Publisher
 	order   []string // account IDs, as configured
 	metrics *metrics
-	feeds   map[string]struct{} // Options.Feeds, for the metrics' feed label
-	cycle   cycleStats          // this Once cycle's delivery outcomes
-	held    accountHolds        // rate limits met (deliver.go)
+	feeds   map[string]string // Options.Feeds, each to its metrics label (redacted once)
+	cycle   cycleStats        // this Once cycle's delivery outcomes
+	held    accountHolds      // rate limits met (deliver.go)
 
 	wake chan struct{}
 	film filmState
@@ -248,9 +248,9 @@ func New(o Options) (*Relay, error) {
 	if err := checkRoutes(o, r.pubs); err != nil {
 		return nil, err
 	}
-	r.feeds = make(map[string]struct{}, len(o.Feeds))
+	r.feeds = make(map[string]string, len(o.Feeds))
 	for _, u := range o.Feeds {
-		r.feeds[u] = struct{}{}
+		r.feeds[u] = redact.URL(u)
 	}
 	r.metrics = newMetrics(r)
 	return r, nil

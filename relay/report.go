@@ -147,8 +147,8 @@ func backingOff(st store.FeedState) FeedReport {
 // "other" (a pending delivery of a feed no longer configured), so that the
 // label's values are bounded by the configuration.
 func (r *Relay) feedLabel(url string) string {
-	if _, ok := r.feeds[url]; ok {
-		return redact.URL(url) // a label is shown wherever the metrics go
+	if label, ok := r.feeds[url]; ok {
+		return label // redacted: a label is shown wherever the metrics go
 	}
 	return "other"
 }
