@@ -200,8 +200,11 @@ func (r *Relay) deliver(ctx context.Context, d store.Delivery) (failure *Deliver
 	if err != nil {
 		return r.outcome(ctx, log, d, network, publisher.Receipt{}, fmt.Errorf("rules of %s: %w", d.Account, err), beforePublish)
 	}
-	// A review reads as its feed's route says (its template, its hashtags).
-	rt := r.route(d.Item.FeedURL)
+	// A review reads as the route that gave the account this delivery says
+	// (its template, its hashtags): a review in two routed feeds is one
+	// item, recorded by whichever feed was polled first, but each account
+	// reads it as its own feed's.
+	rt := r.route(d.Feed())
 	post, err := rt.Renderer.Render(rules, rv, r.renderOptions(rt, d.Seq > 0))
 	if err != nil {
 		// A template that fails on this review fails on every attempt.
@@ -358,7 +361,7 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 		next = next.Add(rand.N(resetJitter))
 		r.held.set(d.Account, next)
 		r.limited(ctx, log, d, next, err.Error(), was)
-		r.metrics.deliveries.WithLabelValues(network, "rate_limited", r.feedLabel(d.Item.FeedURL)).Inc()
+		r.metrics.deliveries.WithLabelValues(network, "rate_limited", r.feedLabel(d.Feed())).Inc()
 		return nil
 	default: // Transient
 		if d.Attempts >= r.o.MaxAttempts {
@@ -368,7 +371,7 @@ func (r *Relay) outcome(ctx context.Context, log *slog.Logger, d store.Delivery,
 			return r.fail(ctx, log, d, network, fmt.Sprintf("%d attempts (MAX_ATTEMPTS), last: %v", d.Attempts, err), was)
 		}
 		r.retry(ctx, log, d, r.now().Add(retryDelay(d.Attempts)), err.Error(), was)
-		r.metrics.deliveries.WithLabelValues(network, "retry", r.feedLabel(d.Item.FeedURL)).Inc()
+		r.metrics.deliveries.WithLabelValues(network, "retry", r.feedLabel(d.Feed())).Inc()
 		return nil
 	}
 }
@@ -388,7 +391,7 @@ func (r *Relay) posted(ctx context.Context, log *slog.Logger, d store.Delivery, 
 		log.Error("record post", "post_id", rc.ID, "error", err)
 		return
 	}
-	r.metrics.deliveries.WithLabelValues(network, "posted", r.feedLabel(d.Item.FeedURL)).Inc()
+	r.metrics.deliveries.WithLabelValues(network, "posted", r.feedLabel(d.Feed())).Inc()
 	r.cycle.posted.Add(1)
 	r.delivered()
 	since := d.Item.Published
@@ -503,7 +506,7 @@ func (r *Relay) fail(ctx context.Context, log *slog.Logger, d store.Delivery, ne
 		log.Error("record failure", "reason", reason, "error", err)
 		return nil
 	}
-	r.metrics.deliveries.WithLabelValues(network, "failed", r.feedLabel(d.Item.FeedURL)).Inc()
+	r.metrics.deliveries.WithLabelValues(network, "failed", r.feedLabel(d.Feed())).Inc()
 	r.cycle.failed.Add(1)
 	r.delivered()
 	log.Error("delivery failed", "error", reason)

@@ -50,7 +50,7 @@ func newMetrics(r *Relay) *metrics {
 		}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "reelpost_delivery_attempts_total",
-			Help: "Delivery attempts by network, outcome (posted, retry, rate_limited, failed) and the review's feed: a configured feed's URL, or other for a feed no longer configured.",
+			Help: "Delivery attempts by network, outcome (posted, retry, rate_limited, failed) and the feed whose route posts it (the one that gave the account the review): a configured feed's URL, or other for a feed no longer configured.",
 		}, []string{"network", "outcome", "feed"}),
 		publishLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "reelpost_publish_duration_seconds",

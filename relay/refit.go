@@ -37,7 +37,7 @@ func (r *Relay) refit(ctx context.Context, log *slog.Logger, p publisher.Publish
 // because a refit whose answer was lost made a post with this text, not
 // post's.
 func (r *Relay) strict(rules publisher.Rules, rv review.Review, d store.Delivery, post publisher.Post) (publisher.Post, error) {
-	rt := r.route(d.Item.FeedURL)
+	rt := r.route(d.Feed())
 	strict, err := rt.Renderer.Render(publisher.StrictRules(rules), rv, r.renderOptions(rt, d.Seq > 0))
 	if err != nil {
 		return publisher.Post{}, err

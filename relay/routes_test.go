@@ -1,11 +1,14 @@
 package relay_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/reelpost/reelpost/publisher"
 	"github.com/reelpost/reelpost/relay"
+	"github.com/reelpost/reelpost/store"
 )
 
 // TestRoutedFeedsSharingAReviewPostOnEachRoute: a blog's main feed is
@@ -99,5 +102,130 @@ func TestARoutedFeedAddedLaterDoesNotPostItsHistory(t *testing.T) {
 	}
 	if x := texts[0]; !strings.Contains(x[0], "Film Number 2") || !strings.Contains(x[1], "Film Number 3") {
 		t.Fatalf("X posted %q, want reviews 2 and 3", x)
+	}
+}
+
+// TestARoutedReviewReadsAsTheFeedThatBroughtIt: a blog's main feed goes to
+// X and Mastodon with its template and #FilmBlog, its reviews category feed
+// to Bluesky and X with another template and #Reviews, and a review is in
+// both. Each account reads it as the feed that gave it the review, whichever
+// feed the relay recorded first: Mastodon as the main feed, Bluesky as the
+// category feed. X, on both routes, posts it once, as the feed that first
+// gave it the review. A repost to Bluesky keeps the category feed's
+// hashtags.
+func TestARoutedReviewReadsAsTheFeedThatBroughtIt(t *testing.T) {
+	t.Parallel()
+	for _, l := range ledgers() {
+		for _, tc := range []struct {
+			name  string
+			first string // the feed that shows the review first: "main", "category", or "" for both at once
+		}{
+			{name: "main feed first", first: "main"},
+			{name: "category feed first", first: "category"},
+			{name: "both at once", first: ""},
+		} {
+			t.Run(l.name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+				feeds := map[string]*feedServer{
+					"main":     newFeedServer(t, reviews(1, 1, base)...),
+					"category": newFeedServer(t, reviews(1, 1, base)...),
+				}
+				e := newEnv(t, l, feeds["main"], feeds["category"])
+				xID, mID, bID := e.nets.pubs[0].ID(), e.nets.pubs[1].ID(), e.nets.pubs[2].ID()
+				renderer := func(tmpl, repost string) *publisher.Renderer {
+					rd, err := publisher.NewRenderer(publisher.Templates{Default: tmpl, Repost: repost})
+					if err != nil {
+						t.Fatal(err)
+					}
+					return rd
+				}
+				r := e.relay(func(o *relay.Options) {
+					o.Hashtags = []string{"FilmReview"}
+					o.Routes = map[string]relay.Route{
+						feeds["main"].URL(): {Accounts: []string{xID, mID}, Hashtags: []string{"FilmReview", "FilmBlog"},
+							Renderer: renderer("From the blog: {{.Title}} {{.Hashtags}}", "Again from the blog: {{.Title}} {{.Hashtags}}")},
+						feeds["category"].URL(): {Accounts: []string{bID, xID}, Hashtags: []string{"FilmReview", "Reviews"},
+							Renderer: renderer("New review: {{.Title}} {{.Hashtags}}", "Again, a review: {{.Title}} {{.Hashtags}}")},
+					}
+				})
+				e.once(r) // first sight of both: review 1 is history
+				rv := reviews(2, 1, base)[0]
+				if tc.first == "" {
+					feeds["main"].add(rv)
+					feeds["category"].add(rv)
+				} else {
+					feeds[tc.first].add(rv)
+					e.clk.Add(6 * time.Minute)
+					e.once(r) // recorded by the first feed, posted to its accounts
+					for name, f := range feeds {
+						if name != tc.first {
+							f.add(rv)
+						}
+					}
+				}
+				for range 2 {
+					e.clk.Add(6 * time.Minute)
+					e.once(r)
+				}
+				if got := e.nets.counts(); got != [3]int{1, 1, 1} {
+					t.Fatalf("posts on x, mastodon, bluesky = %v, want [1 1 1]: the review once on each account", got)
+				}
+				const blog, category = "From the blog: Film Number 2", "New review: Film Number 2"
+				texts := e.nets.texts()
+				wantReads(t, "Mastodon (main feed's route)", texts[1][0], blog, "#FilmBlog", "#Reviews")
+				wantReads(t, "Bluesky (category feed's route)", texts[2][0], category, "#Reviews", "#FilmBlog")
+				switch x := texts[0][0]; tc.first {
+				case "main":
+					wantReads(t, "X (on both routes, given it by the main feed)", x, blog, "#FilmBlog", "#Reviews")
+				case "category":
+					wantReads(t, "X (on both routes, given it by the category feed)", x, category, "#Reviews", "#FilmBlog")
+				default: // whichever feed's poll recorded it: one of the two, whole
+					if strings.HasPrefix(x, blog) {
+						wantReads(t, "X", x, blog, "#FilmBlog", "#Reviews")
+					} else {
+						wantReads(t, "X", x, category, "#Reviews", "#FilmBlog")
+					}
+				}
+
+				// A repost to Bluesky reads as its route too.
+				ctx := context.Background()
+				it, ok, err := e.st.FindItem(ctx, rv.GUID)
+				if err != nil || !ok {
+					t.Fatalf("find item %s: ok=%v err=%v", rv.GUID, ok, err)
+				}
+				d, err := e.st.AddRepost(ctx, it.ID, bID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := r.DeliverIDs(ctx, []int64{d.ID}); err != nil {
+					t.Fatal(err)
+				}
+				if got, _ := e.st.Delivery(ctx, d.ID); got.State != store.Posted {
+					t.Fatalf("repost to Bluesky %s: %s", got.State, got.LastError)
+				}
+				bsky := e.nets.texts()[2]
+				if len(bsky) != 2 {
+					t.Fatalf("Bluesky holds %d posts after the repost, want 2", len(bsky))
+				}
+				wantReads(t, "Bluesky's repost", bsky[1], "Again, a review: Film Number 2", "#Reviews", "#FilmBlog")
+
+				// The metrics count Bluesky's posts, the repost's included,
+				// under the feed whose route made them.
+				want := `reelpost_delivery_attempts_total{feed="` + feeds["category"].URL() + `",network="bluesky",outcome="posted"} 2`
+				if body := metrics(t, r); !strings.Contains(body, want) {
+					t.Errorf("metrics lack %s:\n%s", want, grep(body, "reelpost_delivery_attempts_total"))
+				}
+			})
+		}
+	}
+}
+
+// wantReads fails t unless the post on who begins with start, carries the
+// hashtag want and not the other route's, other.
+func wantReads(t *testing.T, who, text, start, want, other string) {
+	t.Helper()
+	if !strings.HasPrefix(text, start) || !strings.Contains(text, want) || strings.Contains(text, other) {
+		t.Errorf("%s posted %q, want it to begin %q and carry %s, not %s", who, text, start, want, other)
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 )
@@ -205,6 +206,129 @@ func (su *suite) TestAWaitingAliasOpensForEveryRoute(t *testing.T) {
 			for acct, d := range got {
 				if d.State != Pending || !d.NextAttempt.Equal(due) {
 					t.Errorf("%s: %s due %v, want pending due %v", acct, d.State, d.NextAttempt, due)
+				}
+			}
+		})
+	}
+}
+
+// TestADeliveryIsOfTheFeedThatGaveItsAccountTheReview: the review is one
+// item, recorded by whichever feed was polled first, but each delivery
+// names the feed whose route gave its account the review, since that
+// route's template and hashtags are the post's. The account on both routes
+// keeps the feed that gave it the review first; later polls of either feed
+// change nothing; a repost is of its account's feed, or of the item's own
+// when the account had the review through no feed.
+func (su *suite) TestADeliveryIsOfTheFeedThatGaveItsAccountTheReview(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		first, second string
+	}{
+		{name: "main feed first", first: mainFeed, second: reviewsFeed},
+		{name: "category feed first", first: reviewsFeed, second: mainFeed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			clk := newClock()
+			s := su.open(t, Options{Now: clk.Now})
+			routes := map[string][]string{mainFeed: mainRoute, reviewsFeed: reviewsRoute}
+			const link = "https://blog.example/reviews/the-thing"
+			at := map[string]NewItem{
+				mainFeed:    review(mainFeed, "main-1", "main-1", link),
+				reviewsFeed: review(reviewsFeed, "cat-1", "cat-1", link),
+			}
+			pending := Decision{Plan: Plan{State: Pending}}
+			first := recordAs(t, s, tc.first, routes[tc.first], Again, []NewItem{at[tc.first]}, pending)
+			clk.Advance(5 * time.Minute)
+			recordAs(t, s, tc.second, routes[tc.second], Again, []NewItem{at[tc.second]}, pending)
+			item := first.Created[0]
+			want := map[string]string{"bluesky:main": mainFeed, "mastodon:main": reviewsFeed, "x:main": tc.first}
+			check := func(when string) {
+				t.Helper()
+				got := byAccount(t, s, item.ID)
+				if len(got) != len(want) {
+					t.Fatalf("%s: deliveries for %d accounts, want %d", when, len(got), len(want))
+				}
+				for acct, feed := range want {
+					if d := got[acct]; d.FeedURL != feed || d.Feed() != feed || d.Item.FeedURL != tc.first {
+						t.Errorf("%s: %s's delivery is of feed %q (Feed %q, item's %q), want %q (item's %q)",
+							when, acct, d.FeedURL, d.Feed(), d.Item.FeedURL, feed, tc.first)
+					}
+				}
+			}
+			check("recorded through both feeds")
+
+			clk.Advance(5 * time.Minute)
+			for _, feed := range []string{tc.second, tc.first} {
+				recordAs(t, s, feed, routes[feed], Again, []NewItem{at[feed]}, pending)
+			}
+			check("after later polls of both")
+
+			for acct, feed := range want {
+				d, err := s.AddRepost(ctx, item.ID, acct)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d.FeedURL != feed || d.Seq != 1 {
+					t.Errorf("repost to %s: seq %d of feed %q, want seq 1 of %q", acct, d.Seq, d.FeedURL, feed)
+				}
+			}
+			// An account that never had the review (added to no route of a
+			// feed that carries it): the item's own feed renders it.
+			d, err := s.AddRepost(ctx, item.ID, "mastodon:other")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.FeedURL != "" || d.Feed() != tc.first {
+				t.Errorf("repost to an account without the review: feed %q (Feed %q), want none (the item's, %q)",
+					d.FeedURL, d.Feed(), tc.first)
+			}
+		})
+	}
+}
+
+// TestAWaitingAliasOpensOnEachRoutesFeed: an item that waited (not a review
+// yet in either feed) opens, through either feed, with each account's
+// delivery of the feed that gave it the account; an account added to the
+// route meanwhile gets one of the feed that opens it.
+func (su *suite) TestAWaitingAliasOpensOnEachRoutesFeed(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		becomes string // the feed through which it becomes a review
+	}{
+		{name: "through the main feed", becomes: mainFeed},
+		{name: "through the category feed", becomes: reviewsFeed},
+	} {
+		becomes := tc.becomes
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			clk := newClock()
+			s := su.open(t, Options{Now: clk.Now})
+			const link = "https://letterboxd.com/u/film/the-thing/"
+			at := map[string]NewItem{
+				mainFeed:    review(mainFeed, "main-1", "main-1", link),
+				reviewsFeed: review(reviewsFeed, "cat-1", "cat-1", link),
+			}
+			wait := Decision{Wait: true}
+			first := recordAs(t, s, mainFeed, mainRoute, Again, []NewItem{at[mainFeed]}, wait)
+			recordAs(t, s, reviewsFeed, reviewsRoute, Again, []NewItem{at[reviewsFeed]}, wait)
+
+			clk.Advance(time.Hour)
+			it := at[becomes]
+			it.Payload = []byte(`{"title":"now a review"}`)
+			const added = "bluesky:second"
+			routes := map[string][]string{mainFeed: mainRoute, reviewsFeed: reviewsRoute}
+			recordAs(t, s, becomes, append(slices.Clone(routes[becomes]), added), Again, []NewItem{it},
+				Decision{Plan: Plan{State: Pending}})
+			want := map[string]string{"bluesky:main": mainFeed, "mastodon:main": reviewsFeed, "x:main": mainFeed, added: becomes}
+			got := byAccount(t, s, first.Created[0].ID)
+			if len(got) != len(want) {
+				t.Fatalf("deliveries for %d accounts, want %d", len(got), len(want))
+			}
+			for acct, feed := range want {
+				if d := got[acct]; d.State != Pending || d.FeedURL != feed {
+					t.Errorf("%s: %s of feed %q, want pending of %q", acct, d.State, d.FeedURL, feed)
 				}
 			}
 		})

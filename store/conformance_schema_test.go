@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func (su *suite) TestReplicasStartingTogetherMigrateOnce(t *testing.T) {
@@ -67,5 +68,75 @@ func (su *suite) TestASchemaNewerThanTheBinaryIsRefused(t *testing.T) {
 		if !strings.Contains(err.Error(), strconv.Itoa(v)) {
 			t.Errorf("error %q does not name version %d", err, v)
 		}
+	}
+}
+
+// TestALedgerAtMigration4UpgradesWithItsPendingDelivery: a ledger an
+// earlier reelpost left (migration 0004: deliveries name no feed) holding a
+// pending delivery is upgraded on open. The delivery is still claimed, of
+// no feed of its own, so rendered by its item's feed's route as before; the
+// same review later seen in a routed category feed gives that route's new
+// account a delivery of the category feed, and the old account none more.
+func (su *suite) TestALedgerAtMigration4UpgradesWithItsPendingDelivery(t *testing.T) {
+	ctx := t.Context()
+	clk := newClock()
+	dsn := su.newDSN(t)
+	old, err := Open(ctx, dsn, Options{Now: clk.Now, upTo: 4})
+	if err != nil {
+		t.Fatalf("open at migration 4: %v", err)
+	}
+	if n := countRows(t, old, "schema_migrations"); n != 4 {
+		old.Close()
+		t.Fatalf("schema_migrations has %d rows, want 4", n)
+	}
+	// What reelpost at migration 4 wrote for a new review of the main feed,
+	// routed to x:main.
+	const link = "https://blog.example/reviews/the-thing"
+	now := clk.Now()
+	var itemID int64
+	err = old.db.QueryRowContext(ctx, `INSERT INTO items (identity, feed_url, key, guid, norm_link, title, published, payload, first_seen)
+		VALUES ($1, $2, 'main-1', 'main-1', $1, 'Review main-1', $3, $4, $3) RETURNING id`,
+		link, mainFeed, old.ts(now), []byte(`{"title":"Review main-1"}`)).Scan(&itemID)
+	if err == nil {
+		_, err = old.db.ExecContext(ctx, `INSERT INTO feed_items (feed_url, key, guid, norm_link, item_id, first_seen)
+			VALUES ($1, 'main-1', 'main-1', $2, $3, $4)`, mainFeed, link, itemID, old.ts(now))
+	}
+	if err == nil {
+		_, err = old.db.ExecContext(ctx, `INSERT INTO deliveries (item_id, account, seq, key, state, next_attempt, created_at, updated_at)
+			VALUES ($1, 'x:main', 0, $2, 'pending', $3, $3, $3)`, itemID, DeliveryKey(link, "x:main", 0), old.ts(now))
+	}
+	if err == nil {
+		_, err = old.db.ExecContext(ctx, `INSERT INTO account_pace (account) VALUES ('x:main')`)
+	}
+	old.Close()
+	if err != nil {
+		t.Fatalf("write the old ledger: %v", err)
+	}
+
+	s, err := Open(ctx, dsn, Options{Now: clk.Now})
+	if err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if n := countRows(t, s, "schema_migrations"); n != SchemaVersion(s.Dialect()) {
+		t.Fatalf("after the upgrade schema_migrations has %d rows, want %d", n, SchemaVersion(s.Dialect()))
+	}
+	clk.Advance(time.Minute)
+	ds, err := s.Claim(ctx, ClaimOptions{Owner: "r1", Lease: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 1 || ds[0].Account != "x:main" || ds[0].FeedURL != "" || ds[0].Feed() != mainFeed {
+		t.Fatalf("claimed %+v after the upgrade, want x:main's pending delivery, of its item's feed %s", ds, mainFeed)
+	}
+
+	recordAs(t, s, reviewsFeed, reviewsRoute, Again, []NewItem{review(reviewsFeed, "cat-1", "cat-1", link)},
+		Decision{Plan: Plan{State: Pending}})
+	got := byAccount(t, s, itemID)
+	if len(got) != 2 || got["x:main"].ID != ds[0].ID || got["x:main"].FeedURL != "" {
+		t.Errorf("deliveries after the category feed: %+v; want x:main's old one, unchanged, and mastodon:main's", got)
+	}
+	if m := got["mastodon:main"]; m.State != Pending || m.FeedURL != reviewsFeed {
+		t.Errorf("mastodon:main: %s of feed %q, want pending of %s", m.State, m.FeedURL, reviewsFeed)
 	}
 }

@@ -76,7 +76,7 @@ type DeliveryFilter struct {
 }
 
 const deliveryCols = `d.id, d.item_id, d.account, d.seq, d.key, d.state, d.attempts, d.next_attempt, d.lease_owner,
-	d.lease_expires, d.remote_id, d.remote_url, d.last_error, d.created_at, d.updated_at, d.posted_at, d.unknown`
+	d.lease_expires, d.remote_id, d.remote_url, d.last_error, d.created_at, d.updated_at, d.posted_at, d.unknown, d.feed_url`
 
 const deliverySelect = `SELECT ` + deliveryCols + `, ` + itemCols + ` FROM deliveries d JOIN items i ON i.id = d.item_id`
 
@@ -84,7 +84,7 @@ func scanDelivery(sc interface{ Scan(...any) error }) (Delivery, error) {
 	var d Delivery
 	var state string
 	dest := []any{&d.ID, &d.ItemID, &d.Account, &d.Seq, &d.Key, &state, &d.Attempts, tm(&d.NextAttempt), &d.LeaseOwner,
-		tm(&d.LeaseExpires), &d.RemoteID, &d.RemoteURL, &d.LastError, tm(&d.CreatedAt), tm(&d.UpdatedAt), tm(&d.PostedAt), &d.Unknown}
+		tm(&d.LeaseExpires), &d.RemoteID, &d.RemoteURL, &d.LastError, tm(&d.CreatedAt), tm(&d.UpdatedAt), tm(&d.PostedAt), &d.Unknown, &d.FeedURL}
 	err := sc.Scan(append(dest, itemDest(&d.Item)...)...)
 	d.State = State(state)
 	return d, err
@@ -658,7 +658,10 @@ func (s *Store) Release(ctx context.Context, owner string) (int, error) {
 }
 
 // AddRepost creates a new delivery of item itemID to account, due now: the
-// next seq for that item and account, hence a new idempotency key.
+// next seq for that item and account, hence a new idempotency key. It is of
+// the feed of the account's automatic delivery of the item, whose route
+// gave it the account (Delivery.FeedURL), so that the repost carries that
+// route's hashtags; of the item's own feed when it has none.
 func (s *Store) AddRepost(ctx context.Context, itemID int64, account string) (Delivery, error) {
 	var id int64
 	err := s.inTx(ctx, fmt.Sprintf("add repost of item %d to %s", itemID, account), func(tx *sql.Tx) error {
@@ -677,8 +680,10 @@ func (s *Store) AddRepost(ctx context.Context, itemID int64, account string) (De
 			return err
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO deliveries
-			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $5) ON CONFLICT DO NOTHING RETURNING id`,
+			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at, feed_url)
+			VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $5,
+				COALESCE((SELECT feed_url FROM deliveries WHERE item_id = $1 AND account = $2 AND seq = 0), ''))
+			ON CONFLICT DO NOTHING RETURNING id`,
 			itemID, account, seq, DeliveryKey(identity, account, seq), s.ts(now)).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errRetry // a concurrent repost took this seq

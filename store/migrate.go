@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,6 +78,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	ms, err := migrations(s.dialect)
 	if err != nil {
 		return err
+	}
+	if s.upTo > 0 {
+		ms = slices.DeleteFunc(ms, func(m migration) bool { return m.version > s.upTo })
 	}
 	var q querier = s.db
 	if s.dialect == DialectPostgres {

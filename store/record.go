@@ -781,7 +781,8 @@ func (w *writer) apply(ctx context.Context, it NewItem, st step, d Decision) (*I
 	return nil, nil
 }
 
-// insertItem creates a new item, how this feed names it, and its deliveries.
+// insertItem creates a new item, how this feed names it, and its deliveries,
+// each of this feed (Delivery.FeedURL).
 func (w *writer) insertItem(ctx context.Context, it NewItem, st step, d Decision) (Item, error) {
 	s := w.s
 	item := Item{
@@ -827,9 +828,9 @@ func (w *writer) insertItem(ctx context.Context, it NewItem, st step, d Decision
 		}
 		seen[acct] = true
 		if _, err := w.tx.ExecContext(ctx, `INSERT INTO deliveries
-			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at, last_error)
-			VALUES ($1, $2, 0, $3, $4, 0, $5, $6, $6, $7) ON CONFLICT DO NOTHING`,
-			item.ID, acct, DeliveryKey(item.Identity, acct, 0), string(state), s.tsNonNull(d.NotBefore), s.ts(w.now), reason); err != nil {
+			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at, last_error, feed_url)
+			VALUES ($1, $2, 0, $3, $4, 0, $5, $6, $6, $7, $8) ON CONFLICT DO NOTHING`,
+			item.ID, acct, DeliveryKey(item.Identity, acct, 0), string(state), s.tsNonNull(d.NotBefore), s.ts(w.now), reason, w.feedURL); err != nil {
 			return Item{}, fmt.Errorf("insert delivery for account %s: %w", acct, err)
 		}
 		w.opened = true
@@ -842,7 +843,9 @@ func (w *writer) insertItem(ctx context.Context, it NewItem, st step, d Decision
 // NotBefore, or skipped with its reason; a waiting item's are skipped, to
 // open with its others (settleWaiting). A conflict (a concurrent record
 // gave the account one) leaves that one: one delivery per item, account
-// and seq.
+// and seq. Each is this feed's (Delivery.FeedURL): its route gave the
+// account the review, so its template and hashtags are the post's; an
+// account that has one through another feed keeps that one, and its text.
 func (w *writer) addAccounts(ctx context.Context, st step, d Decision) error {
 	s := w.s
 	state, reason := Skipped, d.Reason
@@ -855,9 +858,9 @@ func (w *writer) addAccounts(ctx context.Context, st step, d Decision) error {
 	}
 	for _, acct := range st.held.lacking {
 		if _, err := w.tx.ExecContext(ctx, `INSERT INTO deliveries
-			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at, last_error)
-			VALUES ($1, $2, 0, $3, $4, 0, $5, $6, $6, $7) ON CONFLICT DO NOTHING`,
-			st.row.itemID, acct, DeliveryKey(identity, acct, 0), string(state), s.tsNonNull(d.NotBefore), s.ts(w.now), reason); err != nil {
+			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at, last_error, feed_url)
+			VALUES ($1, $2, 0, $3, $4, 0, $5, $6, $6, $7, $8) ON CONFLICT DO NOTHING`,
+			st.row.itemID, acct, DeliveryKey(identity, acct, 0), string(state), s.tsNonNull(d.NotBefore), s.ts(w.now), reason, w.feedURL); err != nil {
 			return fmt.Errorf("insert delivery for account %s: %w", acct, err)
 		}
 		w.opened = true
@@ -957,7 +960,8 @@ func (w *writer) settleWaiting(ctx context.Context, it NewItem, itemID int64, d 
 	}
 	// Its deliveries for the accounts of other feeds that carry it, routed
 	// elsewhere, waited with it: they open too, so that each account gets
-	// the review whichever feed showed it becoming one.
+	// the review whichever feed showed it becoming one, rendered as the
+	// feed that gave it the account says (each keeps its feed_url).
 	if _, err := w.tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', next_attempt = $2,
 			created_at = $3, updated_at = $3
 		WHERE item_id = $1 AND seq = 0 AND state = 'skipped'`,
@@ -969,12 +973,12 @@ func (w *writer) settleWaiting(ctx context.Context, it NewItem, itemID int64, d 
 		// an account added since). It opens as if created now: a lookup of
 		// an earlier post searches from here.
 		if _, err := w.tx.ExecContext(ctx, `INSERT INTO deliveries
-			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at)
-			VALUES ($1, $2, 0, $3, 'pending', 0, $4, $5, $5)
+			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at, feed_url)
+			VALUES ($1, $2, 0, $3, 'pending', 0, $4, $5, $5, $6)
 			ON CONFLICT (item_id, account, seq) DO UPDATE SET state = 'pending', next_attempt = excluded.next_attempt,
 				created_at = excluded.created_at, updated_at = excluded.updated_at
 			WHERE deliveries.state = 'skipped'`,
-			itemID, acct, DeliveryKey(identity, acct, 0), s.tsNonNull(d.NotBefore), s.ts(w.now)); err != nil {
+			itemID, acct, DeliveryKey(identity, acct, 0), s.tsNonNull(d.NotBefore), s.ts(w.now), w.feedURL); err != nil {
 			return fmt.Errorf("open delivery for account %s: %w", acct, err)
 		}
 		w.opened = true

@@ -50,6 +50,9 @@ type Options struct {
 	// wrap, when set, wraps the database driver: tests watch every
 	// statement the store runs through it.
 	wrap func(driver.Driver) driver.Driver
+	// upTo, when set, stops the migrations after that version: tests make
+	// the ledger an earlier reelpost left, to upgrade it.
+	upTo int
 }
 
 // Store is the delivery ledger. It is safe for concurrent use, and several
@@ -66,6 +69,7 @@ type Store struct {
 	writer chan struct{}
 	// live tells dead lease owners from live ones (liveness.go); nil where
 	// no lock is possible, and leases then run out.
+	upTo       int // Options.upTo
 	live       liveness
 	liveWarned atomic.Bool // warned that this process holds no lease lock
 	swept      atomic.Bool // dead owners' leftovers swept, at the first hold
@@ -76,7 +80,7 @@ type Store struct {
 // "postgres://..." and "postgresql://..." select PostgreSQL; anything else is
 // a SQLite database file: "sqlite://PATH", "file:PATH" or a plain path.
 func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
-	s := &Store{dsn: dsn, log: o.Logger, clock: o.Now, health: health{done: make(chan struct{})}}
+	s := &Store{dsn: dsn, log: o.Logger, clock: o.Now, upTo: o.upTo, health: health{done: make(chan struct{})}}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -115,6 +115,20 @@ type Delivery struct {
 	// Unknown is set on a claimed delivery whose previous claim expired
 	// while posting: the post may exist already.
 	Unknown bool
+	// FeedURL is the feed whose route gave the account this delivery
+	// (FEED_<n>_TO): the post reads as that route says (its template, its
+	// hashtags), whichever feed recorded the item first. Empty on
+	// deliveries recorded before the ledger kept it; see Feed.
+	FeedURL string
 	// Item is filled in by Claim and the status queries.
 	Item Item
+}
+
+// Feed is the feed whose route the delivery is rendered by: FeedURL, or,
+// for a delivery recorded without one, the item's own feed.
+func (d Delivery) Feed() string {
+	if d.FeedURL != "" {
+		return d.FeedURL
+	}
+	return d.Item.FeedURL
 }
