@@ -77,7 +77,24 @@ func cmdRepost(ctx context.Context, e *cliEnv, args []string) error {
 	}
 
 	if *dryRun || a.cfg.EffectiveDryRun() {
-		posts := preview.Render(ctx, a.renderer, pubs, rv, publisher.RenderOptions{Repost: true, Lang: a.cfg.Language})
+		feedOf, err := repostFeeds(ctx, a.store, item, rv)
+		if err != nil {
+			return err
+		}
+		// Each account's repost reads as its route says, as the daemon
+		// would send it (its hashtags; reposts keep REPOST_TEMPLATE).
+		var posts []preview.Post
+		render := func(pubs []publisher.Publisher, feedURL string) {
+			rt := a.routes.route(feedURL)
+			posts = append(posts, preview.Render(ctx, rt.renderer, pubs, rv,
+				publisher.RenderOptions{Repost: true, Lang: a.cfg.Language, Hashtags: rt.hashtags})...)
+		}
+		if len(pubs) == 0 {
+			render(nil, feedOf("")) // no account: every network's default rules
+		}
+		for _, p := range pubs {
+			render([]publisher.Publisher{p}, feedOf(p.ID()))
+		}
 		printPosts(e.Stdout, rv, posts, time.Time{})
 		fmt.Fprintln(e.Stdout, "dry run: nothing posted, nothing recorded")
 		for _, p := range posts {
@@ -113,6 +130,35 @@ func cmdRepost(ctx context.Context, e *cliEnv, args []string) error {
 		return err
 	}
 	return reportDeliveries(ctx, e, a.store, ids, *wait, "reposted")
+}
+
+// repostFeeds returns, per account, the feed whose route a repost of item
+// is rendered by, as AddRepost records it: the feed of the account's
+// automatic delivery of it, else the item's own (rv's, for an item found
+// only in a feed, which the repost records from there).
+func repostFeeds(ctx context.Context, st *store.Store, item store.Item, rv review.Review) (func(account string) string, error) {
+	own := item.FeedURL
+	if item.ID == 0 {
+		own = rv.FeedURL
+	}
+	byAccount := map[string]string{}
+	if item.ID != 0 {
+		ds, err := st.Deliveries(ctx, store.DeliveryFilter{ItemID: item.ID})
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			if d.Seq == 0 {
+				byAccount[d.Account] = d.Feed()
+			}
+		}
+	}
+	return func(account string) string {
+		if f, ok := byAccount[account]; ok {
+			return f
+		}
+		return own
+	}, nil
 }
 
 // parseInterspersed parses flags before and after the one positional

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,5 +102,82 @@ func TestRoutesEachFeedToItsOwnAccount(t *testing.T) {
 		if fromBlog := d.Item.FeedURL == w.feed.URL(); fromBlog != toX || strings.HasPrefix(d.Account, "bluesky:") {
 			t.Errorf("delivery of %s (feed %s) to %s", d.Item.Key, d.Item.FeedURL, d.Account)
 		}
+	}
+}
+
+// TestARoutedReviewReadsAsTheFeedThatBroughtIt: a blog's feed goes to X and
+// Mastodon with its own template and #FilmBlog, its reviews category to
+// Bluesky with another and #Reviews. A review appears in the blog's feed,
+// then in the category: Bluesky posts it as the category says, though the
+// blog's feed recorded it; status names the category as the feed of
+// Bluesky's post; a repost to Bluesky, dry run or not, keeps #Reviews, and
+// the dry run shows Mastodon's with #FilmBlog.
+func TestARoutedReviewReadsAsTheFeedThatBroughtIt(t *testing.T) {
+	t.Parallel()
+	w := newCLIWorld(t, testReviews(1, 1)...)
+	category := newTestFeed(t, testReviews(1, 1)...)
+	delete(w.env, "FEED_URLS")
+	for k, v := range map[string]string{
+		"FEED_2_URL": w.feed.URL(), "FEED_2_TO": "X,MASTODON", "FEED_2_HASHTAGS": "#FilmBlog",
+		"FEED_2_TEMPLATE": "From the blog: {{.Title}} {{.Hashtags}}",
+		"FEED_3_URL":      category.URL(), "FEED_3_TO": "BLUESKY", "FEED_3_HASHTAGS": "#Reviews",
+		"FEED_3_TEMPLATE": "New review: {{.Title}} {{.Hashtags}}",
+		"POST_HASHTAGS":   "#FilmReview",
+	} {
+		w.env[k] = v
+	}
+	w.mustRun("once") // first sight of both: review 1 is history
+	w.feed.add(testReviews(2, 1)...)
+	w.mustRun("once") // the blog's feed records review 2
+	category.add(testReviews(2, 1)...)
+	w.mustRun("once")
+	if got := w.posts(); got != [3]int{1, 1, 1} {
+		t.Fatalf("posts = %v, want review 2 once on each account", got)
+	}
+	reads := func(who, text, start, want, other string) {
+		t.Helper()
+		if !strings.HasPrefix(text, start) || !strings.Contains(text, want) || strings.Contains(text, other) {
+			t.Errorf("%s: %q, want it to begin %q and carry %s, not %s", who, text, start, want, other)
+		}
+	}
+	reads("Mastodon", w.m.Statuses()[0].Text, "From the blog: Film Number 2", "#FilmBlog", "#Reviews")
+	reads("Bluesky", w.b.Posts()[0].Text, "New review: Film Number 2", "#Reviews", "#FilmBlog")
+
+	var rep statusReport
+	if err := json.Unmarshal([]byte(w.mustRun("status", "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range rep.Accounts {
+		if strings.HasPrefix(a.Account, "bluesky:") && (len(a.Recent) != 1 || a.Recent[0].FeedURL != category.URL()) {
+			t.Errorf("status of %s: %+v, want its post of feed %s", a.Account, a.Recent, category.URL())
+		}
+	}
+
+	out := w.mustRun("repost", "--dry-run", "review-2")
+	sections := map[string]string{}
+	for _, sec := range strings.Split(out, "\n--- ")[1:] {
+		acct, text, _ := strings.Cut(sec, "\n")
+		sections[strings.Fields(acct)[0]] = text
+	}
+	for acct, text := range sections {
+		switch {
+		case strings.HasPrefix(acct, "bluesky:"):
+			reads("Bluesky's repost, dry run", text, "", "#Reviews", "#FilmBlog")
+		case strings.HasPrefix(acct, "mastodon:"):
+			reads("Mastodon's repost, dry run", text, "", "#FilmBlog", "#Reviews")
+		}
+	}
+	if len(sections) != 3 {
+		t.Errorf("repost --dry-run shows %d accounts, want 3:\n%s", len(sections), out)
+	}
+
+	w.mustRun("repost", "--account", "bluesky", "review-2")
+	bp := w.b.Posts()
+	if len(bp) != 2 {
+		t.Fatalf("Bluesky holds %d posts after the repost, want 2", len(bp))
+	}
+	reads("Bluesky's repost", bp[1].Text, "", "#Reviews", "#FilmBlog")
+	if !strings.Contains(bp[1].Text, "Film Number 2") {
+		t.Errorf("Bluesky's repost %q is not review 2", bp[1].Text)
 	}
 }

@@ -73,7 +73,7 @@ type deliveryStatus struct {
 	Title   string      `json:"title"`
 	Key     string      `json:"key"`
 	Link    string      `json:"link,omitempty"`
-	FeedURL string      `json:"feed_url"`
+	FeedURL string      `json:"feed_url"` // whose route posts it to the account: its template, its hashtags
 	// Repost is n for the n-th manual repost (reelpost repost), 0 for the
 	// automatic post.
 	Repost      int       `json:"repost,omitempty"`
@@ -187,7 +187,7 @@ func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string,
 			*q.into = make([]deliveryStatus, 0, len(ds))
 			for _, d := range ds {
 				*q.into = append(*q.into, deliveryStatus{ID: d.ID, State: d.State, Title: d.Item.Title,
-					Key: d.Item.Key, Link: itemLink(d.Item), FeedURL: redact.URL(d.Item.FeedURL), Repost: d.Seq, Attempts: d.Attempts, NextAttempt: d.NextAttempt,
+					Key: d.Item.Key, Link: itemLink(d.Item), FeedURL: redact.URL(d.Feed()), Repost: d.Seq, Attempts: d.Attempts, NextAttempt: d.NextAttempt,
 					PostedAt: d.PostedAt, PostURL: d.RemoteURL, LastError: d.LastError})
 			}
 		}
