@@ -6,10 +6,12 @@
 // and a normalised link (the feed_items table, unique per feed by key and by
 // link); the review's own row keeps an identity (its first normalised link,
 // else feed|key) that never changes and seeds the deliveries' idempotency
-// keys (DeliveryKey). A delivery is one post of one item to one account;
-// Claim leases due deliveries to one owner at a time (ClaimIDs only the ones
-// named), and every outcome is recorded only by the owner still holding the
-// lease (ErrLeaseLost otherwise). A feed's first sight, whose items are
+// keys (DeliveryKey). A delivery is one post of one item to one account,
+// and names the feed whose route gave the account the review, for that
+// route's template and hashtags (Delivery.Feed); Claim leases due
+// deliveries to one owner at a time (ClaimIDs only the ones named), and
+// every outcome is recorded only by the owner still holding the lease
+// (ErrLeaseLost otherwise). A feed's first sight, whose items are
 // history rather than news, is decided in the transaction that records it
 // (RecordFirstSight), so replicas racing it agree on which poll it was.
 //
