@@ -162,3 +162,81 @@ func (su *suite) TestReplicasSendOneProbe(t *testing.T) {
 		t.Fatalf("replicas claimed %v at the reset, want one probe, delivery %d", claimed, ds[0].ID)
 	}
 }
+
+// TestRateLimitsShowTheHoldAndTheProbe: what reelpost status shows of a
+// rate limit follows the account through it: held until the reset the
+// network gave (no other account listed), then waiting for its probe, then
+// the probe in flight (with its item), not in flight once its lease has
+// run out, and gone once a probe is posted.
+func (su *suite) TestRateLimitsShowTheHoldAndTheProbe(t *testing.T) {
+	ctx := t.Context()
+	clk := newClock()
+	s := su.open(t, Options{Now: clk.Now})
+	limited, other := threeAccounts[0], threeAccounts[1]
+	record(t, s, mainFeed, numbered(mainFeed, 3), []string{limited, other})
+	limits := func(when string) []RateLimit {
+		t.Helper()
+		ls, err := s.RateLimits(ctx)
+		if err != nil {
+			t.Fatalf("%s: RateLimits: %v", when, err)
+		}
+		return ls
+	}
+	if ls := limits("before any 429"); len(ls) != 0 {
+		t.Fatalf("rate limits before any 429 = %+v, want none", ls)
+	}
+
+	batch := claim(t, s, ClaimOptions{Owner: "r1", Lease: time.Minute, Limit: 16, Accounts: []string{limited}})
+	line := ofAccount(batch, limited)
+	reset := clk.Now().Add(42*time.Minute + 3*time.Second)
+	if err := s.MarkLimited(ctx, batch[0].ID, "r1", reset, "429", NotSent); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range batch[1:] {
+		if err := s.MarkWait(ctx, d.ID, "r1", d.NextAttempt, "account rate-limited", NotSent); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ls := limits("after the 429")
+	if len(ls) != 1 || ls[0].Account != limited || !ls[0].Until.Equal(reset) || ls[0].Probe != nil {
+		t.Fatalf("rate limits after the 429 = %+v, want %s held until %s, no probe", ls, limited, reset)
+	}
+	// Another account posting meanwhile is no probe of this one.
+	for _, d := range claim(t, s, ClaimOptions{Owner: "r1", Lease: time.Minute, Limit: 16}) {
+		if d.Account == limited {
+			t.Fatalf("claimed %d of %s in its window", d.ID, limited)
+		}
+	}
+	if ls := limits("while the other account posts"); len(ls) != 1 || ls[0].Probe != nil {
+		t.Fatalf("rate limits while %s posts = %+v, want %s held, no probe", other, ls, limited)
+	}
+
+	clk.Advance(reset.Sub(clk.Now()) + time.Second)
+	if ls := limits("after the reset"); len(ls) != 1 || !ls[0].Until.Equal(reset) || ls[0].Probe != nil {
+		t.Fatalf("rate limits after the reset, before a claim = %+v, want the limit with no probe in flight", ls)
+	}
+	probe := ofAccount(claim(t, s, ClaimOptions{Owner: "r2", Lease: time.Minute, Limit: 16, Accounts: []string{limited}}), limited)
+	if !slices.Equal(probe, line[:1]) {
+		t.Fatalf("claimed %v at the reset, want the probe %d", probe, line[0])
+	}
+	ls = limits("probe in flight")
+	if len(ls) != 1 || ls[0].Probe == nil || ls[0].Probe.ID != line[0] || ls[0].Probe.Item.Title != batch[0].Item.Title {
+		t.Fatalf("rate limits with the probe in flight = %+v, want probe %d (%q)", ls, line[0], batch[0].Item.Title)
+	}
+
+	// Its replica died: the lease runs out, and nothing is in flight.
+	clk.Advance(2 * time.Minute)
+	if ls := limits("probe's lease expired"); len(ls) != 1 || ls[0].Probe != nil {
+		t.Fatalf("rate limits after the probe's lease ran out = %+v, want no probe in flight", ls)
+	}
+	probe = ofAccount(claim(t, s, ClaimOptions{Owner: "r3", Lease: time.Minute, Limit: 16, Accounts: []string{limited}}), limited)
+	if !slices.Equal(probe, line[:1]) {
+		t.Fatalf("claimed %v after the lease ran out, want the probe %d again", probe, line[0])
+	}
+	if err := s.MarkPosted(ctx, probe[0], "r3", "p", ""); err != nil {
+		t.Fatal(err)
+	}
+	if ls := limits("probe posted"); len(ls) != 0 {
+		t.Fatalf("rate limits after the probe was posted = %+v, want none", ls)
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // NotPostedItem is an item reelpost recorded and did not post, with the
@@ -60,4 +61,60 @@ func (s *Store) FeedItemCount(ctx context.Context, feedURL string) (int, error) 
 		return 0, fmt.Errorf("count items of %s: %w", feedURL, err)
 	}
 	return n, nil
+}
+
+// RateLimit is an account a network rate-limited (MarkLimited) that has
+// posted nothing since: Claim takes none of its deliveries until Until, then
+// one at a time, the probe, until one is posted.
+type RateLimit struct {
+	Account string
+	// Until is the reset the network announced (jitter added by the relay).
+	Until time.Time
+	// Probe is the delivery posting now, after the reset, under a lease
+	// that holds: the probe in flight, with its item. Nil before the reset,
+	// and after it until a replica claims the probe.
+	Probe *Delivery
+}
+
+// RateLimits lists the accounts a rate limit holds back, by account, for
+// reelpost status: the read Claim makes (rateLimits) without its locks, so
+// that status never waits for a claim, nor makes one wait.
+func (s *Store) RateLimits(ctx context.Context) ([]RateLimit, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT account, limited_until FROM account_pace
+		WHERE limited_until IS NOT NULL ORDER BY account`)
+	if err != nil {
+		return nil, fmt.Errorf("list rate limits: %w", err)
+	}
+	var out []RateLimit
+	for rows.Next() {
+		var l RateLimit
+		if err := rows.Scan(&l.Account, tm(&l.Until)); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list rate limits: %w", err)
+		}
+		out = append(out, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list rate limits: %w", err)
+	}
+	now := s.now()
+	for i := range out {
+		l := &out[i]
+		if l.Until.After(now) {
+			// Before the reset a delivery posting is one claimed with the
+			// refused one, about to be held back: no probe.
+			continue
+		}
+		ds, err := s.queryDeliveries(ctx, s.db, deliverySelect+`
+			WHERE d.account = $1 AND d.state = 'posting' AND d.lease_expires > $2
+			ORDER BY d.updated_at DESC, d.id DESC LIMIT 1`, l.Account, s.ts(now))
+		if err != nil {
+			return nil, fmt.Errorf("list rate limits: probe of %s: %w", l.Account, err)
+		}
+		if len(ds) > 0 {
+			l.Probe = &ds[0]
+		}
+	}
+	return out, nil
 }

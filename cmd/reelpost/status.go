@@ -19,7 +19,8 @@ import (
 const statusSummary = `Show what the ledger (DATABASE_URL) knows: per feed, the last poll, last
 success and errors; per account, the recent posts with their URLs (reposts
 marked), and the pending and failed deliveries with their reasons, keys,
-links and feeds; then the items reelpost recorded and decided not to post
+links and feeds, and a rate limit a network set on the account (until
+when, and the probe at its reset); then the items reelpost recorded and decided not to post
 (not reviews, excluded by FEED_EXCLUDE or FEED_INCLUDE, in the feed before
 reelpost first saw it, dry run), with the reason. Accounts are shown by the
 ID the ledger keys their posts on: x:<user id> (from X_ACCESS_TOKEN),
@@ -65,6 +66,24 @@ type accountStatus struct {
 	Recent     []deliveryStatus    `json:"recent"`
 	Pending    []deliveryStatus    `json:"pending"`
 	Failed     []deliveryStatus    `json:"failed"`
+	// RateLimit is set while a network's rate limit (a 429 and its reset)
+	// holds the account's posts back.
+	RateLimit *rateLimitStatus `json:"rate_limit,omitempty"`
+}
+
+// rateLimitStatus is a rate limit that holds an account's posts: none goes
+// before Until; then one goes alone, the probe, and the rest follow once
+// it is posted (a probe refused again sets a new Until).
+type rateLimitStatus struct {
+	Until time.Time `json:"until"`
+	// Phase is "waiting" (before the reset), "probe_due" (the reset is
+	// past: the next post due goes first, alone) or "probe_in_flight".
+	Phase string `json:"phase"`
+	// Waiting is how many of the account's posts are pending behind it
+	// (the probe in flight aside).
+	Waiting int `json:"waiting"`
+	// Probe is the post in flight after the reset.
+	Probe *deliveryStatus `json:"probe,omitempty"`
 }
 
 type deliveryStatus struct {
@@ -116,7 +135,8 @@ func cmdStatus(ctx context.Context, e *cliEnv, args []string) error {
 			configured = append(configured, p.ID())
 		}
 	}
-	rep, err := buildStatus(ctx, st, cfg.AllFeedURLs(), configured, *limit)
+	now := time.Now()
+	rep, err := buildStatus(ctx, st, cfg.AllFeedURLs(), configured, *limit, now)
 	if err != nil {
 		return err
 	}
@@ -125,11 +145,11 @@ func cmdStatus(ctx context.Context, e *cliEnv, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	writeStatusText(e.Stdout, rep)
+	writeStatusText(e.Stdout, rep, now)
 	return nil
 }
 
-func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string, limit int) (*statusReport, error) {
+func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string, limit int, now time.Time) (*statusReport, error) {
 	rep := &statusReport{Feeds: []feedStatus{}, Accounts: []accountStatus{}}
 	states, err := st.Feeds(ctx)
 	if err != nil {
@@ -159,6 +179,14 @@ func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string,
 	if err != nil {
 		return nil, fmt.Errorf("count deliveries: %w", err)
 	}
+	limits, err := st.RateLimits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	limitOf := map[string]store.RateLimit{}
+	for _, l := range limits {
+		limitOf[l.Account] = l
+	}
 	// Every account with deliveries is in counts: the configured ones first,
 	// then the others, sorted.
 	all := append([]string(nil), accounts...)
@@ -186,10 +214,11 @@ func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string,
 			}
 			*q.into = make([]deliveryStatus, 0, len(ds))
 			for _, d := range ds {
-				*q.into = append(*q.into, deliveryStatus{ID: d.ID, State: d.State, Title: d.Item.Title,
-					Key: d.Item.Key, Link: itemLink(d.Item), FeedURL: redact.URL(d.Feed()), Repost: d.Seq, Attempts: d.Attempts, NextAttempt: d.NextAttempt,
-					PostedAt: d.PostedAt, PostURL: d.RemoteURL, LastError: d.LastError})
+				*q.into = append(*q.into, toDeliveryStatus(d))
 			}
+		}
+		if l, ok := limitOf[a]; ok {
+			as.RateLimit = toRateLimitStatus(l, counts[a][store.Pending], now)
 		}
 		rep.Accounts = append(rep.Accounts, as)
 	}
@@ -205,6 +234,27 @@ func buildStatus(ctx context.Context, st *store.Store, feeds, accounts []string,
 		rep.NotPosted = append(rep.NotPosted, ns)
 	}
 	return rep, nil
+}
+
+func toDeliveryStatus(d store.Delivery) deliveryStatus {
+	return deliveryStatus{ID: d.ID, State: d.State, Title: d.Item.Title,
+		Key: d.Item.Key, Link: itemLink(d.Item), FeedURL: redact.URL(d.Feed()), Repost: d.Seq, Attempts: d.Attempts, NextAttempt: d.NextAttempt,
+		PostedAt: d.PostedAt, PostURL: d.RemoteURL, LastError: d.LastError}
+}
+
+// toRateLimitStatus is l as status shows it at now, with the number of the
+// account's pending posts.
+func toRateLimitStatus(l store.RateLimit, pending int, now time.Time) *rateLimitStatus {
+	rl := &rateLimitStatus{Until: l.Until, Phase: "waiting", Waiting: pending}
+	switch {
+	case l.Probe != nil:
+		rl.Phase = "probe_in_flight"
+		p := toDeliveryStatus(*l.Probe)
+		rl.Probe = &p
+	case !l.Until.After(now):
+		rl.Phase = "probe_due"
+	}
+	return rl
 }
 
 // whyNotPosted says why an item recorded as not to be posted was not: its
@@ -240,7 +290,7 @@ func itemLink(it store.Item) string {
 	return it.NormLink
 }
 
-func writeStatusText(w io.Writer, rep *statusReport) {
+func writeStatusText(w io.Writer, rep *statusReport, now time.Time) {
 	ts := func(t time.Time) string {
 		if t.IsZero() {
 			return "never"
@@ -276,11 +326,19 @@ func writeStatusText(w io.Writer, rep *statusReport) {
 		// The account heads its lines: a reason naming it again says it
 		// twice.
 		reason := func(d deliveryStatus) string { return strings.TrimPrefix(d.LastError, a.Account+": ") }
+		if rl := a.RateLimit; rl != nil {
+			fmt.Fprintf(w, "    %s\n", rateLimitLine(rl, now))
+		}
 		for _, d := range a.Recent {
 			fmt.Fprintf(w, "    posted  %s  %q%s  %s\n", ts(d.PostedAt), d.Title, repostNote(d), d.PostURL)
 		}
 		for _, d := range a.Pending {
-			fmt.Fprintf(w, "    %-7s %q%s  attempt %d, next %s", d.State, d.Title, repostNote(d), d.Attempts, ts(d.NextAttempt))
+			next := ts(d.NextAttempt)
+			if rl := a.RateLimit; rl != nil && rl.Phase == "waiting" && d.State == store.Pending && d.NextAttempt.Before(rl.Until) {
+				// Due, but held: a time past would read as a daemon stuck.
+				next = ts(rl.Until) + " (the rate limit's reset)"
+			}
+			fmt.Fprintf(w, "    %-7s %q%s  attempt %d, next %s", d.State, d.Title, repostNote(d), d.Attempts, next)
 			if d.LastError != "" {
 				fmt.Fprintf(w, "  last error: %s", reason(d))
 			}
@@ -302,6 +360,58 @@ func writeStatusText(w io.Writer, rep *statusReport) {
 	for _, it := range rep.NotPosted {
 		fmt.Fprintf(w, "  %q: %s\n    key %s, link %s, feed %s, seen %s\n", it.Title, it.Reason, it.Key, orNone(it.Link), it.FeedURL, ts(it.FirstSeen))
 	}
+}
+
+// rateLimitLine says what a rate limit does to an account's posts, and
+// until when: "rate-limited until 2026-03-01T21:42:00Z (in 42m): its 3
+// pending post(s) wait for the reset, then one goes alone first, as a probe".
+func rateLimitLine(rl *rateLimitStatus, now time.Time) string {
+	head := "rate-limited until " + rl.Until.UTC().Format(time.RFC3339)
+	if rl.Until.After(now) {
+		head += " (in " + roughly(rl.Until.Sub(now)) + ")"
+	} else {
+		head += " (reset " + roughly(now.Sub(rl.Until)) + " ago)"
+	}
+	switch rl.Phase {
+	case "probe_in_flight":
+		what := fmt.Sprintf("the probe %q%s is posting now", rl.Probe.Title, repostNote(*rl.Probe))
+		if rl.Waiting > 0 {
+			what += fmt.Sprintf("; its %d other pending post(s) follow once it is posted", rl.Waiting)
+		}
+		return head + ": " + what
+	case "probe_due":
+		if rl.Waiting == 0 {
+			return head + ": nothing is pending; the next post goes alone first, as a probe"
+		}
+		return head + fmt.Sprintf(": the first of its %d pending post(s) goes alone first, as a probe, and the rest follow once it is posted", rl.Waiting)
+	}
+	if rl.Waiting == 0 {
+		return head + ": nothing is pending; a new post waits for the reset"
+	}
+	return head + fmt.Sprintf(": its %d pending post(s) wait for the reset, then one goes alone first, as a probe", rl.Waiting)
+}
+
+// roughly is d to the minute for a person ("42m", "3h 5m", "2d 4h"), or
+// in seconds under a minute.
+func roughly(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", int(d.Round(time.Second)/time.Second))
+	}
+	m := int(d.Round(time.Minute) / time.Minute)
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%dm", m)
+	case m < 48*60:
+		if m%60 == 0 {
+			return fmt.Sprintf("%dh", m/60)
+		}
+		return fmt.Sprintf("%dh %dm", m/60, m%60)
+	}
+	h := int(d.Round(time.Hour) / time.Hour)
+	if h%24 == 0 {
+		return fmt.Sprintf("%dd", h/24)
+	}
+	return fmt.Sprintf("%dd %dh", h/24, h%24)
 }
 
 // repostNote marks a repost (reelpost repost) among the automatic posts.

@@ -3,8 +3,13 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/reelpost/reelpost/internal/fakes/xfake"
 )
 
 func TestStatusShowsFeedsPostsAndFailures(t *testing.T) {
@@ -135,5 +140,107 @@ func TestStatusTellsDryRunFromHistory(t *testing.T) {
 	}
 	if !strings.HasPrefix(why["review-2"], "seen in dry run") {
 		t.Errorf("review-2's reason = %q, want dry run", why["review-2"])
+	}
+}
+
+// TestStatusShowsARateLimit: after X answers 429, status says, under the X
+// account only, until when X holds its posts (the reset X announced, and
+// how long from now), and that its pending posts wait for it; --json
+// carries the same. On SQLite and PostgreSQL.
+func TestStatusShowsARateLimit(t *testing.T) {
+	t.Parallel()
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			t.Parallel()
+			w := newCLIWorld(t, testReviews(1, 1)...)
+			if db == "postgres" {
+				w.env["DATABASE_URL"] = postgresLedger(t)
+			}
+			w.mustRun("once") // history
+			w.feed.add(testReviews(2, 3)...)
+			reset := time.Now().Add(42*time.Minute + 20*time.Second).Truncate(time.Second)
+			w.x.SetRateLimitReset(reset)
+			w.x.FailNext(xfake.Fault429, 1)
+			_, _, _ = w.run("once")
+			if n := len(w.x.Posts()); n != 0 {
+				t.Fatalf("X has %d posts after its 429, want none", n)
+			}
+
+			var rep statusReport
+			if err := json.Unmarshal([]byte(w.mustRun("status", "--json")), &rep); err != nil {
+				t.Fatal(err)
+			}
+			var limited []string
+			for _, a := range rep.Accounts {
+				if a.RateLimit == nil {
+					continue
+				}
+				limited = append(limited, a.Account)
+				rl := a.RateLimit
+				if rl.Until.Before(reset) || rl.Until.After(reset.Add(5*time.Second)) || rl.Phase != "waiting" || rl.Waiting != 3 || rl.Probe != nil {
+					t.Errorf("%s's rate limit = %+v, want until X's reset %s (jitter aside), waiting, 3 pending", a.Account, rl, reset)
+				}
+			}
+			if !slices.Equal(limited, []string{"x:987654321"}) {
+				t.Fatalf("rate-limited accounts = %v, want the X account only", limited)
+			}
+
+			text := w.mustRun("status")
+			line := regexp.MustCompile(`(?m)^  x:987654321: 0 posted, 3 pending.*\n    rate-limited until (\S+) \(in 42m\): its 3 pending post\(s\) wait for the reset, then one goes alone first, as a probe$`).
+				FindStringSubmatch(text)
+			if line == nil {
+				t.Fatalf("status does not show the X account's rate limit under it:\n%s", text)
+			}
+			if until, err := time.Parse(time.RFC3339, line[1]); err != nil || until.Before(reset) || until.After(reset.Add(5*time.Second)) {
+				t.Errorf("shown until %s, want X's reset %s (jitter aside)", line[1], reset.UTC().Format(time.RFC3339))
+			}
+			// Each waiting post is due at the reset, not at a time past.
+			if n := len(regexp.MustCompile(`(?m)^    pending "Film Number \d"  attempt 0, next `+regexp.QuoteMeta(line[1])+` \(the rate limit's reset\)`).FindAllString(text, -1)); n != 3 {
+				t.Errorf("status shows %d pending posts due at the reset %s, want 3:\n%s", n, line[1], text)
+			}
+			if n := len(regexp.MustCompile(`(?m)^    rate-limited until`).FindAllString(text, -1)); n != 1 {
+				t.Errorf("status shows %d rate limits, want 1:\n%s", n, text)
+			}
+			if testing.Verbose() {
+				t.Logf("status:\n%s", text)
+			}
+		})
+	}
+}
+
+// TestRateLimitLine: what status says of a rate limit at each of its
+// phases, and how long it reads from now.
+func TestRateLimitLine(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 1, 21, 0, 0, 0, time.UTC)
+	probe := &deliveryStatus{Title: "Weapons", State: "posting", Attempts: 1}
+	for _, tc := range []struct {
+		name string
+		rl   rateLimitStatus
+		want string
+	}{
+		{"window open", rateLimitStatus{Until: now.Add(41*time.Minute + 40*time.Second), Phase: "waiting", Waiting: 3},
+			"rate-limited until 2026-03-01T21:41:40Z (in 42m): its 3 pending post(s) wait for the reset, then one goes alone first, as a probe"},
+		{"X's daily cap", rateLimitStatus{Until: now.Add(19*time.Hour + 5*time.Minute), Phase: "waiting", Waiting: 12},
+			"rate-limited until 2026-03-02T16:05:00Z (in 19h 5m): its 12 pending post(s) wait for the reset, then one goes alone first, as a probe"},
+		{"days", rateLimitStatus{Until: now.Add(50 * time.Hour), Phase: "waiting", Waiting: 1},
+			"rate-limited until 2026-03-03T23:00:00Z (in 2d 2h): its 1 pending post(s) wait for the reset, then one goes alone first, as a probe"},
+		{"seconds", rateLimitStatus{Until: now.Add(20 * time.Second), Phase: "waiting", Waiting: 1},
+			"rate-limited until 2026-03-01T21:00:20Z (in 20s): its 1 pending post(s) wait for the reset, then one goes alone first, as a probe"},
+		{"reset passed, no probe yet", rateLimitStatus{Until: now.Add(-3 * time.Minute), Phase: "probe_due", Waiting: 3},
+			"rate-limited until 2026-03-01T20:57:00Z (reset 3m ago): the first of its 3 pending post(s) goes alone first, as a probe, and the rest follow once it is posted"},
+		{"probe in flight", rateLimitStatus{Until: now.Add(-3 * time.Minute), Phase: "probe_in_flight", Waiting: 2, Probe: probe},
+			`rate-limited until 2026-03-01T20:57:00Z (reset 3m ago): the probe "Weapons" is posting now; its 2 other pending post(s) follow once it is posted`},
+		{"probe in flight, nothing behind", rateLimitStatus{Until: now.Add(-time.Minute), Phase: "probe_in_flight", Probe: probe},
+			`rate-limited until 2026-03-01T20:59:00Z (reset 1m ago): the probe "Weapons" is posting now`},
+		{"nothing pending", rateLimitStatus{Until: now.Add(time.Hour), Phase: "waiting"},
+			"rate-limited until 2026-03-01T22:00:00Z (in 1h): nothing is pending; a new post waits for the reset"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := rateLimitLine(&tc.rl, now); got != tc.want {
+				t.Errorf("rateLimitLine =\n  %s\nwant\n  %s", got, tc.want)
+			}
+		})
 	}
 }
