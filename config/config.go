@@ -47,7 +47,7 @@ type Config struct {
 	PostSpacing     time.Duration `env:"POST_SPACING" help:"The least time between two posts on one account (Go duration)."`
 	MaxAttempts     int           `env:"MAX_ATTEMPTS" envDefault:"8" help:"Attempts at one delivery before it is marked failed (transient errors; a rate limit waits for its reset and spends no attempt)."`
 	LeaseDuration   time.Duration `env:"LEASE_DURATION" envDefault:"2m" help:"How long a claimed delivery stays one replica's without renewal. A process that dies has its deliveries taken over about 3 s after another finds it dead (checked first against the network); the lease only matters for a process that hangs."`
-	Language        string        `env:"POST_LANGUAGE" envDefault:"en" help:"Language of the posts (BCP 47), sent to Mastodon and Bluesky."`
+	Language        string        `env:"POST_LANGUAGE" envDefault:"en" help:"Language of the posts (BCP 47), sent to Mastodon and Bluesky; the spoiler warning is written in it (English for a language reelpost has no words for)."`
 	PostHashtags    string        `env:"POST_HASHTAGS" help:"Extra hashtags for every post, separated by commas or spaces, e.g. #FilmReview (letters, digits and _, not digits only)."`
 	PostMentions    bool          `env:"POST_MENTIONS" envDefault:"false" help:"Keep @mentions from the feed's text live in posts; off, they are defused, so a review never notifies the people it names."`
 

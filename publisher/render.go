@@ -15,7 +15,6 @@ import (
 
 	"github.com/reelpost/reelpost/config"
 	"github.com/reelpost/reelpost/film"
-	"github.com/reelpost/reelpost/publisher/textlen"
 	"github.com/reelpost/reelpost/review"
 )
 
@@ -416,7 +415,7 @@ func (r *Renderer) Render(rules Rules, rv review.Review, o RenderOptions) (Post,
 			// the limit ([spoiler_text, text].join in its
 			// StatusLengthValidator), and so does GoToSocial: the text gets
 			// what the warning leaves.
-			spoiler = spoilerText(data, rules)
+			spoiler = spoilerText(data, rules, o.Lang)
 			warned = rules.Count(spoiler)
 			fitRules.Limit -= warned
 		} else {
@@ -443,43 +442,6 @@ func (r *Renderer) Render(rules Rules, rv review.Review, o RenderOptions) (Post,
 		p.Card = makeCard(data, rv)
 	}
 	return p, nil
-}
-
-// spoilerText is the content warning of a review with spoilers: "Spoilers:
-// Weapons (2025)", the film as the post names it. The fitter never
-// shortens the warning and the text gets only what it leaves, so a warning
-// takes at most a third of the limit (rules' count): a longer film name is
-// cut at a word boundary with "…", and where not even that fits the warning
-// is "Spoilers". A film's name never costs the post.
-func spoilerText(d TemplateData, rules Rules) string {
-	if d.Film == "" {
-		return "Spoilers"
-	}
-	year := ""
-	if d.Year > 0 {
-		year = " (" + strconv.Itoa(d.Year) + ")"
-	}
-	budget := rules.Limit / 3
-	fits := func(film string) bool { return rules.Count("Spoilers: "+film+year) <= budget }
-	if fits(d.Film) {
-		return "Spoilers: " + d.Film + year
-	}
-	// The longest cut that fits: a cut to fewer clusters is never longer.
-	// At 2 clusters the cut keeps one and "…": "…" alone would say nothing.
-	lo, hi := 2, textlen.Graphemes(d.Film)-1
-	best := ""
-	for lo <= hi {
-		mid := (lo + hi) / 2
-		if film := cutAtWord(d.Film, mid); fits(film) {
-			best, lo = film, mid+1
-		} else {
-			hi = mid - 1
-		}
-	}
-	if best == "" {
-		return "Spoilers"
-	}
-	return "Spoilers: " + best + year
 }
 
 // maxCardDescription caps a card's description, in grapheme clusters.

@@ -131,32 +131,73 @@ func TestSpoilerTextNamesTheFilm(t *testing.T) {
 		name  string
 		d     TemplateData
 		rules Rules
+		lang  string
 		want  string
 	}{
-		{"film and year", TemplateData{Film: "Weapons", Year: 2025}, DefaultRules(Mastodon), "Spoilers: Weapons (2025)"},
-		{"film alone", TemplateData{Film: "Oppenheimer"}, DefaultRules(Mastodon), "Spoilers: Oppenheimer"},
-		{"no film", TemplateData{}, DefaultRules(Mastodon), "Spoilers"},
+		{"film and year", TemplateData{Film: "Weapons", Year: 2025}, DefaultRules(Mastodon), "en", "Spoilers: Weapons (2025)"},
+		{"film alone", TemplateData{Film: "Oppenheimer"}, DefaultRules(Mastodon), "", "Spoilers: Oppenheimer"},
+		{"no film", TemplateData{}, DefaultRules(Mastodon), "en", "Spoilers"},
 		// 500/3 = 166: "Spoilers: " (10), " (2025)" (7) and "…" leave 148
 		// for the film, and the last whole word within them ends at 144.
-		{"long film, Mastodon", TemplateData{Film: long, Year: 2025}, DefaultRules(Mastodon),
+		{"long film, Mastodon", TemplateData{Film: long, Year: 2025}, DefaultRules(Mastodon), "en",
 			"Spoilers: " + strings.TrimSpace(strings.Repeat("Long ", 29)) + "… (2025)"},
-		{"long film, GoToSocial", TemplateData{Film: long}, GoToSocialRules(500),
+		{"long film, GoToSocial", TemplateData{Film: long}, GoToSocialRules(500), "en",
 			"Spoilers: " + strings.TrimSpace(strings.Repeat("Long ", 31)) + "…"},
-		{"one long word is cut between letters", TemplateData{Film: strings.Repeat("A", 300)}, GoToSocialRules(60),
+		{"one long word is cut between letters", TemplateData{Film: strings.Repeat("A", 300)}, GoToSocialRules(60), "en",
 			"Spoilers: " + strings.Repeat("A", 9) + "…"},
-		{"no room for the film", TemplateData{Film: "Weapons", Year: 2025}, MastodonRules(45, 23), "Spoilers"},
+		{"no room for the film", TemplateData{Film: "Weapons", Year: 2025}, MastodonRules(45, 23), "en", "Spoilers"},
+		{"French", TemplateData{Film: "Weapons", Year: 2025}, DefaultRules(Mastodon), "fr", "Attention, spoilers\u00a0: Weapons (2025)"},
+		{"Canadian French", TemplateData{Film: "Weapons"}, DefaultRules(Mastodon), "fr-CA", "Attention, spoilers\u00a0: Weapons"},
+		{"Japanese", TemplateData{Film: "千と千尋の神隠し", Year: 2001}, DefaultRules(Mastodon), "ja", "ネタバレ注意：千と千尋の神隠し (2001)"},
+		// The translated words count: "Attention, spoilers : " (22) and
+		// "…" leave 143 of 166 for the film, 28 whole words (139).
+		{"long film, GoToSocial, French", TemplateData{Film: long}, GoToSocialRules(500), "fr",
+			"Attention, spoilers\u00a0: " + strings.TrimSpace(strings.Repeat("Long ", 28)) + "…"},
+		{"no film, German", TemplateData{}, DefaultRules(Mastodon), "de-AT", "Spoiler"},
+		{"a language without its words", TemplateData{Film: "Weapons", Year: 2025}, DefaultRules(Mastodon), "tr", "Spoilers: Weapons (2025)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := spoilerText(tt.d, tt.rules)
+			got := spoilerText(tt.d, tt.rules, tt.lang)
 			if got != tt.want {
-				t.Errorf("spoilerText(%q, %d) = %q, want %q", tt.d.Film, tt.d.Year, got, tt.want)
+				t.Errorf("spoilerText(%q, %d, %q) = %q, want %q", tt.d.Film, tt.d.Year, tt.lang, got, tt.want)
 			}
-			if n := tt.rules.Count(got); n > tt.rules.Limit/3 && got != "Spoilers" {
+			if n := tt.rules.Count(got); n > tt.rules.Limit/3 && got != spoilerWarningFor(tt.lang).word {
 				t.Errorf("warning counts %d, over a third of %d", n, tt.rules.Limit)
 			}
 		})
+	}
+}
+
+// TestSpoilerWarningLanguages: the warning follows the post's language,
+// a regional tag included, and is English for a language reelpost has no
+// words for and for a tag it cannot read.
+func TestSpoilerWarningLanguages(t *testing.T) {
+	t.Parallel()
+	for lang, want := range map[string]string{
+		"en": "Spoilers", "en-GB": "Spoilers", "fr": "Attention, spoilers", "fr-CA": "Attention, spoilers",
+		"de": "Spoiler", "de-CH": "Spoiler", "es": "Alerta de spóiler", "es-419": "Alerta de spóiler", "it": "Attenzione, spoiler",
+		"pt": "Alerta de spoiler", "pt-BR": "Alerta de spoiler", "pt-PT": "Alerta de spoiler", "nl": "Spoileralert",
+		"sv": "Spoilervarning", "da": "Spoileradvarsel", "nb": "Spoilervarsel", "no": "Spoilervarsel", "nn": "Spoilervarsel",
+		"fi": "Juonipaljastuksia", "pl": "Uwaga, spoilery", "ja": "ネタバレ注意", "ko": "스포일러 주의",
+		"zh": "剧透警告", "zh-CN": "剧透警告", "zh-Hans": "剧透警告", "zh-TW": "劇透警告", "zh-HK": "劇透警告",
+		// CLDR's language matching: Galician readers read Spanish.
+		"gl": "Alerta de spóiler",
+		// Languages without words of their own, and tags that are none.
+		"tr": "Spoilers", "ro": "Spoilers", "ca": "Spoilers", "yue": "Spoilers", "": "Spoilers", "und": "Spoilers",
+		"xx": "Spoilers", "français": "Spoilers",
+	} {
+		if got := spoilerWarningFor(lang).word; got != want {
+			t.Errorf("warning for %q = %q, want %q", lang, got, want)
+		}
+	}
+	// Each language's words are reachable by its own tag: none is
+	// shadowed by another entry.
+	for i, w := range spoilerWarnings {
+		if got := spoilerWarningFor(w.tag.String()); got.word != w.word {
+			t.Errorf("entry %d (%s) is reached as %q", i, w.tag, got.word)
+		}
 	}
 }
 

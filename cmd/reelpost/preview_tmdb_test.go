@@ -118,3 +118,43 @@ func TestPreviewWithoutTMDBAsksNothing(t *testing.T) {
 		t.Errorf("The Matrix without TMDB = %+v; want nothing from TMDB", m)
 	}
 }
+
+// TestPreviewSpoilerWarningInPostLanguage: the content warning of a review
+// with spoilers is in POST_LANGUAGE, or English for a language reelpost
+// has no words for; the posts without a warning stay without one.
+func TestPreviewSpoilerWarningInPostLanguage(t *testing.T) {
+	t.Parallel()
+	for lang, want := range map[string]string{
+		"fr-FR": "Attention, spoilers\u00a0: Parasite (2019)",
+		"de":    "Spoiler: Parasite (2019)",
+		"tr":    "Spoilers: Parasite (2019)",
+	} {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			out, errOut, code := runCLI(t, map[string]string{"FETCH_PAGES": "false", "POST_LANGUAGE": lang},
+				"preview", "--json", corpusBlog)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			parasite := previewItems(t, out)["Parasite (2019) review"]
+			if !parasite.Spoilers || len(parasite.Posts) == 0 {
+				t.Fatalf("Parasite = %+v; want a review with spoilers and its posts", parasite)
+			}
+			warned := 0
+			for _, p := range parasite.Posts {
+				if p.Network == "mastodon" {
+					warned++
+				}
+				switch {
+				case p.Network == "mastodon" && p.SpoilerText != want:
+					t.Errorf("POST_LANGUAGE=%s: mastodon spoiler_text %q, want %q", lang, p.SpoilerText, want)
+				case p.Network != "mastodon" && p.SpoilerText != "":
+					t.Errorf("%s post has spoiler_text %q", p.Network, p.SpoilerText)
+				}
+			}
+			if warned != 1 {
+				t.Errorf("%d Mastodon posts of Parasite, want 1", warned)
+			}
+		})
+	}
+}

@@ -68,3 +68,59 @@ func TestFittedPostsAreAccepted(t *testing.T) {
 		}
 	}
 }
+
+// TestSpoilersInThePostsLanguage: a review with spoilers posted in French
+// (or Japanese) goes behind the warning in that language, and, fitted to
+// within a few characters of the limit with the translated warning
+// counted, is accepted by a server that counts the warning with the text
+// (Mastodon; GoToSocial's code points); a language reelpost has no words
+// for gets the English warning.
+func TestSpoilersInThePostsLanguage(t *testing.T) {
+	t.Parallel()
+	rv := feedreview.Review{Title: "Weapons (2025)", FilmTitle: "Weapons", Year: 2025, Spoilers: true,
+		Link: "https://example-films.blog/critiques/weapons", TrailerURL: "https://www.youtube.com/watch?v=WzV6mXIOVl4",
+		// One sentence: cut at a word, within a few characters of the limit.
+		Summary: strings.Repeat("la tante cache les enfants disparus dans la cave et la fin la brûle vive, ", 12), IsReview: true}
+	for _, tc := range []struct {
+		lang, warning string
+	}{
+		{"fr", "Attention, spoilers\u00a0: Weapons (2025)"},
+		{"fr-CA", "Attention, spoilers\u00a0: Weapons (2025)"},
+		{"ja", "ネタバレ注意：Weapons (2025)"},
+		{"tr", "Spoilers: Weapons (2025)"},
+	} {
+		for _, o := range []mastodonfake.Options{
+			{AccessToken: token, Username: "films", MaxCharacters: 500, URLLength: 23},
+			{AccessToken: token, Username: "films", MaxCharacters: 500, Flavour: mastodonfake.FlavourGoToSocial},
+		} {
+			fake := mastodonfake.New(t, o)
+			p := newPublisher(t, fake.URL, pubOpts{language: tc.lang})
+			rules, err := p.Rules(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := publisher.NewRenderer(publisher.Templates{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			post, err := r.Render(rules, rv, publisher.RenderOptions{Lang: tc.lang})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if post.SpoilerText != tc.warning {
+				t.Errorf("%s: warning %q, want %q", tc.lang, post.SpoilerText, tc.warning)
+			}
+			if post.Length < rules.Limit-16 {
+				t.Fatalf("%s: fitted to %d of %d: not close enough to the limit to tell a miscount", tc.lang, post.Length, rules.Limit)
+			}
+			post.Key = "weapons-" + tc.lang
+			if _, err := p.Publish(context.Background(), post); err != nil {
+				t.Fatalf("%s, %s: the server refused a post the publisher counted %d: %v", tc.lang, o.Flavour, post.Length, err)
+			}
+			sts := fake.Statuses()
+			if len(sts) != 1 || sts[0].SpoilerText != tc.warning || sts[0].Language != tc.lang {
+				t.Errorf("%s: statuses %+v, want one behind %q in %s", tc.lang, sts, tc.warning, tc.lang)
+			}
+		}
+	}
+}
