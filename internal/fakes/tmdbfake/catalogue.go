@@ -181,10 +181,12 @@ func coreMovies() []Movie {
 
 func coreShows() []Show {
 	return []Show{
+		// A miniseries: five episodes, all directed by Johan Renck.
 		{ID: ChernobylID, IMDbID: "tt7366338", Name: "Chernobyl", OriginalName: "Chernobyl", OriginalLanguage: "en",
-			FirstAirDate: "2019-05-06", EpisodeRunTime: 65, Genres: []string{"Drama", "War & Politics"},
+			FirstAirDate: "2019-05-06", LastAirDate: "2019-06-03", EpisodeRunTime: 65, Genres: []string{"Drama", "War & Politics"},
 			PosterPath: "/hlLXt2tOPT6RRnjiUmoxyG1LTFi.jpg", Popularity: 30.2, CreatedBy: []string{"Craig Mazin"},
-			Cast: []string{"Jared Harris", "Stellan Skarsgård", "Emily Watson", "Paul Ritter"},
+			Directors: []string{"Johan Renck"},
+			Cast:      []string{"Jared Harris", "Stellan Skarsgård", "Emily Watson", "Paul Ritter"},
 			Videos: []Video{
 				yt("ChrnblTsr01", "Chernobyl | Official Teaser | HBO", "Teaser", "en", true, "2019-03-01T10:00:00.000Z"),
 				yt(ChernobylTrailerKey, "Chernobyl | Official Trailer | HBO", "Trailer", "en", true, "2019-04-01T10:00:00.000Z"),

@@ -289,9 +289,13 @@ func corpusMovies() []Movie {
 // corpusShows are the corpus's and the Letterboxd fixtures' TV shows.
 func corpusShows() []Show {
 	return []Show{
+		// Two seasons (2022, 2025) and a third coming: created by Dan
+		// Erickson, its episodes directed by Ben Stiller and others.
 		{ID: SeveranceID, IMDbID: "tt11280740", Name: "Severance", OriginalName: "Severance", OriginalLanguage: "en",
-			FirstAirDate: "2022-02-17", EpisodeRunTime: 50, Genres: []string{"Drama", "Mystery"}, Popularity: 80.0,
-			CreatedBy: []string{"Dan Erickson"}, Cast: []string{"Adam Scott", "Britt Lower", "Zach Cherry"},
-			Videos: []Video{yt(SeveranceTrailerKey, "Severance — Official Trailer | Apple TV+", "Trailer", "en", true, "2022-01-13T16:00:00.000Z")}},
+			FirstAirDate: "2022-02-17", LastAirDate: "2025-03-20", InProduction: true, EpisodeRunTime: 50,
+			Genres: []string{"Drama", "Mystery"}, Popularity: 80.0, CreatedBy: []string{"Dan Erickson"},
+			Directors: []string{"Ben Stiller", "Aoife McArdle", "Uta Briesewitz", "Jessica Lee Gagné", "Sam Donovan"},
+			Cast:      []string{"Adam Scott", "Britt Lower", "Zach Cherry", "Tramell Tillman", "John Turturro", "Patricia Arquette"},
+			Videos:    []Video{yt(SeveranceTrailerKey, "Severance — Official Trailer | Apple TV+", "Trailer", "en", true, "2022-01-13T16:00:00.000Z")}},
 	}
 }

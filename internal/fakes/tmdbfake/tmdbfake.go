@@ -1,7 +1,8 @@
 // Package tmdbfake is a recording stand-in for The Movie Database's API v3
 // (https://developer.themoviedb.org/docs) on 127.0.0.1, for tests: it checks
 // both forms of credential, answers film and TV search, movie and TV details (with
-// append_to_response), videos, credits and find-by-IMDb-id from a small
+// append_to_response), videos, credits (a show's aggregate credits too),
+// external ids and find-by-IMDb-id (films, shows, episodes) from a small
 // catalogue as TMDB does, with TMDB's error bodies, and can be told to fail.
 package tmdbfake
 
@@ -104,8 +105,33 @@ type Show struct {
 	Genres                    []string
 	PosterPath                string
 	Popularity                float64
-	CreatedBy, Cast           []string
-	Videos                    []Video
+	// InProduction is TMDB's in_production: more seasons are coming.
+	InProduction bool
+	// CreatedBy are the show's creators (created_by in its details).
+	CreatedBy []string
+	// Cast is everyone credited in any season, in billing order: what
+	// aggregate_credits lists. LatestCast, when set, is the latest season's
+	// alone: what /credits lists ("Just like the website, TMDb pulls this
+	// information from the last season of the series",
+	// https://rdrr.io/cran/TMDb/man/tv_credits.html); Cast when unset.
+	Cast, LatestCast []string
+	// Directors directed episodes: aggregate_credits' crew with a Director
+	// job.
+	Directors []string
+	Videos    []Video
+	// Episodes are those of its episodes that have an IMDb id, for find.
+	Episodes []Episode
+}
+
+// Episode is one episode of a show, as find lists it.
+type Episode struct {
+	ID     int
+	IMDbID string
+	Name   string
+	// Season and Number are its season_number and episode_number.
+	Season, Number int
+	// AirDate is YYYY-MM-DD or "".
+	AirDate string
 }
 
 // Server is the fake. Its methods are safe for concurrent use.
@@ -466,7 +492,7 @@ func (s *Server) find(w http.ResponseWriter, id string, q map[string][]string) {
 		return
 	}
 	l := lang(q)
-	movies, shows := []map[string]any{}, []map[string]any{}
+	movies, shows, episodes := []map[string]any{}, []map[string]any{}, []map[string]any{}
 	s.mu.Lock()
 	for _, m := range s.movies {
 		if m.IMDbID != "" && m.IMDbID == id {
@@ -477,11 +503,31 @@ func (s *Server) find(w http.ResponseWriter, id string, q map[string][]string) {
 		if t.IMDbID != "" && t.IMDbID == id {
 			shows = append(shows, showResult(t))
 		}
+		for _, e := range t.Episodes {
+			if e.IMDbID != "" && e.IMDbID == id {
+				episodes = append(episodes, episodeResult(t, e))
+			}
+		}
 	}
 	s.mu.Unlock()
+	// IMDb ids name films, series and episodes; a season has none ("IMDB
+	// ID: Movies ✓, TV Shows ✓, TV Seasons ✗, TV Episodes ✓",
+	// https://docs.rs/crate/tmdb_client/0.2.0/source/docs/FindApi.md), so
+	// tv_season_results stays empty here.
 	recorder.WriteJSON(w, http.StatusOK, map[string]any{
 		"movie_results": movies, "person_results": []any{}, "tv_results": shows,
-		"tv_episode_results": []any{}, "tv_season_results": []any{}})
+		"tv_episode_results": episodes, "tv_season_results": []any{}})
+}
+
+// episodeResult is an episode as find lists it: its own id and name, and
+// its show's id as show_id (the fields of tmdb-rs's FoundEpisode,
+// https://docs.rs/tmdb-rs/1.0.4/src/tmdb_rs/endpoints/find.rs.html).
+func episodeResult(t Show, e Episode) map[string]any {
+	return map[string]any{
+		"id": e.ID, "show_id": t.ID, "name": e.Name, "season_number": e.Season, "episode_number": e.Number,
+		"air_date": nullable(e.AirDate), "episode_type": "standard", "media_type": "tv_episode",
+		"overview": "", "still_path": nil, "vote_average": 8.0, "vote_count": 100, "runtime": t.EpisodeRunTime,
+	}
 }
 
 // item answers /3/movie/{id}, /3/tv/{id} and their /videos and /credits.
@@ -497,21 +543,39 @@ func (s *Server) item(w http.ResponseWriter, kind string, rest []string, q map[s
 		return
 	}
 	var videos []Video
-	var credits map[string]any
-	var details map[string]any
+	var credits, aggregate, details map[string]any
+	imdb := ""
 	if kind == "movie" {
-		videos, credits, details = m.Videos, creditsOf(m.Cast, m.Directors), movieDetails(m, lang(q))
+		videos, credits, details, imdb = m.Videos, creditsOf(m.Cast, m.Directors), movieDetails(m, lang(q)), m.IMDbID
 	} else {
-		videos, credits, details = t.Videos, creditsOf(t.Cast, nil), showDetails(t)
+		latest := t.LatestCast
+		if latest == nil {
+			latest = t.Cast
+		}
+		videos, credits, details, imdb = t.Videos, creditsOf(latest, nil), showDetails(t), t.IMDbID
+		aggregate = aggregateCreditsOf(t)
 	}
 	vids := map[string]any{"id": id, "results": filterVideos(videos, q)}
+	// GET /3/{movie,tv}/{id}/external_ids: imdb_id (null when none) beside
+	// the other sites' ids (https://rdrr.io/cran/TMDb/man/tv_external_ids.html).
+	// A show's details carry no imdb_id of their own: this is where it is.
+	external := map[string]any{"id": id, "imdb_id": nullable(imdb), "wikidata_id": nil, "facebook_id": nil,
+		"instagram_id": nil, "twitter_id": nil}
+	if kind == "tv" {
+		external["tvdb_id"] = nil
+	}
 	if len(rest) == 2 {
-		switch rest[1] {
-		case "videos":
+		switch {
+		case rest[1] == "videos":
 			recorder.WriteJSON(w, http.StatusOK, vids)
-		case "credits":
+		case rest[1] == "credits":
 			credits["id"] = id
 			recorder.WriteJSON(w, http.StatusOK, credits)
+		case rest[1] == "aggregate_credits" && kind == "tv":
+			aggregate["id"] = id
+			recorder.WriteJSON(w, http.StatusOK, aggregate)
+		case rest[1] == "external_ids":
+			recorder.WriteJSON(w, http.StatusOK, external)
 		default:
 			writeError(w, http.StatusNotFound, codeNotFound, msgNotFound)
 		}
@@ -530,11 +594,16 @@ func (s *Server) item(w http.ResponseWriter, kind string, rest []string, q map[s
 		return
 	}
 	for _, a := range appends {
-		switch a {
-		case "videos":
+		switch {
+		case a == "videos":
 			details["videos"] = map[string]any{"results": vids["results"]}
-		case "credits":
+		case a == "credits":
 			details["credits"] = credits
+		case a == "aggregate_credits" && kind == "tv":
+			details["aggregate_credits"] = aggregate
+		case a == "external_ids":
+			delete(external, "id")
+			details["external_ids"] = external
 		}
 	}
 	recorder.WriteJSON(w, http.StatusOK, details)
@@ -587,6 +656,33 @@ func creditsOf(cast, directors []string) map[string]any {
 	return map[string]any{"cast": c, "crew": crew}
 }
 
+// aggregateCreditsOf is GET /3/tv/{id}/aggregate_credits: every season's
+// cast and crew, each person once, with the roles (cast) or jobs (crew)
+// they had and in how many episodes, cast in billing order
+// (https://developer.themoviedb.org/reference/tv-series-aggregate-credits;
+// the shape of https://raw.githubusercontent.com/api-evangelist/tmdb/refs/heads/main/json-schema/tmdb-api-tv-series-aggregate-credits-response-schema.json
+// and tmdb-api's aggregate_credits.rs: roles[{credit_id, character,
+// episode_count}], jobs[{credit_id, job, episode_count}], total_episode_count).
+func aggregateCreditsOf(t Show) map[string]any {
+	cast, crew := []map[string]any{}, []map[string]any{}
+	for i, n := range t.Cast {
+		cast = append(cast, map[string]any{"adult": false, "gender": 0, "id": 5000 + i, "known_for_department": "Acting",
+			"name": n, "original_name": n, "popularity": 10.0, "profile_path": nil, "order": i, "total_episode_count": 5,
+			"roles": []map[string]any{{"credit_id": fmt.Sprintf("%024x", 5000+i), "character": "", "episode_count": 5}}})
+	}
+	for i, n := range t.Directors {
+		crew = append(crew, map[string]any{"adult": false, "gender": 0, "id": 6000 + i, "known_for_department": "Directing",
+			"name": n, "original_name": n, "popularity": 5.0, "profile_path": nil, "department": "Directing", "total_episode_count": 2,
+			"jobs": []map[string]any{{"credit_id": fmt.Sprintf("%024x", 6000+i), "job": "Director", "episode_count": 2}}})
+	}
+	// A crew member with other jobs, so that a client reading every crew
+	// entry as a director is caught.
+	crew = append(crew, map[string]any{"adult": false, "gender": 0, "id": 3000, "known_for_department": "Production",
+		"name": "Pat Producer", "original_name": "Pat Producer", "popularity": 1.0, "profile_path": nil, "department": "Production",
+		"total_episode_count": 9, "jobs": []map[string]any{{"credit_id": fmt.Sprintf("%024x", 3000), "job": "Executive Producer", "episode_count": 9}}})
+	return map[string]any{"cast": cast, "crew": crew}
+}
+
 func genres(names []string) []map[string]any {
 	out := []map[string]any{}
 	for _, g := range names {
@@ -607,7 +703,9 @@ func movieDetails(m Movie, l string) map[string]any {
 }
 
 // showDetails is GET /3/tv/{id}: name for title, first_air_date for
-// release_date, created_by for directors.
+// release_date, created_by for directors, last_air_date (the latest
+// episode's) and in_production; no imdb_id, which is under external_ids
+// (https://raw.githubusercontent.com/api-evangelist/tmdb/refs/heads/main/json-schema/tmdb-api-tv-series-details-response-schema.json).
 func showDetails(t Show) map[string]any {
 	created := []map[string]any{}
 	for i, n := range t.CreatedBy {
@@ -621,5 +719,6 @@ func showDetails(t Show) map[string]any {
 		"id": t.ID, "name": t.Name, "original_name": t.OriginalName, "original_language": t.OriginalLanguage,
 		"first_air_date": t.FirstAirDate, "episode_run_time": runtimes, "genres": genres(t.Genres),
 		"poster_path": nullable(t.PosterPath), "created_by": created, "popularity": t.Popularity,
+		"last_air_date": nullable(t.LastAirDate), "in_production": t.InProduction,
 	}
 }

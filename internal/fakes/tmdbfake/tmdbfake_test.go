@@ -274,3 +274,73 @@ func TestFaultsAndRecording(t *testing.T) {
 		t.Errorf("recorded %d requests (%v), want the 3 made", len(reqs), reqs)
 	}
 }
+
+// TestShowCredits: a show's /credits are its latest season's, its
+// aggregate_credits every season's (cast in billing order, crew with their
+// jobs), and its IMDb id is under external_ids, not in its details; each
+// on its own and appended.
+func TestShowCredits(t *testing.T) {
+	t.Parallel()
+	fake := tmdbfake.New(t, tmdbfake.Options{Empty: true})
+	fake.AddShow(tmdbfake.Show{ID: 7, IMDbID: "tt0000007", Name: "Lighthouse", FirstAirDate: "2020-01-01",
+		LastAirDate: "2023-02-01", InProduction: true, CreatedBy: []string{"Casey Creator"},
+		Directors: []string{"Dana Director"}, Cast: []string{"Ann First", "Ben Second", "Cy Gone"},
+		LatestCast: []string{"Ann First", "Ben Second"}})
+	names := func(people any) []string {
+		var out []string
+		for _, p := range people.([]any) {
+			out = append(out, p.(map[string]any)["name"].(string))
+		}
+		return out
+	}
+	latest := get(t, fake, "/3/tv/7/credits", nil, "")
+	if got := names(latest.body["cast"]); !slices.Equal(got, []string{"Ann First", "Ben Second"}) {
+		t.Errorf("credits cast %v, want the latest season's", got)
+	}
+	agg := get(t, fake, "/3/tv/7/aggregate_credits", nil, "")
+	if got := names(agg.body["cast"]); !slices.Equal(got, []string{"Ann First", "Ben Second", "Cy Gone"}) {
+		t.Errorf("aggregate cast %v, want every season's", got)
+	}
+	var directors []string
+	for _, c := range agg.body["crew"].([]any) {
+		for _, j := range c.(map[string]any)["jobs"].([]any) {
+			if j.(map[string]any)["job"] == "Director" {
+				directors = append(directors, c.(map[string]any)["name"].(string))
+			}
+		}
+	}
+	if !slices.Equal(directors, []string{"Dana Director"}) {
+		t.Errorf("aggregate crew's directors %v, want Dana Director", directors)
+	}
+	if ext := get(t, fake, "/3/tv/7/external_ids", nil, ""); ext.body["imdb_id"] != "tt0000007" {
+		t.Errorf("external_ids %v", ext.body)
+	}
+	d := get(t, fake, "/3/tv/7", url.Values{"append_to_response": {"videos,aggregate_credits,external_ids"}}, "")
+	if _, ok := d.body["imdb_id"]; ok || d.body["last_air_date"] != "2023-02-01" || d.body["in_production"] != true ||
+		d.body["external_ids"].(map[string]any)["imdb_id"] != "tt0000007" ||
+		len(d.body["aggregate_credits"].(map[string]any)["cast"].([]any)) != 3 {
+		t.Errorf("details with appends: %v", d.body)
+	}
+	if a := get(t, fake, "/3/movie/7/aggregate_credits", nil, ""); a.status != 404 {
+		t.Errorf("a film's aggregate_credits: %d, want 404 (TV only)", a.status)
+	}
+}
+
+// TestFindEpisode: an episode's IMDb id finds the episode, with its show's
+// id, and neither a film nor a show.
+func TestFindEpisode(t *testing.T) {
+	t.Parallel()
+	fake := tmdbfake.New(t, tmdbfake.Options{Empty: true})
+	fake.AddShow(tmdbfake.Show{ID: 7, IMDbID: "tt0000007", Name: "Lighthouse", FirstAirDate: "2020-01-01",
+		Episodes: []tmdbfake.Episode{{ID: 70001, IMDbID: "tt0000071", Name: "The Lamp", Season: 1, Number: 3, AirDate: "2020-01-15"}}})
+	a := get(t, fake, "/3/find/tt0000071", url.Values{"external_source": {"imdb_id"}}, "")
+	eps := a.body["tv_episode_results"].([]any)
+	if len(eps) != 1 || len(a.body["tv_results"].([]any)) != 0 || len(a.body["movie_results"].([]any)) != 0 {
+		t.Fatalf("find an episode: %v", a.body)
+	}
+	e := eps[0].(map[string]any)
+	if e["show_id"] != 7.0 || e["id"] != 70001.0 || e["name"] != "The Lamp" || e["season_number"] != 1.0 ||
+		e["episode_number"] != 3.0 || e["air_date"] != "2020-01-15" {
+		t.Errorf("episode result %v", e)
+	}
+}
