@@ -219,4 +219,13 @@ func TestDetails(t *testing.T) {
 		strings.Join(tv.Directors, ",") != "Craig Mazin" || len(tv.Videos) != 2 {
 		t.Errorf("tv details %+v", tv)
 	}
+	// A show's IMDb id, every season's cast and its episodes' directors
+	// come from the appended external_ids and aggregate_credits.
+	if tv.IMDbID != "tt7366338" || tv.LastAirDate != "2019-06-03" || strings.Join(tv.EpisodeDirectors, ",") != "Johan Renck" ||
+		strings.Join(tv.Cast, ",") != "Jared Harris,Stellan Skarsgård,Emily Watson,Paul Ritter" {
+		t.Errorf("tv details %+v: want its IMDb id, last air date, episode directors and cast", tv)
+	}
+	if q := s.fake.Requests()[1].RawQuery; !strings.Contains(q, "append_to_response=videos%2Caggregate_credits%2Cexternal_ids") {
+		t.Errorf("tv query %s: want videos, aggregate_credits and external_ids appended", q)
+	}
 }

@@ -25,8 +25,20 @@
 //     include_video_language lists the languages wanted, "null" for none
 //     (added July 2021 with the official and published_at fields, as quoted
 //     in https://github.com/lordmike/tmdblib/issues/413);
-//   - /3/find/{id}?external_source=imdb_id answers movie_results and
-//     tv_results (https://developer.themoviedb.org/docs/finding-data);
+//   - /3/find/{id}?external_source=imdb_id answers movie_results,
+//     tv_results and tv_episode_results, an episode with its series' id as
+//     show_id; an IMDb id names a film, a series or an episode, never a
+//     season (https://developer.themoviedb.org/docs/finding-data;
+//     https://docs.rs/crate/tmdb_client/0.2.0/source/docs/FindApi.md;
+//     FoundEpisode in https://docs.rs/tmdb-rs/1.0.4/src/tmdb_rs/endpoints/find.rs.html);
+//   - a series' /credits are its latest season's ("Just like the website,
+//     TMDb pulls this information from the last season of the series",
+//     https://rdrr.io/cran/TMDb/man/tv_credits.html); aggregate_credits
+//     are every season's, crew with a jobs list
+//     (https://developer.themoviedb.org/reference/tv-series-aggregate-credits);
+//     a series' details carry last_air_date but no imdb_id, which is in its
+//     external_ids (https://rdrr.io/cran/TMDb/man/tv.html,
+//     https://rdrr.io/cran/TMDb/man/tv_external_ids.html);
 //   - GET /3/authentication ("Validate Key") validates either credential,
 //     answering {"success":true,"status_code":1,...} or the 401 above
 //     (shapes as in https://raw.githubusercontent.com/api-evangelist/tmdb/refs/heads/main/json-schema/tmdb-api-authentication-validate-key-response-schema.json);

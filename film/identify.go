@@ -76,7 +76,10 @@ const posterBase = "https://image.tmdb.org/t/p/w780"
 //     than the review's title, the title path with 2 left: search (1) and
 //     details of 1 candidate. If the details contradict the director or
 //     cast the review states, no match: the title path would need a search
-//     and details, and 1 request is left;
+//     and details, and 1 request is left. So for a series whose run the
+//     year the review states falls outside, and for an episode's IMDb id
+//     (find names the episode, the details are its series'), whose series'
+//     name only the details give;
 //   - a title: search (1) + details of at most 2 candidates (2). Year and
 //     publication date narrow on the search results themselves; only
 //     director and cast need details, so more than 2 candidates left after
@@ -260,6 +263,8 @@ func (c *Client) identify(ctx context.Context, e Evidence, b *budget) (Match, er
 		hit = f.Movies[0]
 	case len(f.TV) > 0:
 		hit = f.TV[0]
+	case len(f.Episodes) > 0:
+		return c.byEpisode(ctx, e, b, f.Episodes[0])
 	default:
 		if title == "" {
 			return Match{Reason: fmt.Sprintf("IMDb %s is not on TMDB", id)}, nil
@@ -268,14 +273,21 @@ func (c *Client) identify(ctx context.Context, e Evidence, b *budget) (Match, er
 	}
 	// A review may link another film's IMDb page (an earlier film by the
 	// same director, a remake): the link stands only if it agrees with the
-	// title and year the review states.
-	if title != "" && (!titleMatches(title, hit) || (e.Year > 0 && !nearYear(e.Year, hit.Year()))) {
+	// title and year the review states. A series' later season states a
+	// later year than its first: that is judged on the series' run, which
+	// only its details give.
+	laterSeason := hit.Kind == KindTV && e.Year > hit.Year() && hit.Year() > 0
+	if title != "" && (!titleMatches(title, hit) || (e.Year > 0 && !nearYear(e.Year, hit.Year()) && !laterSeason)) {
 		return c.byTitle(ctx, e, b, fmt.Sprintf("the imdb link is to %s", describe(hit)))
 	}
 	b.take()
 	d, err := c.details(ctx, hit.Kind, hit.ID, hit.OriginalLanguage)
 	if err != nil {
 		return Match{}, err
+	}
+	if d.Kind == KindTV && e.Year > 0 && !airedIn(d, e.Year) {
+		return Match{Reason: fmt.Sprintf("the imdb link is to the series %s, on the air %s, the review states %d",
+			d.Title, runOf(d), e.Year)}, nil
 	}
 	// The link is the review's own evidence, and stands where nothing the
 	// review states contradicts it: a review of "Suspiria" that links the
@@ -287,10 +299,82 @@ func (c *Client) identify(ctx context.Context, e Evidence, b *budget) (Match, er
 	// since the title path would need a search and details and one request
 	// is left (see maxRequests).
 	if v, _ := judge(e, d); v == contradicted {
+		if d.Kind == KindTV {
+			return Match{Reason: fmt.Sprintf("the imdb link is to the series %s, %s, the review names %s",
+				describe(SearchResult{Title: d.Title, ReleaseDate: d.ReleaseDate}), seriesCredits(d), statedBy(e))}, nil
+		}
 		return Match{Reason: fmt.Sprintf("the imdb link is to %s by %s, the review names %s",
 			describe(SearchResult{Title: d.Title, ReleaseDate: d.ReleaseDate}), orNobody(d.Directors), statedBy(e))}, nil
 	}
 	return c.match(d, "imdb link"), nil
+}
+
+// byEpisode follows an IMDb link to a TV episode to its series: a review of
+// an episode gets the series' trailer, on the terms of a link to the series
+// itself. The title the review states must be the series' (a season or
+// episode named after it aside) or the episode's; the year it states, the
+// episode's or within the series' run; and no director or cast it names
+// may be missing from the series' credits. The series' name comes only
+// with its details, so a title that names neither is found out after them,
+// with no request left for the title path: no match.
+func (c *Client) byEpisode(ctx context.Context, e Evidence, b *budget, ep FoundEpisode) (Match, error) {
+	b.take()
+	d, err := c.details(ctx, KindTV, ep.ShowID, "")
+	if err != nil {
+		return Match{}, err
+	}
+	series := SearchResult{Kind: KindTV, Title: d.Title, OriginalTitle: d.OriginalTitle, ReleaseDate: d.ReleaseDate}
+	what := fmt.Sprintf("S%02dE%02d %q of the series %s", ep.Season, ep.Episode, ep.Name, describe(series))
+	title := strings.TrimSpace(e.Title)
+	if title != "" && !titleMatches(title, series) && fold(title) != fold(ep.Name) {
+		return Match{Reason: fmt.Sprintf("the imdb link is to %s, the review is titled %s", what, title)}, nil
+	}
+	if e.Year > 0 && !airedIn(d, e.Year) && !nearYear(e.Year, yearOf(ep.AirDate)) {
+		return Match{Reason: fmt.Sprintf("the imdb link is to %s, on the air %s, the review states %d", what, runOf(d), e.Year)}, nil
+	}
+	if v, _ := judge(e, d); v == contradicted {
+		return Match{Reason: fmt.Sprintf("the imdb link is to %s, %s, the review names %s", what, seriesCredits(d), statedBy(e))}, nil
+	}
+	return c.match(d, "imdb link to an episode"), nil
+}
+
+// airedIn reports whether a series was on the air in year, a year's grace
+// either side (a festival premiere, a late release abroad): from its first
+// air date to its last.
+func airedIn(d Details, year int) bool {
+	first, last := d.Year(), yearOf(d.LastAirDate)
+	if first == 0 {
+		return false
+	}
+	return year >= first-1 && year <= max(first, last)+1
+}
+
+// runOf is a series' years on the air: "2019", "2022–2025".
+func runOf(d Details) string {
+	first, last := d.Year(), yearOf(d.LastAirDate)
+	switch {
+	case first == 0:
+		return "at dates TMDB does not know"
+	case last <= first:
+		return strconv.Itoa(first)
+	}
+	return strconv.Itoa(first) + "–" + strconv.Itoa(last)
+}
+
+// seriesCredits names who made a series as a contradiction reports it:
+// "created by Craig Mazin, episodes directed by Johan Renck".
+func seriesCredits(d Details) string {
+	var parts []string
+	if len(d.Directors) > 0 {
+		parts = append(parts, "created by "+strings.Join(d.Directors, " and "))
+	}
+	if len(d.EpisodeDirectors) > 0 {
+		parts = append(parts, "episodes directed by "+strings.Join(d.EpisodeDirectors, ", "))
+	}
+	if len(parts) == 0 {
+		return "with no creator or director on TMDB"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // byID fetches a film or show by TMDB id; when no trailer of the post's
@@ -548,11 +632,13 @@ const (
 )
 
 // judge weighs d's credits against e: the director decides when both name
-// one; the cast when the director cannot.
+// one; the cast when the director cannot. A series' director is any of its
+// creators or of its episodes' directors: a review may name either.
 func judge(e Evidence, d Details) (verdict, string) {
-	if names := splitNames(e.Director); len(names) > 0 && len(d.Directors) > 0 {
+	directors := slices.Concat(d.Directors, d.EpisodeDirectors)
+	if names := splitNames(e.Director); len(names) > 0 && len(directors) > 0 {
 		for _, n := range names {
-			for _, dn := range d.Directors {
+			for _, dn := range directors {
 				if sameName(n, dn) {
 					return confirmedBy, "director"
 				}
@@ -612,9 +698,22 @@ func splitNames(s string) []string {
 	return out
 }
 
+// titleMatches reports whether the review's title is r's. A series' is
+// also matched by a title naming one of its seasons or episodes after it
+// ("Severance: Season Two").
 func titleMatches(title string, r SearchResult) bool {
 	t := fold(title)
-	return t != "" && (t == fold(r.Title) || t == fold(r.OriginalTitle))
+	if t == "" {
+		return false
+	}
+	if t == fold(r.Title) || t == fold(r.OriginalTitle) {
+		return true
+	}
+	if r.Kind != KindTV {
+		return false
+	}
+	s := seriesTitle(title)
+	return s != "" && (s == fold(r.Title) || s == fold(r.OriginalTitle))
 }
 
 func nearYear(stated, year int) bool {

@@ -34,6 +34,19 @@ func weaponsLookalikes() []tmdbfake.Movie {
 	return ms
 }
 
+// lighthouseID is an invented series of three seasons (2020-2023) whose
+// first season's cast left before its latest, with an episode on IMDb.
+const lighthouseID = 93000001
+
+func lighthouse() tmdbfake.Show {
+	return tmdbfake.Show{ID: lighthouseID, IMDbID: "tt9900001", Name: "The Lighthouse Keepers", OriginalName: "The Lighthouse Keepers",
+		OriginalLanguage: "en", FirstAirDate: "2020-01-10", LastAirDate: "2023-03-01", CreatedBy: []string{"Casey Creator"},
+		Directors: []string{"Dana Director"}, Cast: []string{"Ann First", "Ben Second", "Cy Gone"},
+		LatestCast: []string{"Ann First", "Ben Second"},
+		Videos:     []tmdbfake.Video{{Key: "LghtTrlr001", Name: "The Lighthouse Keepers | Official Trailer", Site: "YouTube", Type: "Trailer", Language: "en", Official: true, PublishedAt: "2019-12-01T10:00:00.000Z"}},
+		Episodes:   []tmdbfake.Episode{{ID: 93000013, IMDbID: "tt9900013", Name: "The Lamp", Season: 1, Number: 3, AirDate: "2020-01-24"}}}
+}
+
 func TestIdentify(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -147,6 +160,43 @@ func TestIdentify(t *testing.T) {
 			}(), wantReason: "25 series on TMDB match \"Weapons\", none titled so on the first page", wantRequests: 2},
 		{name: "no request left to rule out a series", ev: film.Evidence{IMDbID: "tt0133093", Title: "Weapons"},
 			wantReason: "no TMDB request left to rule out a series titled Weapons", wantRequests: 2},
+
+		// A series by its IMDb link: the trailer of the series, on the same
+		// never-guess terms as a film's.
+		{name: "imdb link to a series, a later season's review", ev: film.Evidence{IMDbID: "tt11280740", Title: "Severance: Season Two", Year: 2025},
+			wantID: tmdbfake.SeveranceID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: tmdbfake.SeveranceTrailerKey, wantRequests: 2},
+		{name: "imdb link to a series, a season named in another language", ev: film.Evidence{IMDbID: "tt11280740", Title: "Severance – Staffel 2"},
+			wantID: tmdbfake.SeveranceID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: tmdbfake.SeveranceTrailerKey, wantRequests: 2},
+		{name: "imdb link to a series, its episodes' director named", ev: film.Evidence{IMDbID: "tt7366338", Title: "Chernobyl", Director: "Johan Renck"},
+			wantID: tmdbfake.ChernobylID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: tmdbfake.ChernobylTrailerKey, wantRequests: 2},
+		{name: "imdb link to a series, its creator named", ev: film.Evidence{IMDbID: "tt7366338", Title: "Chernobyl", Director: "Craig Mazin"},
+			wantID: tmdbfake.ChernobylID, wantKind: film.KindTV, wantTrailer: tmdbfake.ChernobylTrailerKey, wantRequests: 2},
+		{name: "imdb link to a series, contradicted by the director", ev: film.Evidence{IMDbID: "tt7366338", Title: "Chernobyl", Director: "Christopher Nolan"},
+			wantReason:   "the imdb link is to the series Chernobyl (2019), created by Craig Mazin, episodes directed by Johan Renck, the review names Christopher Nolan",
+			wantRequests: 2},
+		{name: "imdb link to a series, contradicted by the cast", ev: film.Evidence{IMDbID: "tt11280740", Title: "Severance", Cast: []string{"Cillian Murphy"}},
+			wantReason: "the imdb link is to the series Severance (2022)", wantRequests: 2},
+		{name: "imdb link to a series, cast of a season before the latest", extraShows: []tmdbfake.Show{lighthouse()},
+			ev:     film.Evidence{IMDbID: "tt9900001", Title: "The Lighthouse Keepers season 1", Cast: []string{"Cy Gone"}},
+			wantID: lighthouseID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: "LghtTrlr001", wantRequests: 2},
+		{name: "imdb link to a series, a year after its run", ev: film.Evidence{IMDbID: "tt7366338", Title: "Chernobyl", Year: 2024},
+			wantReason: "the imdb link is to the series Chernobyl, on the air 2019, the review states 2024", wantRequests: 2},
+		{name: "imdb link to a series, a year before it began", ev: film.Evidence{IMDbID: "tt11280740", Title: "Severance", Year: 2015},
+			wantReason: "no film titled Severance on TMDB (the imdb link is to Severance (2022))", wantRequests: 2},
+		{name: "imdb link to a series, another title", ev: film.Evidence{IMDbID: "tt7366338", Title: "The Matrix", Year: 1999},
+			wantID: tmdbfake.MatrixID, wantReason: "title + year (the imdb link is to Chernobyl (2019))", wantTrailer: "MtrxTrlr001", wantRequests: 3},
+		{name: "imdb link to an episode, titled as its series and season", extraShows: []tmdbfake.Show{lighthouse()},
+			ev:     film.Evidence{IMDbID: "tt9900013", Title: "The Lighthouse Keepers S01E03", Year: 2020},
+			wantID: lighthouseID, wantKind: film.KindTV, wantReason: "imdb link to an episode", wantTrailer: "LghtTrlr001", wantRequests: 2},
+		{name: "imdb link to an episode, titled as the episode", extraShows: []tmdbfake.Show{lighthouse()},
+			ev:     film.Evidence{IMDbID: "tt9900013", Title: "The Lamp", Director: "Dana Director"},
+			wantID: lighthouseID, wantKind: film.KindTV, wantReason: "imdb link to an episode", wantTrailer: "LghtTrlr001", wantRequests: 2},
+		{name: "imdb link to an episode, another title", extraShows: []tmdbfake.Show{lighthouse()},
+			ev:         film.Evidence{IMDbID: "tt9900013", Title: "Aftersun"},
+			wantReason: `the imdb link is to S01E03 "The Lamp" of the series The Lighthouse Keepers (2020), the review is titled Aftersun`, wantRequests: 2},
+		{name: "imdb link to an episode, contradicted by the director", extraShows: []tmdbfake.Show{lighthouse()},
+			ev:         film.Evidence{IMDbID: "tt9900013", Title: "The Lighthouse Keepers", Director: "Someone Else"},
+			wantReason: "created by Casey Creator, episodes directed by Dana Director, the review names Someone Else", wantRequests: 2},
 
 		// Director and cast.
 		{name: "director narrows", ev: film.Evidence{Title: "Crash", Director: "David Cronenberg"},

@@ -140,3 +140,23 @@ func fold(s string) string {
 	}
 	return b.String()
 }
+
+// seasonMarkRe is a season or episode named at the end of a folded title:
+// "severance season 2", "the crown series four", "the bear s03e01",
+// "shogun 1x03", "… season 1 episode 3", "… staffel 2". Numbers are
+// digits, or words up to ten.
+var seasonMarkRe = regexp.MustCompile(`^(.+?)(?: (?:(?:season|series|saison|staffel|temporada|stagione|seizoen|sasong|sesong|sæson|kausi|sezon)` +
+	` (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third|fourth|fifth|final)` +
+	`|(?:episode|ep|episodio|folge|afl) \d{1,3}|s\d{1,2}(?:e\d{1,3})?|\d{1,2}x\d{1,3}))+$`)
+
+// seriesTitle is a review's title folded, without the season or episode
+// it names at its end ("Severance: Season Two" is "severance"); "" when it
+// names none. Only a series is compared in this form: a film's title may
+// end so ("Series 7", "Episode 3") and is its own.
+func seriesTitle(title string) string {
+	m := seasonMarkRe.FindStringSubmatch(fold(title))
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}

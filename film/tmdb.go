@@ -50,12 +50,18 @@ type Details struct {
 	OriginalTitle    string
 	OriginalLanguage string
 	ReleaseDate      string // first air date for TV
-	RuntimeMinutes   int    // per episode for TV
-	Genres           []string
-	PosterPath       string
+	// LastAirDate is a show's latest episode's air date; "" for a film.
+	LastAirDate    string
+	RuntimeMinutes int // per episode for TV
+	Genres         []string
+	PosterPath     string
 	// Directors are the crew whose job is Director; for TV, the creators.
 	Directors []string
-	// Cast is everyone credited as cast, in billing order.
+	// EpisodeDirectors are, for TV, whoever directed one of its episodes
+	// in any season: a review of a series may name them as its director.
+	EpisodeDirectors []string
+	// Cast is everyone credited as cast, in billing order; for TV, in any
+	// season.
 	Cast []string
 	// Videos are those in the languages asked for (see videoLanguages).
 	Videos []Video
@@ -119,9 +125,25 @@ type (
 			Job  string `json:"job"`
 		} `json:"crew"`
 	}
+	// wireAggregateCredits is a show's cast and crew over every season
+	// (GET /3/tv/{id}/aggregate_credits): a person once, with the jobs
+	// they had.
+	wireAggregateCredits struct {
+		Cast []struct {
+			Name  string `json:"name"`
+			Order int    `json:"order"`
+		} `json:"cast"`
+		Crew []struct {
+			Name string `json:"name"`
+			Jobs []struct {
+				Job string `json:"job"`
+			} `json:"jobs"`
+		} `json:"crew"`
+	}
 	wireDetails struct {
 		wireResult
-		IMDbID         *string `json:"imdb_id"`
+		IMDbID         *string `json:"imdb_id"`       // films only
+		LastAirDate    *string `json:"last_air_date"` // TV
 		Runtime        int     `json:"runtime"`
 		EpisodeRunTime []int   `json:"episode_run_time"` // TV
 		Genres         []struct {
@@ -131,8 +153,12 @@ type (
 		CreatedBy  []struct {
 			Name string `json:"name"`
 		} `json:"created_by"` // TV
-		Videos  wireVideos  `json:"videos"`
-		Credits wireCredits `json:"credits"`
+		Videos           wireVideos           `json:"videos"`
+		Credits          wireCredits          `json:"credits"`
+		AggregateCredits wireAggregateCredits `json:"aggregate_credits"` // TV
+		ExternalIDs      struct {
+			IMDbID *string `json:"imdb_id"`
+		} `json:"external_ids"` // TV: its details have no imdb_id
 	}
 )
 
@@ -212,6 +238,18 @@ func (c *Client) search(ctx context.Context, k Kind, query string, q url.Values)
 // Found is what TMDB holds under an external id.
 type Found struct {
 	Movies, TV []SearchResult
+	// Episodes are TV episodes: an IMDb id names an episode as it names a
+	// series.
+	Episodes []FoundEpisode
+}
+
+// FoundEpisode is a TV episode find listed.
+type FoundEpisode struct {
+	// ShowID is its series' TMDB id.
+	ShowID          int
+	Name            string
+	Season, Episode int
+	AirDate         string // YYYY-MM-DD, or ""
 }
 
 var imdbIDRe = regexp.MustCompile(`^tt\d{7,10}$`)
@@ -223,8 +261,15 @@ func (c *Client) FindIMDb(ctx context.Context, imdbID string) (Found, error) {
 		return Found{}, fmt.Errorf("find %q on TMDB: not an IMDb title id (tt and 7 or more digits)", imdbID)
 	}
 	var w struct {
-		Movies []wireResult `json:"movie_results"`
-		TV     []wireResult `json:"tv_results"`
+		Movies   []wireResult `json:"movie_results"`
+		TV       []wireResult `json:"tv_results"`
+		Episodes []struct {
+			ShowID  int     `json:"show_id"`
+			Name    string  `json:"name"`
+			Season  int     `json:"season_number"`
+			Episode int     `json:"episode_number"`
+			AirDate *string `json:"air_date"`
+		} `json:"tv_episode_results"`
 	}
 	q := url.Values{"external_source": {"imdb_id"}, "language": {c.lang}}
 	if err := c.get(ctx, "/3/find/"+imdbID, q, &w); err != nil {
@@ -237,6 +282,12 @@ func (c *Client) FindIMDb(ctx context.Context, imdbID string) (Found, error) {
 	for _, r := range w.TV {
 		f.TV = append(f.TV, r.result(KindTV))
 	}
+	for _, e := range w.Episodes {
+		if e.ShowID > 0 {
+			f.Episodes = append(f.Episodes, FoundEpisode{ShowID: e.ShowID, Name: e.Name, Season: e.Season,
+				Episode: e.Episode, AirDate: deref(e.AirDate)})
+		}
+	}
 	return f, nil
 }
 
@@ -246,8 +297,9 @@ func (c *Client) Movie(ctx context.Context, id int) (Details, error) {
 	return c.details(ctx, KindMovie, id, "")
 }
 
-// TV fetches a show's details, videos and credits in one request
-// (GET /3/tv/{id}?append_to_response=videos,credits).
+// TV fetches a show's details, videos, credits over every season and IMDb
+// id in one request
+// (GET /3/tv/{id}?append_to_response=videos,aggregate_credits,external_ids).
 func (c *Client) TV(ctx context.Context, id int) (Details, error) {
 	return c.details(ctx, KindTV, id, "")
 }
@@ -273,9 +325,19 @@ func (c *Client) details(ctx context.Context, k Kind, id int, originalLang strin
 	if id <= 0 {
 		return Details{}, fmt.Errorf("TMDB %s id %d: expected a positive number", k, id)
 	}
+	// A show's /credits are its latest season's only ("Just like the
+	// website, TMDb pulls this information from the last season of the
+	// series"): a review of an earlier season would find its cast
+	// contradicted. aggregate_credits lists every season's cast and crew,
+	// episode directors among them; external_ids carries the IMDb id a
+	// show's details lack.
+	appends := "videos,credits"
+	if k == KindTV {
+		appends = "videos,aggregate_credits,external_ids"
+	}
 	q := url.Values{
 		"language":               {c.lang},
-		"append_to_response":     {"videos,credits"},
+		"append_to_response":     {appends},
 		"include_video_language": {c.videoLanguages(originalLang)},
 	}
 	var w wireDetails
@@ -292,16 +354,29 @@ func (c *Client) details(ctx context.Context, k Kind, id int, originalLang strin
 	for _, g := range w.Genres {
 		d.Genres = append(d.Genres, g.Name)
 	}
-	cast := w.Credits.Cast
-	sort.SliceStable(cast, func(i, j int) bool { return cast[i].Order < cast[j].Order })
-	for _, p := range cast {
-		d.Cast = append(d.Cast, p.Name)
-	}
 	if k == KindTV {
+		d.IMDbID, d.LastAirDate = deref(w.ExternalIDs.IMDbID), deref(w.LastAirDate)
+		cast := w.AggregateCredits.Cast
+		sort.SliceStable(cast, func(i, j int) bool { return cast[i].Order < cast[j].Order })
+		for _, p := range cast {
+			d.Cast = append(d.Cast, p.Name)
+		}
 		for _, p := range w.CreatedBy {
 			d.Directors = append(d.Directors, p.Name)
 		}
+		for _, p := range w.AggregateCredits.Crew {
+			for _, j := range p.Jobs {
+				if j.Job == "Director" && !slices.Contains(d.EpisodeDirectors, p.Name) {
+					d.EpisodeDirectors = append(d.EpisodeDirectors, p.Name)
+				}
+			}
+		}
 	} else {
+		cast := w.Credits.Cast
+		sort.SliceStable(cast, func(i, j int) bool { return cast[i].Order < cast[j].Order })
+		for _, p := range cast {
+			d.Cast = append(d.Cast, p.Name)
+		}
 		for _, p := range w.Credits.Crew {
 			if p.Job == "Director" && !slices.Contains(d.Directors, p.Name) {
 				d.Directors = append(d.Directors, p.Name)
