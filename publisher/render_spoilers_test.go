@@ -182,8 +182,11 @@ func TestSpoilerWarningLanguages(t *testing.T) {
 		"sv": "Spoilervarning", "da": "Spoileradvarsel", "nb": "Spoilervarsel", "no": "Spoilervarsel", "nn": "Spoilervarsel",
 		"fi": "Juonipaljastuksia", "pl": "Uwaga, spoilery", "ja": "ネタバレ注意", "ko": "스포일러 주의",
 		"zh": "剧透警告", "zh-CN": "剧透警告", "zh-Hans": "剧透警告", "zh-TW": "劇透警告", "zh-HK": "劇透警告",
-		// CLDR's language matching: Galician readers read Spanish.
-		"gl": "Alerta de spóiler",
+		"zh-Hant": "劇透警告", "zh-Hant-CN": "劇透警告", "zh-SG": "剧透警告", "nb-NO": "Spoilervarsel", "nn-NO": "Spoilervarsel",
+		// Only the same base language: CLDR pairs these with Spanish,
+		// French, German and Dutch, whose readers they need not be.
+		"eu": "Spoilers", "gl": "Spoilers", "oc": "Spoilers", "lb": "Spoilers", "af": "Spoilers",
+		"zh-Latn": "Spoilers",
 		// Languages without words of their own, and tags that are none.
 		"tr": "Spoilers", "ro": "Spoilers", "ca": "Spoilers", "yue": "Spoilers", "": "Spoilers", "und": "Spoilers",
 		"xx": "Spoilers", "français": "Spoilers",

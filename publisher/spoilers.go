@@ -29,8 +29,8 @@ var spoilerWarnings = []spoilerWarning{
 	{language.Dutch, "Spoileralert", ": "},
 	{language.Swedish, "Spoilervarning", ": "},
 	{language.Danish, "Spoileradvarsel", ": "},
-	// Bokmål by its own tag: language.Norwegian is "no", which the
-	// matcher pairs with Danish before Bokmål.
+	// Bokmål by its own tag: language.Norwegian is "no", the
+	// macrolanguage (see spoilerWarningFor).
 	{language.MustParse("nb"), "Spoilervarsel", ": "},
 	{language.Finnish, "Juonipaljastuksia", ": "},
 	{language.Polish, "Uwaga, spoilery", ": "},
@@ -40,31 +40,37 @@ var spoilerWarnings = []spoilerWarning{
 	{language.TraditionalChinese, "劇透警告", "："},
 }
 
-// spoilerMatcher finds a post's language among spoilerWarnings' (built
-// once; a Matcher is only read).
-var spoilerMatcher = func() language.Matcher {
-	tags := make([]language.Tag, len(spoilerWarnings))
-	for i, w := range spoilerWarnings {
-		tags[i] = w.tag
-	}
-	return language.NewMatcher(tags)
-}()
-
 // spoilerWarningFor is the warning for a post in lang (a BCP 47 tag): the
-// language's own, or one CLDR's language matching says its readers read
-// (pt-BR and pt-PT Portuguese, fr-CA French, zh-TW and zh-HK Traditional
-// Chinese, nn and no Bokmål); English for any other, and for an empty or
-// malformed tag.
+// one of lang's own base language, whatever its region (pt-BR and pt-PT
+// Portuguese, fr-CA French, de-AT German), Chinese by its script (zh-TW and
+// zh-HK Traditional, zh and zh-CN Simplified), Norwegian Bokmål for nn and no
+// too; English for any other, and for an empty or malformed tag. Not CLDR's
+// closest language: it pairs Basque with Spanish, Occitan with French,
+// Luxembourgish with German and Afrikaans with Dutch, whose readers need not
+// read it, while a warning must be understood by all; English is the
+// fallback every network's readers are most likely to share.
 func spoilerWarningFor(lang string) spoilerWarning {
 	tag, err := language.Parse(lang)
 	if lang == "" || err != nil {
 		return spoilerWarnings[0]
 	}
-	_, i, c := spoilerMatcher.Match(tag)
-	if c < language.High {
-		return spoilerWarnings[0]
+	base, _ := tag.Base()
+	if b := base.String(); b == "no" || b == "nn" {
+		// Norwegian's two written forms; Bokmål is what most Norwegians write.
+		base = language.MustParseBase("nb")
 	}
-	return spoilerWarnings[i]
+	script, _ := tag.Script()
+	for _, w := range spoilerWarnings {
+		wb, _ := w.tag.Base()
+		if wb != base {
+			continue
+		}
+		if ws, _ := w.tag.Script(); base.String() == "zh" && ws != script {
+			continue
+		}
+		return w
+	}
+	return spoilerWarnings[0]
 }
 
 // spoilerText is the content warning of a review with spoilers, in the
