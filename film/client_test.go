@@ -228,4 +228,12 @@ func TestDetails(t *testing.T) {
 	if q := s.fake.Requests()[1].RawQuery; !strings.Contains(q, "append_to_response=videos%2Caggregate_credits%2Cexternal_ids") {
 		t.Errorf("tv query %s: want videos, aggregate_credits and external_ids appended", q)
 	}
+	// in_production: an ended series is not, a running one is.
+	sev, err := s.client.TV(t.Context(), tmdbfake.SeveranceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tv.InProduction || !sev.InProduction {
+		t.Errorf("in production: Chernobyl %t, Severance %t; want false, true", tv.InProduction, sev.InProduction)
+	}
 }

@@ -30,14 +30,18 @@
 //     show_id; an IMDb id names a film, a series or an episode, never a
 //     season (https://developer.themoviedb.org/docs/finding-data;
 //     https://docs.rs/crate/tmdb_client/0.2.0/source/docs/FindApi.md;
-//     FoundEpisode in https://docs.rs/tmdb-rs/1.0.4/src/tmdb_rs/endpoints/find.rs.html);
+//     FoundEpisode in https://docs.rs/tmdb-rs/1.0.4/src/tmdb_rs/endpoints/find.rs.html,
+//     which has no original language: only its series' details give it);
 //   - a series' /credits are its latest season's ("Just like the website,
 //     TMDb pulls this information from the last season of the series",
 //     https://rdrr.io/cran/TMDb/man/tv_credits.html); aggregate_credits
 //     are every season's, crew with a jobs list
 //     (https://developer.themoviedb.org/reference/tv-series-aggregate-credits);
-//     a series' details carry last_air_date but no imdb_id, which is in its
-//     external_ids (https://rdrr.io/cran/TMDb/man/tv.html,
+//     a series' details carry last_air_date and in_production ("A logical
+//     value that indicates if a TV shows is in production"; more seasons
+//     are to come) but no imdb_id, which is in its external_ids
+//     (https://rdrr.io/cran/TMDb/man/tv.html,
+//     https://docs.rs/crate/tmdb_client/latest/source/docs/TvDetails.md,
 //     https://rdrr.io/cran/TMDb/man/tv_external_ids.html);
 //   - GET /3/authentication ("Validate Key") validates either credential,
 //     answering {"success":true,"status_code":1,...} or the 401 above

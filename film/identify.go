@@ -73,13 +73,20 @@ const posterBase = "https://image.tmdb.org/t/p/w780"
 //   - a TMDB id: details (1), plus the videos in the film's original
 //     language (1) when none of the post's language or English qualify;
 //   - an IMDb id: find (1) + details (1); if the find names another film
-//     than the review's title, the title path with 2 left: search (1) and
-//     details of 1 candidate. If the details contradict the director or
-//     cast the review states, no match: the title path would need a search
-//     and details, and 1 request is left. So for a series whose run the
-//     year the review states falls outside, and for an episode's IMDb id
-//     (find names the episode, the details are its series'), whose series'
-//     name only the details give;
+//     than the review's title or year, the title path with 2 left: search
+//     (1) and details of 1 candidate. A series' year is its first air
+//     date's, so a series' name with a later year goes there before any
+//     details, as a film of that name; only a title naming a season or an
+//     episode takes a later year on to the details, to be judged on the
+//     series' run. If the details contradict the director or cast the
+//     review states, no match: the title path would need a search and
+//     details, and 1 request is left. So for a season's year outside the
+//     run, and for an episode's IMDb id (find names the episode, the
+//     details are its series'), whose series' name only the details give.
+//     The request left goes, for a series that only one of its episodes'
+//     directors confirms, to a film search that rules out a film of its
+//     name (ruleOutFilm); for an episode, to its series' videos in its
+//     original language, which find does not give (addOriginalVideos);
 //   - a title: search (1) + details of at most 2 candidates (2). Year and
 //     publication date narrow on the search results themselves; only
 //     director and cast need details, so more than 2 candidates left after
@@ -273,21 +280,32 @@ func (c *Client) identify(ctx context.Context, e Evidence, b *budget) (Match, er
 	}
 	// A review may link another film's IMDb page (an earlier film by the
 	// same director, a remake): the link stands only if it agrees with the
-	// title and year the review states. A series' later season states a
-	// later year than its first: that is judged on the series' run, which
-	// only its details give.
-	laterSeason := hit.Kind == KindTV && e.Year > hit.Year() && hit.Year() > 0
-	if title != "" && (!titleMatches(title, hit) || (e.Year > 0 && !nearYear(e.Year, hit.Year()) && !laterSeason)) {
+	// title and year the review states. A series' year is its first air
+	// date's, as a film's is its release's. Only a title that names a
+	// season or an episode ("Severance: Season Two", 2025) may state a
+	// later one, judged on the series' run, which only its details give:
+	// the series' bare name with a year of its run is as likely a film of
+	// that name made during it, a continuation or a remake ("Veronica Mars",
+	// the series 2004–2019, the film 2014), which the title path looks for
+	// among films. A review that states no title leaves nothing to search.
+	seasonNamed := hit.Kind == KindTV && seriesTitle(title) != ""
+	laterSeason := seasonNamed && e.Year > hit.Year() && hit.Year() > 0
+	yearOff := e.Year > 0 && !nearYear(e.Year, hit.Year()) && !laterSeason
+	if title != "" && (!titleMatches(title, hit) || yearOff) {
 		return c.byTitle(ctx, e, b, fmt.Sprintf("the imdb link is to %s", describe(hit)))
+	}
+	if hit.Kind == KindTV && yearOff {
+		return Match{Reason: fmt.Sprintf("the imdb link is to %s, the review states %d and names no season",
+			describe(hit), e.Year)}, nil
 	}
 	b.take()
 	d, err := c.details(ctx, hit.Kind, hit.ID, hit.OriginalLanguage)
 	if err != nil {
 		return Match{}, err
 	}
-	if d.Kind == KindTV && e.Year > 0 && !airedIn(d, e.Year) {
-		return Match{Reason: fmt.Sprintf("the imdb link is to the series %s, on the air %s, the review states %d",
-			d.Title, runOf(d), e.Year)}, nil
+	if d.Kind == KindTV && e.Year > 0 && !c.seriesYear(d, e, seasonNamed) {
+		return Match{Reason: fmt.Sprintf("the imdb link is to the series %s, on the air %s, the review states %d%s",
+			d.Title, runOf(d), e.Year, namesNoSeason(seasonNamed))}, nil
 	}
 	// The link is the review's own evidence, and stands where nothing the
 	// review states contradicts it: a review of "Suspiria" that links the
@@ -298,13 +316,22 @@ func (c *Client) identify(ctx context.Context, e Evidence, b *budget) (Match, er
 	// another film's ("Crash" by Paul Haggis linking Cronenberg's): no match,
 	// since the title path would need a search and details and one request
 	// is left (see maxRequests).
-	if v, _ := judge(e, d); v == contradicted {
+	v, by := judge(e, d)
+	if v == contradicted {
 		if d.Kind == KindTV {
 			return Match{Reason: fmt.Sprintf("the imdb link is to the series %s, %s, the review names %s",
 				describe(SearchResult{Title: d.Title, ReleaseDate: d.ReleaseDate}), seriesCredits(d), statedBy(e))}, nil
 		}
 		return Match{Reason: fmt.Sprintf("the imdb link is to %s by %s, the review names %s",
 			describe(SearchResult{Title: d.Title, ReleaseDate: d.ReleaseDate}), orNobody(d.Directors), statedBy(e))}, nil
+	}
+	// A director who made only some of a series' episodes may have made a
+	// film of its name too: a review of the film that links the series'
+	// page is not to get the series' trailer on that.
+	if by == byEpisodeDirector && !seasonNamed {
+		if m, stop, err := c.ruleOutFilm(ctx, e, b, d); stop || err != nil {
+			return m, err
+		}
 	}
 	return c.match(d, "imdb link"), nil
 }
@@ -313,10 +340,13 @@ func (c *Client) identify(ctx context.Context, e Evidence, b *budget) (Match, er
 // an episode gets the series' trailer, on the terms of a link to the series
 // itself. The title the review states must be the series' (a season or
 // episode named after it aside) or the episode's; the year it states, the
-// episode's or within the series' run; and no director or cast it names
-// may be missing from the series' credits. The series' name comes only
-// with its details, so a title that names neither is found out after them,
-// with no request left for the title path: no match.
+// episode's, the series' first, or, where the title names a season or an
+// episode, within the series' run; and no director or cast it names may be
+// missing from the series' credits. The series' name comes only with its
+// details, so a title that names neither is found out after them, with no
+// request left for the title path: no match. Find gives an episode's
+// series but not its original language, so the details cannot ask for the
+// videos in it that a link to the series gets: one more request does.
 func (c *Client) byEpisode(ctx context.Context, e Evidence, b *budget, ep FoundEpisode) (Match, error) {
 	b.take()
 	d, err := c.details(ctx, KindTV, ep.ShowID, "")
@@ -329,36 +359,89 @@ func (c *Client) byEpisode(ctx context.Context, e Evidence, b *budget, ep FoundE
 	if title != "" && !titleMatches(title, series) && fold(title) != fold(ep.Name) {
 		return Match{Reason: fmt.Sprintf("the imdb link is to %s, the review is titled %s", what, title)}, nil
 	}
-	if e.Year > 0 && !airedIn(d, e.Year) && !nearYear(e.Year, yearOf(ep.AirDate)) {
-		return Match{Reason: fmt.Sprintf("the imdb link is to %s, on the air %s, the review states %d", what, runOf(d), e.Year)}, nil
+	seasonNamed := seriesTitle(title) != ""
+	if e.Year > 0 && !nearYear(e.Year, yearOf(ep.AirDate)) && !c.seriesYear(d, e, seasonNamed) {
+		return Match{Reason: fmt.Sprintf("the imdb link is to %s, on the air %s, the review states %d%s",
+			what, runOf(d), e.Year, namesNoSeason(seasonNamed))}, nil
 	}
 	if v, _ := judge(e, d); v == contradicted {
 		return Match{Reason: fmt.Sprintf("the imdb link is to %s, %s, the review names %s", what, seriesCredits(d), statedBy(e))}, nil
 	}
+	if err := c.addOriginalVideos(ctx, &d, b); err != nil {
+		return Match{}, err
+	}
 	return c.match(d, "imdb link to an episode"), nil
 }
 
-// airedIn reports whether a series was on the air in year, a year's grace
-// either side (a festival premiere, a late release abroad): from its first
-// air date to its last.
-func airedIn(d Details, year int) bool {
+// addOriginalVideos adds to d the videos in its original language, where
+// the details request did not ask for them (it could not name the
+// language) and the post's language and English are not that one.
+func (c *Client) addOriginalVideos(ctx context.Context, d *Details, b *budget) error {
+	o := strings.ToLower(d.OriginalLanguage)
+	if o == "" || o == "xx" || slices.Contains(strings.Split(c.videoLanguages(""), ","), o) || !b.take() {
+		return nil
+	}
+	vs, err := c.videos(ctx, d.Kind, d.ID, o)
+	if err != nil {
+		return err
+	}
+	d.Videos = append(d.Videos, vs...)
+	return nil
+}
+
+// seriesYear reports whether the year e states is series d's: its first
+// air date's, a year's grace either side; or, where the review's title
+// names a season or an episode, one of its run (see airedIn).
+func (c *Client) seriesYear(d Details, e Evidence, seasonNamed bool) bool {
+	if nearYear(e.Year, d.Year()) {
+		return true
+	}
+	reviewYear := c.now().Year()
+	if !e.Published.IsZero() {
+		reviewYear = e.Published.Year()
+	}
+	return seasonNamed && airedIn(d, e.Year, reviewYear)
+}
+
+// airedIn reports whether a season of series d may be of year: from its
+// first air date to its last, a year's grace either side (a festival
+// premiere, a late release abroad). A series in production (TMDB's
+// in_production) has seasons to come, which a review in reviewYear may
+// be of before they air: to reviewYear, a year's grace after it too.
+func airedIn(d Details, year, reviewYear int) bool {
 	first, last := d.Year(), yearOf(d.LastAirDate)
 	if first == 0 {
 		return false
 	}
-	return year >= first-1 && year <= max(first, last)+1
+	end := max(first, last)
+	if d.InProduction {
+		end = max(end, reviewYear)
+	}
+	return year >= first-1 && year <= end+1
 }
 
-// runOf is a series' years on the air: "2019", "2022–2025".
+func namesNoSeason(seasonNamed bool) string {
+	if seasonNamed {
+		return ""
+	}
+	return " and names no season"
+}
+
+// runOf is a series' years on the air: "2019", "2022–2025", "2022–2025 and
+// in production".
 func runOf(d Details) string {
 	first, last := d.Year(), yearOf(d.LastAirDate)
+	run := strconv.Itoa(first) + "–" + strconv.Itoa(last)
 	switch {
 	case first == 0:
-		return "at dates TMDB does not know"
+		run = "at dates TMDB does not know"
 	case last <= first:
-		return strconv.Itoa(first)
+		run = strconv.Itoa(first)
 	}
-	return strconv.Itoa(first) + "–" + strconv.Itoa(last)
+	if d.InProduction {
+		run += " and in production"
+	}
+	return run
 }
 
 // seriesCredits names who made a series as a contradiction reports it:
@@ -615,6 +698,54 @@ func (c *Client) ruleOutSeries(ctx context.Context, e Evidence, b *budget, film 
 	return Match{}, false, nil
 }
 
+// ruleOutFilm makes sure that a series linked by its IMDb id, whose
+// credits hold the director the review names only as one of its episodes',
+// is not mistaken for a film of its name by that director: a continuation
+// or a remake directed by someone who directed episodes (the film "The
+// X-Files", 1998, by Rob Bowman, who directed episodes of the series). It
+// asks TMDB's film search (one request) for the review's title, or the
+// series' name when the review states none; a film of that title, released
+// no later than a year after the review and, where the review states a
+// year, within one of it, leaves the review's subject unknown. So does a
+// search whose first page has no such film but more pages, which were not
+// read, and so does a spent budget. stop says that m, a no-match, is the
+// answer.
+func (c *Client) ruleOutFilm(ctx context.Context, e Evidence, b *budget, series Details) (m Match, stop bool, err error) {
+	title := strings.TrimSpace(e.Title)
+	if title == "" {
+		title = series.Title
+	}
+	who := fmt.Sprintf("the review names %s, who directed episodes of the series", statedBy(e))
+	if !b.take() {
+		return Match{Reason: fmt.Sprintf("no TMDB request left to rule out a film titled %s; %s", title, who)}, true, nil
+	}
+	page, err := c.SearchMovie(ctx, title)
+	if err != nil {
+		return Match{}, true, err
+	}
+	var films []SearchResult
+	for _, r := range page.Results {
+		released := dateOf(r.ReleaseDate)
+		switch {
+		case !titleMatches(title, r):
+		case !e.Published.IsZero() && !released.IsZero() && released.After(e.Published.AddDate(1, 0, 0)):
+		case e.Year > 0 && !nearYear(e.Year, r.Year()):
+		default:
+			films = append(films, r)
+		}
+	}
+	switch {
+	case len(films) > 0:
+		return Match{Reason: fmt.Sprintf("%s is the title of a series (%s) and of %s (%s); %s", title,
+			yearsOfResults([]SearchResult{{Title: series.Title, ReleaseDate: series.ReleaseDate}}),
+			plural(len(films), "a film", "films"), yearsOfResults(films), who)}, true, nil
+	case page.TotalPages > 1:
+		return Match{Reason: fmt.Sprintf("%d films on TMDB match %q, none titled so on the first page; %s",
+			page.TotalResults, title, who)}, true, nil
+	}
+	return Match{}, false, nil
+}
+
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
@@ -631,16 +762,26 @@ const (
 	contradicted                // they disagree
 )
 
+// byEpisodeDirector is judge's word for a series confirmed by one of its
+// episodes' directors, who is not its creator.
+const byEpisodeDirector = "episodes' director"
+
 // judge weighs d's credits against e: the director decides when both name
 // one; the cast when the director cannot. A series' director is any of its
-// creators or of its episodes' directors: a review may name either.
+// creators or of its episodes' directors: a review may name either. The
+// string says what confirmed it: "director", byEpisodeDirector (a series'
+// creators named nobody the review names) or "cast".
 func judge(e Evidence, d Details) (verdict, string) {
-	directors := slices.Concat(d.Directors, d.EpisodeDirectors)
-	if names := splitNames(e.Director); len(names) > 0 && len(directors) > 0 {
-		for _, n := range names {
-			for _, dn := range directors {
-				if sameName(n, dn) {
-					return confirmedBy, "director"
+	if names := splitNames(e.Director); len(names) > 0 && len(d.Directors)+len(d.EpisodeDirectors) > 0 {
+		for _, dirs := range []struct {
+			names []string
+			by    string
+		}{{d.Directors, "director"}, {d.EpisodeDirectors, byEpisodeDirector}} {
+			for _, n := range names {
+				for _, dn := range dirs.names {
+					if sameName(n, dn) {
+						return confirmedBy, dirs.by
+					}
 				}
 			}
 		}

@@ -47,6 +47,68 @@ func lighthouse() tmdbfake.Show {
 		Episodes:   []tmdbfake.Episode{{ID: 93000013, IMDbID: "tt9900013", Name: "The Lamp", Season: 1, Number: 3, AirDate: "2020-01-24"}}}
 }
 
+// A series and a film of its name made during its run, each linked by
+// its own IMDb id: a review of the film that links the series' page must
+// still get the film's trailer. Veronica Mars (series 2004-2019, film
+// 2014, both Rob Thomas's), The X-Files (series 1993-2018, film 1998 by
+// Rob Bowman, who also directed episodes), Downton Abbey (series
+// 2010-2015, film 2019). Ids and keys are invented.
+const (
+	vmarsShowID, vmarsFilmID     = 91000001, 91000002
+	xfilesShowID, xfilesFilmID   = 91000003, 91000004
+	downtonShowID, downtonFilmID = 91000005, 91000006
+)
+
+func ytVideo(key, name, lang string, official bool) tmdbfake.Video {
+	return tmdbfake.Video{Key: key, Name: name, Site: "YouTube", Type: "Trailer", Language: lang, Official: official,
+		PublishedAt: "2010-01-01T10:00:00.000Z"}
+}
+
+func seriesAndFilms() ([]tmdbfake.Show, []tmdbfake.Movie) {
+	shows := []tmdbfake.Show{
+		{ID: vmarsShowID, IMDbID: "tt0412253", Name: "Veronica Mars", OriginalName: "Veronica Mars", OriginalLanguage: "en",
+			FirstAirDate: "2004-09-22", LastAirDate: "2019-07-19", CreatedBy: []string{"Rob Thomas"},
+			Directors: []string{"Rob Thomas", "John T. Kretchmer"}, Cast: []string{"Kristen Bell", "Enrico Colantoni"},
+			Videos: []tmdbfake.Video{ytVideo("VMarsSerie1", "Veronica Mars | Official Trailer", "en", true)}},
+		{ID: xfilesShowID, IMDbID: "tt0106179", Name: "The X-Files", OriginalName: "The X-Files", OriginalLanguage: "en",
+			FirstAirDate: "1993-09-10", LastAirDate: "2018-03-21", CreatedBy: []string{"Chris Carter"},
+			Directors: []string{"Rob Bowman", "Kim Manners", "David Nutter"}, Cast: []string{"David Duchovny", "Gillian Anderson"},
+			Videos: []tmdbfake.Video{ytVideo("XFilesSer01", "The X-Files | Official Trailer", "en", true)}},
+		{ID: downtonShowID, IMDbID: "tt1606375", Name: "Downton Abbey", OriginalName: "Downton Abbey", OriginalLanguage: "en",
+			FirstAirDate: "2010-09-26", LastAirDate: "2015-12-25", CreatedBy: []string{"Julian Fellowes"},
+			Directors: []string{"Brian Percival", "Brian Kelly"}, Cast: []string{"Hugh Bonneville", "Maggie Smith"},
+			Videos: []tmdbfake.Video{ytVideo("DowntonSer1", "Downton Abbey | Official Trailer", "en", true)}},
+	}
+	films := []tmdbfake.Movie{
+		{ID: vmarsFilmID, IMDbID: "tt2771372", Title: "Veronica Mars", OriginalTitle: "Veronica Mars", OriginalLanguage: "en",
+			ReleaseDate: "2014-03-13", Popularity: 10, Directors: []string{"Rob Thomas"}, Cast: []string{"Kristen Bell"},
+			Videos: []tmdbfake.Video{ytVideo("VMarsFilm01", "Veronica Mars - Official Trailer", "en", true)}},
+		{ID: xfilesFilmID, IMDbID: "tt0120902", Title: "The X-Files", OriginalTitle: "The X-Files", OriginalLanguage: "en",
+			ReleaseDate: "1998-06-19", Popularity: 10, Directors: []string{"Rob Bowman"}, Cast: []string{"David Duchovny"},
+			Videos: []tmdbfake.Video{ytVideo("XFilesFlm01", "The X-Files - Trailer", "en", true)}},
+		{ID: downtonFilmID, IMDbID: "tt6398184", Title: "Downton Abbey", OriginalTitle: "Downton Abbey", OriginalLanguage: "en",
+			ReleaseDate: "2019-09-12", Popularity: 10, Directors: []string{"Michael Engler"}, Cast: []string{"Hugh Bonneville"},
+			Videos: []tmdbfake.Video{ytVideo("DowntonFlm1", "Downton Abbey - Official Trailer", "en", true)}},
+	}
+	return shows, films
+}
+
+func seriesOnly() []tmdbfake.Show { s, _ := seriesAndFilms(); return s }
+func filmsOnly() []tmdbfake.Movie { _, f := seriesAndFilms(); return f }
+
+// moonlitID is an invented Korean series whose only official trailer is in
+// Korean (an English one is a fan upload), with an episode on IMDb.
+const moonlitID = 93000101
+
+func moonlit() tmdbfake.Show {
+	return tmdbfake.Show{ID: moonlitID, IMDbID: "tt9900101", Name: "Moonlit Harbour", OriginalName: "달빛 항구",
+		OriginalLanguage: "ko", FirstAirDate: "2023-05-01", LastAirDate: "2023-06-20", CreatedBy: []string{"Kim Example"},
+		Cast: []string{"Lee Example"},
+		Videos: []tmdbfake.Video{ytVideo("MoonKoTrl01", "달빛 항구 | 공식 예고편", "ko", true),
+			ytVideo("MoonFanEn01", "Moonlit Harbour trailer (fan subs)", "en", false)},
+		Episodes: []tmdbfake.Episode{{ID: 93000102, IMDbID: "tt9900102", Name: "The Ferry", Season: 1, Number: 2, AirDate: "2023-05-08"}}}
+}
+
 func TestIdentify(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -60,6 +122,7 @@ func TestIdentify(t *testing.T) {
 		wantReason   string // a substring of Reason
 		wantTrailer  string
 		wantRequests int
+		now          string // the client's clock, YYYY-MM-DD; "" for the real one
 	}{
 		// The strongest evidence first.
 		{name: "tmdb id from the feed", ev: film.Evidence{TMDBMovieID: tmdbfake.AftersunID, Title: "Crash"},
@@ -167,8 +230,10 @@ func TestIdentify(t *testing.T) {
 			wantID: tmdbfake.SeveranceID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: tmdbfake.SeveranceTrailerKey, wantRequests: 2},
 		{name: "imdb link to a series, a season named in another language", ev: film.Evidence{IMDbID: "tt11280740", Title: "Severance – Staffel 2"},
 			wantID: tmdbfake.SeveranceID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: tmdbfake.SeveranceTrailerKey, wantRequests: 2},
+		// Its episodes' director may be a film's of the same name: a search
+		// makes sure none is (the next case).
 		{name: "imdb link to a series, its episodes' director named", ev: film.Evidence{IMDbID: "tt7366338", Title: "Chernobyl", Director: "Johan Renck"},
-			wantID: tmdbfake.ChernobylID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: tmdbfake.ChernobylTrailerKey, wantRequests: 2},
+			wantID: tmdbfake.ChernobylID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: tmdbfake.ChernobylTrailerKey, wantRequests: 3},
 		{name: "imdb link to a series, its creator named", ev: film.Evidence{IMDbID: "tt7366338", Title: "Chernobyl", Director: "Craig Mazin"},
 			wantID: tmdbfake.ChernobylID, wantKind: film.KindTV, wantTrailer: tmdbfake.ChernobylTrailerKey, wantRequests: 2},
 		{name: "imdb link to a series, contradicted by the director", ev: film.Evidence{IMDbID: "tt7366338", Title: "Chernobyl", Director: "Christopher Nolan"},
@@ -179,18 +244,83 @@ func TestIdentify(t *testing.T) {
 		{name: "imdb link to a series, cast of a season before the latest", extraShows: []tmdbfake.Show{lighthouse()},
 			ev:     film.Evidence{IMDbID: "tt9900001", Title: "The Lighthouse Keepers season 1", Cast: []string{"Cy Gone"}},
 			wantID: lighthouseID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: "LghtTrlr001", wantRequests: 2},
-		{name: "imdb link to a series, a year after its run", ev: film.Evidence{IMDbID: "tt7366338", Title: "Chernobyl", Year: 2024},
-			wantReason: "the imdb link is to the series Chernobyl, on the air 2019, the review states 2024", wantRequests: 2},
+		{name: "imdb link to a series, a year after its run: the title path", ev: film.Evidence{IMDbID: "tt7366338", Title: "Chernobyl", Year: 2024},
+			wantReason: "no film titled Chernobyl on TMDB (the imdb link is to Chernobyl (2019))", wantRequests: 2},
 		{name: "imdb link to a series, a year before it began", ev: film.Evidence{IMDbID: "tt11280740", Title: "Severance", Year: 2015},
 			wantReason: "no film titled Severance on TMDB (the imdb link is to Severance (2022))", wantRequests: 2},
 		{name: "imdb link to a series, another title", ev: film.Evidence{IMDbID: "tt7366338", Title: "The Matrix", Year: 1999},
 			wantID: tmdbfake.MatrixID, wantReason: "title + year (the imdb link is to Chernobyl (2019))", wantTrailer: "MtrxTrlr001", wantRequests: 3},
+		// A film of a series' name made during its run, its review linking
+		// the series' IMDb page: a year of the run that is not the series'
+		// first is the film's unless the title names a season.
+		{name: "the series linked, the film's year: the film", extraShows: seriesOnly(), extra: filmsOnly(),
+			ev:     film.Evidence{IMDbID: "tt0412253", Title: "Veronica Mars", Year: 2014, Director: "Rob Thomas"},
+			wantID: vmarsFilmID, wantKind: film.KindMovie, wantReason: "title + year", wantTrailer: "VMarsFilm01", wantRequests: 3},
+		{name: "the series linked, the film's year and director, who directed episodes too", extraShows: seriesOnly(), extra: filmsOnly(),
+			ev:     film.Evidence{IMDbID: "tt0106179", Title: "The X-Files", Year: 1998, Director: "Rob Bowman"},
+			wantID: xfilesFilmID, wantKind: film.KindMovie, wantReason: "title + year", wantTrailer: "XFilesFlm01", wantRequests: 3},
+		{name: "the series linked, the film's year after the run", extraShows: seriesOnly(), extra: filmsOnly(),
+			ev:     film.Evidence{IMDbID: "tt1606375", Title: "Downton Abbey", Year: 2019},
+			wantID: downtonFilmID, wantKind: film.KindMovie, wantReason: "title + year", wantTrailer: "DowntonFlm1", wantRequests: 3},
+		{name: "the series linked, a later season named: the series", extraShows: seriesOnly(), extra: filmsOnly(),
+			ev:     film.Evidence{IMDbID: "tt0412253", Title: "Veronica Mars season 4", Year: 2019},
+			wantID: vmarsShowID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: "VMarsSerie1", wantRequests: 2},
+		{name: "the series linked, its first year: the series", extraShows: seriesOnly(), extra: filmsOnly(),
+			ev:     film.Evidence{IMDbID: "tt0412253", Title: "Veronica Mars", Year: 2005, Director: "Rob Thomas"},
+			wantID: vmarsShowID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: "VMarsSerie1", wantRequests: 2},
+		{name: "the series linked, no title, a later year and no season: no match", extraShows: seriesOnly(), extra: filmsOnly(),
+			ev:         film.Evidence{IMDbID: "tt0412253", Year: 2014},
+			wantReason: "the imdb link is to Veronica Mars (2004), the review states 2014 and names no season", wantRequests: 1},
+		{name: "the series linked, no year, the film's director who directed episodes: no match", extraShows: seriesOnly(), extra: filmsOnly(),
+			ev:           film.Evidence{IMDbID: "tt0106179", Title: "The X-Files", Director: "Rob Bowman"},
+			wantReason:   "The X-Files is the title of a series (1993) and of a film (1998); the review names Rob Bowman, who directed episodes of the series",
+			wantRequests: 3},
+		{name: "the series linked, its start year, an episodes' director: no film then", extraShows: seriesOnly(), extra: filmsOnly(),
+			ev:     film.Evidence{IMDbID: "tt0106179", Title: "The X-Files", Year: 1993, Director: "Rob Bowman"},
+			wantID: xfilesShowID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: "XFilesSer01", wantRequests: 3},
+		{name: "the series linked, no year, its creator named: the link stands", extraShows: seriesOnly(), extra: filmsOnly(),
+			ev:     film.Evidence{IMDbID: "tt0106179", Title: "The X-Files", Director: "Chris Carter"},
+			wantID: xfilesShowID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: "XFilesSer01", wantRequests: 2},
+
+		// A series still in production: its next season may be reviewed
+		// before it airs, in the review's year or the next.
+		{name: "a season of a series in production, reviewed before it airs", ev: film.Evidence{IMDbID: "tt11280740",
+			Title: "Severance season 3", Year: 2027, Published: date("2026-09-01")},
+			wantID: tmdbfake.SeveranceID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: tmdbfake.SeveranceTrailerKey, wantRequests: 2},
+		{name: "a season of a series in production, undated review, by the clock", now: "2026-09-01",
+			ev:     film.Evidence{IMDbID: "tt11280740", Title: "Severance season 3", Year: 2027},
+			wantID: tmdbfake.SeveranceID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: tmdbfake.SeveranceTrailerKey, wantRequests: 2},
+		{name: "a season of a series in production, years after the review", ev: film.Evidence{IMDbID: "tt11280740",
+			Title: "Severance season 3", Year: 2028, Published: date("2026-09-01")},
+			wantReason: "the imdb link is to the series Severance, on the air 2022–2025 and in production, the review states 2028", wantRequests: 2},
+		{name: "a series in production, its name alone and a year past the run: not the series", ev: film.Evidence{IMDbID: "tt11280740",
+			Title: "Severance", Year: 2027, Published: date("2026-09-01")},
+			wantReason: "no film titled Severance on TMDB (the imdb link is to Severance (2022))", wantRequests: 2},
+		{name: "a season of an ended series, years after its run", extraShows: []tmdbfake.Show{lighthouse()},
+			ev:         film.Evidence{IMDbID: "tt9900001", Title: "The Lighthouse Keepers season 4", Year: 2026, Published: date("2026-01-10")},
+			wantReason: "the imdb link is to the series The Lighthouse Keepers, on the air 2020–2023, the review states 2026", wantRequests: 2},
 		{name: "imdb link to an episode, titled as its series and season", extraShows: []tmdbfake.Show{lighthouse()},
 			ev:     film.Evidence{IMDbID: "tt9900013", Title: "The Lighthouse Keepers S01E03", Year: 2020},
 			wantID: lighthouseID, wantKind: film.KindTV, wantReason: "imdb link to an episode", wantTrailer: "LghtTrlr001", wantRequests: 2},
 		{name: "imdb link to an episode, titled as the episode", extraShows: []tmdbfake.Show{lighthouse()},
 			ev:     film.Evidence{IMDbID: "tt9900013", Title: "The Lamp", Director: "Dana Director"},
 			wantID: lighthouseID, wantKind: film.KindTV, wantReason: "imdb link to an episode", wantTrailer: "LghtTrlr001", wantRequests: 2},
+		{name: "imdb link to an episode, the series' name and a year neither its nor the series' start", extraShows: []tmdbfake.Show{lighthouse()},
+			ev:           film.Evidence{IMDbID: "tt9900013", Title: "The Lighthouse Keepers", Year: 2022},
+			wantReason:   `the imdb link is to S01E03 "The Lamp" of the series The Lighthouse Keepers (2020), on the air 2020–2023, the review states 2022 and names no season`,
+			wantRequests: 2},
+		{name: "imdb link to an episode, a season named in the run", extraShows: []tmdbfake.Show{lighthouse()},
+			ev:     film.Evidence{IMDbID: "tt9900013", Title: "The Lighthouse Keepers season 3", Year: 2022},
+			wantID: lighthouseID, wantKind: film.KindTV, wantReason: "imdb link to an episode", wantTrailer: "LghtTrlr001", wantRequests: 2},
+		{name: "imdb link to an episode of a Korean series: its Korean trailer", extraShows: []tmdbfake.Show{moonlit()},
+			ev:     film.Evidence{IMDbID: "tt9900102", Title: "Moonlit Harbour"},
+			wantID: moonlitID, wantKind: film.KindTV, wantReason: "imdb link to an episode", wantTrailer: "MoonKoTrl01", wantRequests: 3},
+		{name: "imdb link to the Korean series itself: the same trailer", extraShows: []tmdbfake.Show{moonlit()},
+			ev:     film.Evidence{IMDbID: "tt9900101", Title: "Moonlit Harbour"},
+			wantID: moonlitID, wantKind: film.KindTV, wantReason: "imdb link", wantTrailer: "MoonKoTrl01", wantRequests: 2},
+		{name: "imdb link to an episode of a Korean series, a Korean post: no request more", lang: "ko", extraShows: []tmdbfake.Show{moonlit()},
+			ev:     film.Evidence{IMDbID: "tt9900102", Title: "Moonlit Harbour"},
+			wantID: moonlitID, wantKind: film.KindTV, wantReason: "imdb link to an episode", wantTrailer: "MoonKoTrl01", wantRequests: 2},
 		{name: "imdb link to an episode, another title", extraShows: []tmdbfake.Show{lighthouse()},
 			ev:         film.Evidence{IMDbID: "tt9900013", Title: "Aftersun"},
 			wantReason: `the imdb link is to S01E03 "The Lamp" of the series The Lighthouse Keepers (2020), the review is titled Aftersun`, wantRequests: 2},
@@ -246,7 +376,12 @@ func TestIdentify(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s := newSetup(t, config{lang: tt.lang})
+			cfg := config{lang: tt.lang}
+			if tt.now != "" {
+				now := date(tt.now)
+				cfg.now = func() time.Time { return now }
+			}
+			s := newSetup(t, cfg)
 			s.fake.AddMovie(tt.extra...)
 			s.fake.AddShow(tt.extraShows...)
 			m, err := s.client.Identify(t.Context(), tt.ev)

@@ -51,7 +51,10 @@ type Details struct {
 	OriginalLanguage string
 	ReleaseDate      string // first air date for TV
 	// LastAirDate is a show's latest episode's air date; "" for a film.
-	LastAirDate    string
+	LastAirDate string
+	// InProduction is TMDB's in_production for a show: more of it is
+	// coming, so a season may be reviewed before it airs.
+	InProduction   bool
 	RuntimeMinutes int // per episode for TV
 	Genres         []string
 	PosterPath     string
@@ -144,6 +147,7 @@ type (
 		wireResult
 		IMDbID         *string `json:"imdb_id"`       // films only
 		LastAirDate    *string `json:"last_air_date"` // TV
+		InProduction   bool    `json:"in_production"` // TV
 		Runtime        int     `json:"runtime"`
 		EpisodeRunTime []int   `json:"episode_run_time"` // TV
 		Genres         []struct {
@@ -355,7 +359,7 @@ func (c *Client) details(ctx context.Context, k Kind, id int, originalLang strin
 		d.Genres = append(d.Genres, g.Name)
 	}
 	if k == KindTV {
-		d.IMDbID, d.LastAirDate = deref(w.ExternalIDs.IMDbID), deref(w.LastAirDate)
+		d.IMDbID, d.LastAirDate, d.InProduction = deref(w.ExternalIDs.IMDbID), deref(w.LastAirDate), w.InProduction
 		cast := w.AggregateCredits.Cast
 		sort.SliceStable(cast, func(i, j int) bool { return cast[i].Order < cast[j].Order })
 		for _, p := range cast {
