@@ -58,13 +58,28 @@ const (
 	maybeSent
 )
 
-// deliverLoop delivers due deliveries whenever woken (new items) and on
-// every tick, until ctx is cancelled. Posts in flight finish under hard.
+// deliverLoop delivers due deliveries whenever woken and, when nothing
+// wakes it, every deliverTick and a quarter, until ctx is cancelled. Posts in
+// flight finish under hard.
+//
+// What wakes it: a poll that recorded something due, and any poll that ends
+// a deliverTick or more after the last look (claimStale). So the periodic
+// look for deliveries it was not told of (retries, spaced posts, other
+// replicas' items, a dead process's deliveries) rides on the poll's own
+// wake-up while polls come often, and the timer, reset at every look, fires
+// only when they do not: at 1 s polls, the idle daemon wakes once a second
+// instead of twice. Each wake-up of a sleeping process costs CPU in itself
+// (the runtime's threads woken, sysmon's spin; BENCHMARKS.md, issue 13).
 func (r *Relay) deliverLoop(ctx, hard context.Context) {
-	t := time.NewTicker(deliverTick(r.o.PollInterval))
+	tick := deliverTick(r.o.PollInterval)
+	t := time.NewTimer(tick + tick/4)
 	defer t.Stop()
 	for {
+		r.lookedAt.Store(int64(time.Since(r.born)))
 		r.deliverDue(ctx, hard)
+		// Reset after the look: a poll ending before this fires takes its
+		// place, unless polls come further apart than this.
+		t.Reset(tick + tick/4)
 		select {
 		case <-ctx.Done():
 			return
@@ -72,6 +87,15 @@ func (r *Relay) deliverLoop(ctx, hard context.Context) {
 		case <-r.wake:
 		}
 	}
+}
+
+// claimStale reports whether the delivery loop last looked for due
+// deliveries a deliverTick ago or more (less a quarter: polls a tick apart
+// come a little early or late by their jitter), so that a poll ending now
+// should wake it.
+func (r *Relay) claimStale() bool {
+	tick := deliverTick(r.o.PollInterval)
+	return time.Since(r.born)-time.Duration(r.lookedAt.Load()) >= tick-tick/4
 }
 
 // deliverTick is how often the delivery loop looks for due deliveries it

@@ -107,6 +107,10 @@ func (r *Relay) pollLoop(ctx context.Context) {
 		inflight = map[string]bool{}
 		wg       sync.WaitGroup
 		sem      = make(chan struct{}, r.o.FetchWorkers)
+		// wakeAt is when the loop looks next (under mu); a poll ending with
+		// its feed due before then sends on sooner.
+		wakeAt time.Time
+		sooner = make(chan struct{}, 1)
 	)
 	defer wg.Wait()
 	type dueFeed struct {
@@ -144,30 +148,44 @@ func (r *Relay) pollLoop(ctx context.Context) {
 				mu.Lock()
 				inflight[u] = false
 				next[u] = res.next
+				early := res.next.Before(wakeAt)
 				mu.Unlock()
 				r.markCycle(r.now())
-				if res.due {
+				if res.due || r.claimStale() {
 					r.signal()
+				}
+				if early {
+					select {
+					case sooner <- struct{}{}:
+					default:
+					}
 				}
 			})
 		}
-		// Look again after a tick, or later when no feed is due before
-		// then: one feed polled every second need not wake the scheduler
-		// ten times a second. Never later than a second, so a feed whose
-		// poll ends meanwhile is seen to in time.
-		wait, now := time.Second, r.now()
+		// Sleep until the next feed not in flight is due, a tick at least
+		// (feeds due close together are polled in one pass); a poll that
+		// ends sooner than that wakes the loop to set its feed's time. So
+		// one feed polled every second wakes the scheduler once a second,
+		// and an idle process is woken as rarely as its feeds allow: every
+		// wake-up of a sleeping process costs CPU of its own (BENCHMARKS.md).
+		// Never later than two intervals: a pass with nothing due keeps
+		// /readyz ready while every feed backs off.
+		wait, now := 2*r.o.PollInterval, r.now()
 		mu.Lock()
 		for u, at := range next {
 			if !inflight[u] {
 				wait = min(wait, at.Sub(now))
 			}
 		}
+		wait = max(wait, tick)
+		wakeAt = now.Add(wait)
 		mu.Unlock()
-		t.Reset(max(wait, tick))
+		t.Reset(wait)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-sooner:
 		}
 	}
 }

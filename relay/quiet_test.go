@@ -2,6 +2,7 @@ package relay_test
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,8 +12,8 @@ import (
 )
 
 // TestQuietOnlyWhileIdle: the hook where reelpost run gives memory back is
-// called while the daemon has nothing to do, again and again at its pace,
-// never while a post is in flight, and again once the post is done.
+// called while the daemon has nothing to do, again while that lasts, never
+// while a post is in flight, and again once the post is done.
 func TestQuietOnlyWhileIdle(t *testing.T) {
 	t.Parallel()
 	const quietAfter = 100 * time.Millisecond
@@ -29,7 +30,7 @@ func TestQuietOnlyWhileIdle(t *testing.T) {
 		o.PollInterval, o.Now = time.Second, time.Now
 		o.Publishers = []publisher.Publisher{gate}
 		o.QuietAfter = quietAfter
-		o.Quiet = func() {
+		o.Quiet = func(int) {
 			if gate.inside.Load() {
 				violated.Store(true)
 			}
@@ -73,4 +74,84 @@ func TestQuietOnlyWhileIdle(t *testing.T) {
 	if violated.Load() {
 		t.Fatal("Quiet was called while a post was in flight")
 	}
+}
+
+// TestQuietBacksOffWhileNothingHappens: while the daemon polls and finds
+// nothing new, the hook is called after QuietAfter, then after twice as long
+// each time (not at every QuietAfter: reelpost run's release of memory was
+// undone by the next polls and cost more CPU than they did), and after a
+// post, a QuietAfter later, as the first of a new quiet spell.
+func TestQuietBacksOffWhileNothingHappens(t *testing.T) {
+	t.Parallel()
+	const quietAfter = 40 * time.Millisecond
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	fs := newFeedServer(t, reviews(1, 1, base)...)
+	e := newEnv(t, sqliteLedger, fs)
+	e.st = openStore(t, e.dsn, time.Now)
+	type call struct {
+		at time.Time
+		n  int
+	}
+	var (
+		mu    sync.Mutex
+		calls []call
+	)
+	got := func() []call {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]call(nil), calls...)
+	}
+	r := e.relay(func(o *relay.Options) {
+		o.PollInterval, o.Now = 200*time.Millisecond, time.Now
+		o.QuietAfter = quietAfter
+		o.Quiet = func(n int) {
+			mu.Lock()
+			defer mu.Unlock()
+			calls = append(calls, call{time.Now(), n})
+		}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}()
+
+	// The feed's first sight is work: the spell to judge starts after it.
+	waitFor(t, 10*time.Second, "the first poll", func() bool { return r.Ready(ctx).Ready })
+	const spell = 5
+	waitFor(t, 30*time.Second, "the fifth quiet call of a spell", func() bool {
+		cs := got()
+		return len(cs) > 0 && cs[len(cs)-1].n >= spell
+	})
+	cs := got()
+	first := len(cs) - 1
+	for first > 0 && cs[first].n > 1 {
+		first--
+	}
+	cs = cs[first:]
+	for i, c := range cs {
+		if c.n != i+1 {
+			t.Fatalf("quiet calls of one spell numbered %v, want 1, 2, 3...", cs)
+		}
+		if i == 0 {
+			continue
+		}
+		// The timer may fire late, never early; a millisecond for the time
+		// between the relay's clock reading and the hook's.
+		if gap, want := c.at.Sub(cs[i-1].at), quietAfter<<i; gap < want-time.Millisecond {
+			t.Fatalf("quiet call %d came %s after call %d, want at least %s (the gaps double while nothing happens)", c.n, gap, c.n-1, want)
+		}
+	}
+
+	posted := time.Now()
+	fs.add(reviews(2, 1, base)...)
+	waitFor(t, 10*time.Second, "the new review's posts", func() bool { return e.nets.counts() == [3]int{1, 1, 1} })
+	waitFor(t, 10*time.Second, "a quiet call after the posts", func() bool {
+		cs := got()
+		return cs[len(cs)-1].at.After(posted) && cs[len(cs)-1].n == 1
+	})
 }

@@ -132,11 +132,13 @@ type Options struct {
 
 	// Quiet, if set, is called by Run whenever the daemon has had nothing
 	// to do for QuietAfter (no new item recorded, no delivery attempted or
-	// in flight), and again after each further QuietAfter of the same: at
-	// most once per QuietAfter, and not started while a delivery is in
-	// flight (one may start while Quiet runs). Polls that find nothing new
-	// do not count as work. reelpost run gives memory back there.
-	Quiet func()
+	// in flight), and again while that lasts, after twice as long each
+	// time (2, 4, 8... QuietAfters, at most 32); n counts the calls since
+	// the daemon last did something, 1 for the first. Never twice within a
+	// QuietAfter, and not started while a delivery is in flight (one may
+	// start while Quiet runs). Polls that find nothing new do not count as
+	// work. reelpost run gives memory back there.
+	Quiet func(n int)
 	// QuietAfter: DefaultQuietAfter if zero.
 	QuietAfter time.Duration
 
@@ -158,7 +160,11 @@ type Relay struct {
 	held    accountHolds      // rate limits met (deliver.go)
 
 	wake chan struct{}
-	film filmState
+	// lookedAt is when the delivery loop last looked for due deliveries,
+	// as time since born (monotonic), for claimStale.
+	born     time.Time
+	lookedAt atomic.Int64
+	film     filmState
 
 	showMu    sync.Mutex // ShowDryRun
 	mu        sync.Mutex
@@ -171,7 +177,7 @@ type Relay struct {
 	// Activity, for Options.Quiet, in real time (not Options.Now: tests
 	// stand that clock still).
 	actMu      sync.Mutex
-	lastActive time.Time // last new item, delivery attempt (its end), or Quiet call
+	lastActive time.Time // last new item, or delivery attempt (its start and end)
 	inFlight   int       // deliveries being attempted
 }
 
@@ -235,6 +241,7 @@ func New(o Options) (*Relay, error) {
 		now:     o.Now,
 		pubs:    make(map[string]publisher.Publisher, len(o.Publishers)),
 		wake:    make(chan struct{}, 1),
+		born:    time.Now(),
 		failing: map[string]store.FeedState{},
 		prints:  newPrintCache(),
 	}
@@ -394,9 +401,21 @@ func (r *Relay) active(delta int) {
 	r.lastActive = time.Now()
 }
 
+// quietBackoffMax bounds the gap between two Quiet calls while nothing
+// happens, in QuietAfters.
+const quietBackoffMax = 32
+
 // quietLoop calls Options.Quiet as that option says until ctx is cancelled.
+// It sleeps until quiet could next be true, not on a ticker: an idle
+// process's every wake-up costs CPU (BENCHMARKS.md, issue 13).
 func (r *Relay) quietLoop(ctx context.Context) {
-	t := time.NewTicker(max(r.o.QuietAfter/4, 10*time.Millisecond))
+	after := r.o.QuietAfter
+	var (
+		called time.Time   // the last Quiet call since the last activity; zero: none
+		n      int         // calls since the last activity
+		gap    = 2 * after // from called to the next call
+	)
+	t := time.NewTimer(after)
 	defer t.Stop()
 	for {
 		select {
@@ -405,14 +424,37 @@ func (r *Relay) quietLoop(ctx context.Context) {
 		case <-t.C:
 		}
 		r.actMu.Lock()
-		quiet := r.inFlight == 0 && time.Since(r.lastActive) >= r.o.QuietAfter
-		if quiet {
-			r.lastActive = time.Now() // the next call is a QuietAfter away
-		}
+		last, busy := r.lastActive, r.inFlight > 0
 		r.actMu.Unlock()
-		if quiet && ctx.Err() == nil {
-			r.o.Quiet()
+		if called.Before(last) {
+			// Something happened since the last call: the next comes a
+			// QuietAfter after it, and the gaps grow again from there.
+			called, n, gap = time.Time{}, 0, 2*after
 		}
+		next := last.Add(after)
+		if n > 0 {
+			next = called.Add(gap)
+		}
+		now := time.Now()
+		switch {
+		case busy:
+			// A delivery in flight: it marks its end, so look again a
+			// QuietAfter from now.
+			t.Reset(after)
+			continue
+		case now.Before(next):
+			t.Reset(next.Sub(now))
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if n > 0 {
+			gap = min(2*gap, quietBackoffMax*after)
+		}
+		called, n = now, n+1
+		r.o.Quiet(n)
+		t.Reset(gap)
 	}
 }
 

@@ -25,7 +25,7 @@ at once (exit 130).`
 func cmdRun(ctx context.Context, e *cliEnv, args []string) error {
 	trim := &memtrim.Trimmer{MinGrowth: releaseMinGrowth}
 	a, r, err := daemon(ctx, e, "run", runSummary, args, func(o *relay.Options) {
-		o.Quiet = func() { releaseMemory(e.Logger, trim) }
+		o.Quiet = func(n int) { releaseMemory(e.Logger, trim, n) }
 	})
 	if err != nil {
 		return err
@@ -35,19 +35,27 @@ func cmdRun(ctx context.Context, e *cliEnv, args []string) error {
 	return r.Run(ctx)
 }
 
-// releaseMinGrowth is how much the resident set must have grown since the
-// last release for the next one to be worth its GC and page faults.
+// releaseMinGrowth is how much the resident set must have grown over where
+// it settled after the last release for the next one to be worth its GC
+// and page faults.
 const releaseMinGrowth = 2 << 20
 
 // releaseMemory is what the daemon does while it is quiet (relay.Options.Quiet:
-// after 30 s with nothing to do, and every 30 s while that lasts, if memory
-// grew meanwhile): collect the garbage and give back the memory only busier
-// moments needed, the free heap and the executable's pages touched by
-// package initialisation, posts and polls (internal/memtrim). An idle daemon
-// then stays between 8 and 17 MiB instead of 23 (BENCHMARKS.md). The pages
-// come back from the file when used again.
-func releaseMemory(log *slog.Logger, trim *memtrim.Trimmer) {
-	res, done, err := trim.Release()
+// after 30 s with nothing to do, then after 1, 2, 4... minutes while that
+// lasts; n counts those calls): collect the garbage and give back the
+// memory only busier moments needed, the free heap and the executable's
+// pages touched by package initialisation, posts and polls
+// (internal/memtrim). An idle daemon then stays between 8 and 18 MiB
+// instead of 23 (BENCHMARKS.md). The pages come back from the file when
+// used again; what the idle polls use comes back within seconds, so while
+// the daemon stays idle memory is given back again only when it grew
+// (memtrim.Trimmer): releasing it every 30 s cost more CPU than the polls.
+func releaseMemory(log *slog.Logger, trim *memtrim.Trimmer, n int) {
+	release := trim.Release
+	if n > 1 {
+		release = trim.Idle
+	}
+	res, done, err := release()
 	switch {
 	case !done:
 		return

@@ -15,7 +15,7 @@ import (
 // only the heap).
 func TestReleaseMemoryLogs(t *testing.T) {
 	var buf bytes.Buffer
-	releaseMemory(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), &memtrim.Trimmer{})
+	releaseMemory(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), &memtrim.Trimmer{}, 1)
 	out := buf.String()
 	t.Log(out)
 	if !strings.Contains(out, "memory released") || !strings.Contains(out, "RSS ") {

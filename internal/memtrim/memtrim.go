@@ -66,26 +66,54 @@ func Release() (Result, error) {
 	return res, err
 }
 
-// Trimmer calls Release only when the resident set has grown by MinGrowth
-// bytes or more since its last release (or where the size is not known), so
-// a program whose idle work keeps the same pages resident is not made to run
-// a full GC and fault those pages back in at every call.
+// Trimmer spaces out releases so that each gives back memory that stays
+// given back. A release drops pages that the program's ongoing work (an
+// idle daemon's polls) faults in again within seconds: its code's pages,
+// its heap at work. Releasing those again and again costs a full GC and
+// the page faults every time, and lowers the resident set only until the
+// work comes round. So the Trimmer notes where the resident set settles
+// after a release (the first Idle call after it) and releases again only
+// when it has grown by MinGrowth bytes or more over that (or where the size
+// is not known).
 type Trimmer struct {
 	MinGrowth int64
 
-	mu    sync.Mutex
-	after int64 // VmRSS after the last release; 0 before the first
+	mu sync.Mutex
+	// released: a release was made; settled: VmRSS at the first Idle call
+	// after it, 0 until then.
+	released bool
+	settled  int64
 }
 
 // Release releases memory as the package's Release does, or does nothing
-// and reports done false when the resident set has not grown enough.
+// and reports done false when the resident set has grown by less than
+// MinGrowth over where it settled after the last release. Call it when the
+// program has become idle after doing something: where it has not settled
+// yet, it releases.
 func (t *Trimmer) Release() (res Result, done bool, err error) {
+	return t.release(false)
+}
+
+// Idle is Release for a call while the program has stayed idle since the
+// previous call: the first after a release only notes where the resident
+// set settled, and releases nothing.
+func (t *Trimmer) Idle() (res Result, done bool, err error) {
+	return t.release(true)
+}
+
+func (t *Trimmer) release(idle bool) (res Result, done bool, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if now := rss(); t.after > 0 && now > 0 && now-t.after < t.MinGrowth {
-		return Result{Before: now, After: now}, false, nil
+	now := rss()
+	if t.released && now > 0 {
+		if t.settled == 0 && idle {
+			t.settled = now
+		}
+		if t.settled > 0 && now-t.settled < t.MinGrowth {
+			return Result{Before: now, After: now}, false, nil
+		}
 	}
 	res, err = Release()
-	t.after = res.After
+	t.released, t.settled = true, 0
 	return res, true, err
 }

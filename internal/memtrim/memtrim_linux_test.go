@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"unsafe"
 
@@ -166,19 +167,37 @@ func TestReleaseFindsTheExecutable(t *testing.T) {
 	}
 }
 
-// TestTrimmerSkipsWhenNothingGrew: a second release with the resident set
-// barely changed is skipped; with no minimum it is done again.
-func TestTrimmerSkipsWhenNothingGrew(t *testing.T) {
-	tr := &Trimmer{MinGrowth: 1 << 40}
+// TestTrimmerReleasesWhatStaysReleased: the first release is made; while
+// the program stays idle, the next call notes where the resident set
+// settled and the later ones release nothing until it grows by MinGrowth
+// over that (a call after the program did something included); then they
+// release again, and after that release, a call after activity releases.
+func TestTrimmerReleasesWhatStaysReleased(t *testing.T) {
+	const grow = 32 << 20
+	tr := &Trimmer{MinGrowth: grow / 2}
 	if _, done, err := tr.Release(); !done || err != nil {
 		t.Fatalf("first release: done %v, %v", done, err)
 	}
-	if res, done, _ := tr.Release(); done {
-		t.Fatalf("second release done with the resident set grown by %d bytes of a 1 TiB minimum", res.Before-tr.after)
+	for i, call := range []func() (Result, bool, error){tr.Idle, tr.Idle, tr.Release} {
+		if res, done, _ := call(); done {
+			t.Fatalf("call %d after the release was made with the resident set at %d bytes, settled at %d", i+1, res.Before, tr.settled)
+		}
+	}
+	// Memory the program now uses: 32 MiB of heap written to.
+	b := make([]byte, grow)
+	for i := 0; i < len(b); i += os.Getpagesize() {
+		b[i] = 1
+	}
+	if res, done, err := tr.Idle(); !done || err != nil {
+		t.Fatalf("idle call with the resident set grown from %d to %d bytes: done %v, %v", tr.settled, res.Before, done, err)
+	}
+	runtime.KeepAlive(b)
+	if _, done, err := tr.Release(); !done || err != nil {
+		t.Fatalf("call after activity, before the resident set settled: done %v, %v", done, err)
 	}
 	tr.MinGrowth = 0
-	if _, done, err := tr.Release(); !done || err != nil {
-		t.Fatalf("release without a minimum: done %v, %v", done, err)
+	if _, done, err := tr.Idle(); !done || err != nil {
+		t.Fatalf("idle call without a minimum: done %v, %v", done, err)
 	}
 }
 
