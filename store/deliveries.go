@@ -162,9 +162,12 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 	var anyDue, foreign bool
 	cond, _ := dueIn(o.Accounts, 3)
 	in, inArgs := accountIn(o.Accounts, 3)
-	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries d WHERE `+cond+notHeld+`),
-		EXISTS (SELECT 1 FROM deliveries d WHERE `+foreignLeases+in+`)`,
-		append([]any{s.ts(s.now()), o.Owner}, inArgs...)...).Scan(&anyDue, &foreign); err != nil {
+	first, err := s.prepared(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries d WHERE `+cond+notHeld+`),
+		EXISTS (SELECT 1 FROM deliveries d WHERE `+foreignLeases+in+`)`)
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries for %s: %w", o.Owner, err)
+	}
+	if err := first.QueryRowContext(ctx, append([]any{s.ts(s.now()), o.Owner}, inArgs...)...).Scan(&anyDue, &foreign); err != nil {
 		return nil, fmt.Errorf("claim deliveries for %s: %w", o.Owner, err)
 	}
 	if foreign {
@@ -176,7 +179,7 @@ func (s *Store) Claim(ctx context.Context, o ClaimOptions) ([]Delivery, error) {
 		return nil, nil
 	}
 	var claimed []Delivery
-	err := s.inTx(ctx, "claim deliveries for "+o.Owner, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, "claim deliveries for "+o.Owner, func(tx *sql.Tx) error {
 		now := s.now()
 		var ids []int64
 		var accounts []string

@@ -18,7 +18,11 @@ func scanFeed(sc interface{ Scan(...any) error }) (FeedState, error) {
 
 // Feed returns what the ledger keeps of one feed; false if it never saw it.
 func (s *Store) Feed(ctx context.Context, url string) (FeedState, bool, error) {
-	f, err := scanFeed(s.db.QueryRowContext(ctx, `SELECT `+feedCols+` FROM feeds WHERE url = $1`, url))
+	st, err := s.prepared(ctx, `SELECT `+feedCols+` FROM feeds WHERE url = $1`)
+	if err != nil {
+		return FeedState{}, false, fmt.Errorf("read feed %s: %w", url, err)
+	}
+	f, err := scanFeed(st.QueryRowContext(ctx, url))
 	if errors.Is(err, sql.ErrNoRows) {
 		return FeedState{}, false, nil
 	}

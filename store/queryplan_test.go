@@ -74,7 +74,28 @@ func (c recConn) QueryContext(ctx context.Context, q string, args []driver.Named
 }
 
 func (c recConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
-	return c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, q)
+	st, err := c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return recStmt{st, q, c.rec}, nil
+}
+
+// recStmt is a prepared statement (Store.prepared) noted each time it runs.
+type recStmt struct {
+	driver.Stmt
+	query string
+	rec   *recorder
+}
+
+func (s recStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	s.rec.note(s.query, args)
+	return s.Stmt.(driver.StmtExecContext).ExecContext(ctx, args)
+}
+
+func (s recStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	s.rec.note(s.query, args)
+	return s.Stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
 }
 
 func (c recConn) BeginTx(ctx context.Context, o driver.TxOptions) (driver.Tx, error) {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -74,6 +75,9 @@ type Store struct {
 	liveWarned atomic.Bool // warned that this process holds no lease lock
 	swept      atomic.Bool // dead owners' leftovers swept, at the first hold
 	health     health
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // prepared.go
 }
 
 // Open connects to the ledger named by dsn and applies pending migrations.
@@ -256,7 +260,7 @@ func (s *Store) Close() error {
 	if s.live != nil {
 		err = s.live.close(s.holdsLeases)
 	}
-	return errors.Join(err, s.db.Close())
+	return errors.Join(err, s.closeStatements(), s.db.Close())
 }
 
 // Ping checks that the database answers and, on SQLite, that the ledger
