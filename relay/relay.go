@@ -132,12 +132,12 @@ type Options struct {
 
 	// Quiet, if set, is called by Run whenever the daemon has had nothing
 	// to do for QuietAfter (no new item recorded, no delivery attempted or
-	// in flight), and again while that lasts, after twice as long each
-	// time (2, 4, 8... QuietAfters, at most 32); n counts the calls since
-	// the daemon last did something, 1 for the first. Never twice within a
-	// QuietAfter, and not started while a delivery is in flight (one may
-	// start while Quiet runs). Polls that find nothing new do not count as
-	// work. reelpost run gives memory back there.
+	// in flight), and again after each further QuietAfter of the same; n
+	// counts the calls since the daemon last did something, 1 for the
+	// first. At most once per QuietAfter, and not started while a delivery
+	// is in flight (one may start while Quiet runs). Polls that find
+	// nothing new do not count as work. reelpost run gives memory back
+	// there.
 	Quiet func(n int)
 	// QuietAfter: DefaultQuietAfter if zero.
 	QuietAfter time.Duration
@@ -401,19 +401,14 @@ func (r *Relay) active(delta int) {
 	r.lastActive = time.Now()
 }
 
-// quietBackoffMax bounds the gap between two Quiet calls while nothing
-// happens, in QuietAfters.
-const quietBackoffMax = 32
-
 // quietLoop calls Options.Quiet as that option says until ctx is cancelled.
 // It sleeps until quiet could next be true, not on a ticker: an idle
 // process's every wake-up costs CPU (BENCHMARKS.md, issue 13).
 func (r *Relay) quietLoop(ctx context.Context) {
 	after := r.o.QuietAfter
 	var (
-		called time.Time   // the last Quiet call since the last activity; zero: none
-		n      int         // calls since the last activity
-		gap    = 2 * after // from called to the next call
+		called time.Time // the last Quiet call since the last activity; zero: none
+		n      int       // calls since the last activity
 	)
 	t := time.NewTimer(after)
 	defer t.Stop()
@@ -427,13 +422,12 @@ func (r *Relay) quietLoop(ctx context.Context) {
 		last, busy := r.lastActive, r.inFlight > 0
 		r.actMu.Unlock()
 		if called.Before(last) {
-			// Something happened since the last call: the next comes a
-			// QuietAfter after it, and the gaps grow again from there.
-			called, n, gap = time.Time{}, 0, 2*after
+			// Something happened since the last call: a new quiet spell.
+			called, n = time.Time{}, 0
 		}
 		next := last.Add(after)
 		if n > 0 {
-			next = called.Add(gap)
+			next = called.Add(after)
 		}
 		now := time.Now()
 		switch {
@@ -449,12 +443,9 @@ func (r *Relay) quietLoop(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if n > 0 {
-			gap = min(2*gap, quietBackoffMax*after)
-		}
 		called, n = now, n+1
 		r.o.Quiet(n)
-		t.Reset(gap)
+		t.Reset(after)
 	}
 }
 

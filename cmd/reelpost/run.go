@@ -25,7 +25,11 @@ at once (exit 130).`
 func cmdRun(ctx context.Context, e *cliEnv, args []string) error {
 	trim := &memtrim.Trimmer{MinGrowth: releaseMinGrowth}
 	a, r, err := daemon(ctx, e, "run", runSummary, args, func(o *relay.Options) {
-		o.Quiet = func(n int) { releaseMemory(e.Logger, trim, n) }
+		release := releaseEveryTime
+		if pollSpacing(o) < relay.DefaultQuietAfter {
+			release = releaseOncePerSpell
+		}
+		o.Quiet = func(n int) { releaseMemory(e.Logger, trim, release, n) }
 	})
 	if err != nil {
 		return err
@@ -35,24 +39,44 @@ func cmdRun(ctx context.Context, e *cliEnv, args []string) error {
 	return r.Run(ctx)
 }
 
-// releaseMinGrowth is how much the resident set must have grown over where
-// it settled after the last release for the next one to be worth its GC
-// and page faults.
+// releaseMinGrowth is how much the resident set must have grown since the
+// last release for the next one to be worth its GC and page faults.
 const releaseMinGrowth = 2 << 20
 
+// releasing says when the daemon gives memory back while it stays quiet.
+type releasing int
+
+const (
+	// releaseEveryTime: at every quiet call (every 30 s) where memory grew.
+	releaseEveryTime releasing = iota
+	// releaseOncePerSpell: at the first quiet call after the daemon did
+	// something, then only where memory grew past where it settled.
+	releaseOncePerSpell
+)
+
+// pollSpacing is how far apart the daemon's polls come on average, any
+// feed's.
+func pollSpacing(o *relay.Options) time.Duration {
+	return o.PollInterval / time.Duration(max(len(o.Feeds), 1))
+}
+
 // releaseMemory is what the daemon does while it is quiet (relay.Options.Quiet:
-// after 30 s with nothing to do, then after 1, 2, 4... minutes while that
-// lasts; n counts those calls): collect the garbage and give back the
-// memory only busier moments needed, the free heap and the executable's
-// pages touched by package initialisation, posts and polls
-// (internal/memtrim). An idle daemon then stays between 8 and 18 MiB
-// instead of 23 (BENCHMARKS.md). The pages come back from the file when
-// used again; what the idle polls use comes back within seconds, so while
-// the daemon stays idle memory is given back again only when it grew
-// (memtrim.Trimmer): releasing it every 30 s cost more CPU than the polls.
-func releaseMemory(log *slog.Logger, trim *memtrim.Trimmer, n int) {
+// after 30 s with nothing to do, and every 30 s while that lasts; n counts
+// those calls): collect the garbage and give back the memory only busier
+// moments needed, the free heap and the executable's pages touched by
+// package initialisation, posts and polls (internal/memtrim). An idle
+// daemon then stays between 8 and 19 MiB instead of 23 (BENCHMARKS.md). The
+// pages come back from the file when used again: the next poll brings back
+// those it runs (about 10 MiB). With polls further apart than the quiet
+// calls, what a release gives back stays away most of the time, and
+// releasing again while quiet keeps an idle daemon under 20 MB (issue 4).
+// With polls closer together it comes back within seconds, and releasing
+// it every 30 s cost a GC and the page faults for nothing (a fifth more
+// CPU at 1 s polls, issue 13): the daemon releases once when it goes quiet,
+// and again only when memory grows past where it settled.
+func releaseMemory(log *slog.Logger, trim *memtrim.Trimmer, when releasing, n int) {
 	release := trim.Release
-	if n > 1 {
+	if n > 1 && when == releaseOncePerSpell {
 		release = trim.Idle
 	}
 	res, done, err := release()

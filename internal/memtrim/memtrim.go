@@ -66,37 +66,37 @@ func Release() (Result, error) {
 	return res, err
 }
 
-// Trimmer spaces out releases so that each gives back memory that stays
-// given back. A release drops pages that the program's ongoing work (an
-// idle daemon's polls) faults in again within seconds: its code's pages,
-// its heap at work. Releasing those again and again costs a full GC and
-// the page faults every time, and lowers the resident set only until the
-// work comes round. So the Trimmer notes where the resident set settles
-// after a release (the first Idle call after it) and releases again only
-// when it has grown by MinGrowth bytes or more over that (or where the size
-// is not known).
+// Trimmer spaces out releases so that each gives back memory worth its
+// full GC and the page faults that follow: Release releases only when the
+// resident set has grown by MinGrowth bytes or more since the last release
+// (or where the size is not known).
+//
+// A program whose idle work soon faults back in what a release dropped (a
+// daemon whose polls come every few seconds: the pages of the code they
+// run, its heap at work) calls Idle instead while it stays idle: growth is
+// then counted from where the resident set settled after the last release,
+// which the first Idle call after it notes, not from the low point right
+// after it, which the idle work itself undoes within seconds.
 type Trimmer struct {
 	MinGrowth int64
 
 	mu sync.Mutex
-	// released: a release was made; settled: VmRSS at the first Idle call
-	// after it, 0 until then.
-	released bool
-	settled  int64
+	// after: VmRSS after the last release, 0 before the first; settled:
+	// VmRSS at the first Idle call after it, 0 until then.
+	after, settled int64
 }
 
 // Release releases memory as the package's Release does, or does nothing
 // and reports done false when the resident set has grown by less than
-// MinGrowth over where it settled after the last release. Call it when the
-// program has become idle after doing something: where it has not settled
-// yet, it releases.
+// MinGrowth since the last release (since where it settled after it, if
+// an Idle call noted that).
 func (t *Trimmer) Release() (res Result, done bool, err error) {
 	return t.release(false)
 }
 
 // Idle is Release for a call while the program has stayed idle since the
-// previous call: the first after a release only notes where the resident
-// set settled, and releases nothing.
+// previous call: the first after a release notes where the resident set
+// settled, and releases nothing.
 func (t *Trimmer) Idle() (res Result, done bool, err error) {
 	return t.release(true)
 }
@@ -105,15 +105,19 @@ func (t *Trimmer) release(idle bool) (res Result, done bool, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := rss()
-	if t.released && now > 0 {
+	if t.after > 0 && now > 0 {
 		if t.settled == 0 && idle {
 			t.settled = now
 		}
-		if t.settled > 0 && now-t.settled < t.MinGrowth {
+		base := t.after
+		if t.settled > 0 {
+			base = t.settled
+		}
+		if now-base < t.MinGrowth {
 			return Result{Before: now, After: now}, false, nil
 		}
 	}
 	res, err = Release()
-	t.released, t.settled = true, 0
+	t.after, t.settled = res.After, 0
 	return res, true, err
 }
