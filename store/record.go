@@ -865,7 +865,7 @@ func (w *writer) addAccounts(ctx context.Context, st step, d Decision) error {
 		}
 		w.opened = true
 	}
-	s.log.Info("item of another feed given to this feed's accounts", "feed_url", w.feedURL, "item_key", st.row.key,
+	s.log.Info("item of another feed given to this feed's accounts", "feed_url", redact.URL(w.feedURL), "item_key", st.row.key,
 		"item_id", st.row.itemID, "accounts", len(st.held.lacking), "state", string(state))
 	return nil
 }
