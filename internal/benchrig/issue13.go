@@ -96,15 +96,12 @@ func stopStandIn(cmd *exec.Cmd, exited chan struct{}) {
 // oneBigFeed is what poll304, changed and bigfirst run: one benchfeed
 // feed, the trap proxy, the fake account (-account) and the daemon.
 type oneBigFeed struct {
-	fs   *bigFeedServer
-	trap *trapProxy
-	tb   *programTB
-	nets *networks
-	d    *daemon
+	daemonRig
+	fs *bigFeedServer
 }
 
 func startBigFeed(o options, bin, dir string, items int, changing, gated bool, extra map[string]string) (w *oneBigFeed, err error) {
-	w = &oneBigFeed{tb: &programTB{}}
+	w = &oneBigFeed{daemonRig: daemonRig{tb: &programTB{}}}
 	defer func() {
 		if err != nil {
 			w.close()
@@ -136,13 +133,7 @@ func startBigFeed(o options, bin, dir string, items int, changing, gated bool, e
 }
 
 func (w *oneBigFeed) close() {
-	if w.d != nil {
-		_ = w.d.stop()
-	}
-	w.tb.cleanup()
-	if w.trap != nil {
-		w.trap.close()
-	}
+	w.stop()
 	if w.fs != nil {
 		w.fs.close()
 	}

@@ -293,15 +293,32 @@ func clock(d time.Duration) string {
 // oneFeed is what the delay and idle scenarios run: one feed, the trap
 // proxy, the three fake networks, and a daemon polling every poll.
 type oneFeed struct {
-	fs   *feedServer
+	daemonRig
+	fs *feedServer
+}
+
+// daemonRig is what a one-feed scenario starts around its feed server:
+// the trap proxy, the fake networks and the daemon.
+type daemonRig struct {
 	trap *trapProxy
 	tb   *programTB
 	nets *networks
 	d    *daemon
 }
 
+// stop stops the daemon, then the fakes and the proxy.
+func (w *daemonRig) stop() {
+	if w.d != nil {
+		_ = w.d.stop()
+	}
+	w.tb.cleanup()
+	if w.trap != nil {
+		w.trap.close()
+	}
+}
+
 func startOneFeed(bin, dir, poll string) (w *oneFeed, err error) {
-	w = &oneFeed{tb: &programTB{}}
+	w = &oneFeed{daemonRig: daemonRig{tb: &programTB{}}}
 	defer func() {
 		if err != nil {
 			w.close()
@@ -328,13 +345,7 @@ func startOneFeed(bin, dir, poll string) (w *oneFeed, err error) {
 // close stops what startOneFeed started, the daemon first (the scenario's
 // own stop, which reports, normally came before).
 func (w *oneFeed) close() {
-	if w.d != nil {
-		_ = w.d.stop()
-	}
-	w.tb.cleanup()
-	if w.trap != nil {
-		w.trap.close()
-	}
+	w.stop()
 	if w.fs != nil {
 		w.fs.close()
 	}
