@@ -54,18 +54,22 @@ func byAccount(t *testing.T, s *Store, item int64) map[string]Delivery {
 	return out
 }
 
+// bothOrders are the two orders in which a review in the main feed and in
+// its category feed can be recorded.
+var bothOrders = []struct {
+	name          string
+	first, second string
+}{
+	{name: "main feed first", first: mainFeed, second: reviewsFeed},
+	{name: "category feed first", first: reviewsFeed, second: mainFeed},
+}
+
 // TestARoutedReviewReachesEveryAccountOnce: the review is news in both
 // feeds. Whichever feed is recorded first, every account of either route
 // gets one pending delivery, the account on both routes one only, and a
 // later poll of either feed adds nothing.
 func (su *suite) TestARoutedReviewReachesEveryAccountOnce(t *testing.T) {
-	for _, tc := range []struct {
-		name          string
-		first, second string
-	}{
-		{name: "main feed first", first: mainFeed, second: reviewsFeed},
-		{name: "category feed first", first: reviewsFeed, second: mainFeed},
-	} {
+	for _, tc := range bothOrders {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			clk := newClock()
@@ -220,13 +224,7 @@ func (su *suite) TestAWaitingAliasOpensForEveryRoute(t *testing.T) {
 // change nothing; a repost is of its account's feed, or of the item's own
 // when the account had the review through no feed.
 func (su *suite) TestADeliveryIsOfTheFeedThatGaveItsAccountTheReview(t *testing.T) {
-	for _, tc := range []struct {
-		name          string
-		first, second string
-	}{
-		{name: "main feed first", first: mainFeed, second: reviewsFeed},
-		{name: "category feed first", first: reviewsFeed, second: mainFeed},
-	} {
+	for _, tc := range bothOrders {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
