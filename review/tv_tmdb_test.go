@@ -25,14 +25,7 @@ func TestTVReviewWithIMDbLinkGetsTheSeriesTrailer(t *testing.T) {
 <pubDate>Mon, 10 Jun 2019 10:00:00 +0000</pubDate>
 <content:encoded><![CDATA[<p>Director: Christopher Nolan</p><p>A superb, harrowing <a href="https://www.imdb.com/title/tt7366338/">series</a>; I was gripped from the first minute.</p>]]></content:encoded></item>
 </channel></rss>`
-	f, err := feed.Parse(feedURL, []byte(body), "application/rss+xml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]Review{}
-	for _, rv := range NewExtractor(ExtractOptions{Categories: []string{"review"}}).Extract(t.Context(), feedURL, f) {
-		got[rv.Key] = rv
-	}
+	got := reviewsByKey(t, feedURL, body)
 	fake := tmdbfake.New(t, tmdbfake.Options{})
 	client, err := film.New(film.Options{BaseURL: fake.URL, Credential: tmdbfake.APIKey, Language: "en-US"})
 	if err != nil {
@@ -89,14 +82,7 @@ func TestFilmOfASeriesNameLinkingTheSeriesGetsTheFilmTrailer(t *testing.T) {
 <pubDate>Mon, 22 Jul 2019 10:00:00 +0000</pubDate>
 <content:encoded><![CDATA[<p>The <a href="https://www.imdb.com/title/tt0412253/">revival</a> is darker than the original run, and it is brilliant, bold television.</p>]]></content:encoded></item>
 </channel></rss>`
-	f, err := feed.Parse(feedURL, []byte(body), "application/rss+xml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]Review{}
-	for _, rv := range NewExtractor(ExtractOptions{Categories: []string{"review"}}).Extract(t.Context(), feedURL, f) {
-		got[rv.Key] = rv
-	}
+	got := reviewsByKey(t, feedURL, body)
 	fake := tmdbfake.New(t, tmdbfake.Options{})
 	trailer := func(key string) []tmdbfake.Video {
 		return []tmdbfake.Video{{Key: key, Name: "Veronica Mars | Official Trailer", Site: "YouTube", Type: "Trailer",
@@ -130,4 +116,19 @@ func TestFilmOfASeriesNameLinkingTheSeriesGetsTheFilmTrailer(t *testing.T) {
 				tt.key, m.Kind, m.TMDBID, rv.TrailerID, rv.TrailerSource, m.Reason, tt.kind, tt.trailer)
 		}
 	}
+}
+
+// reviewsByKey extracts the reviews (items in the category "review") of
+// an RSS document, by key.
+func reviewsByKey(t *testing.T, feedURL, body string) map[string]Review {
+	t.Helper()
+	f, err := feed.Parse(feedURL, []byte(body), "application/rss+xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Review{}
+	for _, rv := range NewExtractor(ExtractOptions{Categories: []string{"review"}}).Extract(t.Context(), feedURL, f) {
+		got[rv.Key] = rv
+	}
+	return got
 }
