@@ -41,7 +41,7 @@ var (
 // controls U+0080-U+009F, which in real feeds are windows-1252 punctuation
 // smuggled through a UTF-8 conversion ("don\u0092t"), become the
 // windows-1252 characters they stand for (don't), as Python's feedparser
-// does. Then gofeed.NewParser().Parse does the work.
+// does. Then gofeed (newParser) does the work.
 //
 // A document cut short after its last item (a missing </rss>, a stray
 // "</rss" without ">") is closed and parsed again, so its complete items are
@@ -81,15 +81,27 @@ func prepare(body []byte, contentType string) ([]byte, error) {
 	return doc, nil
 }
 
+// newParser is gofeed's parser without its search of each RSS item's HTML
+// for a first picture (a full HTML parse of the content and of the
+// description, a tenth of a first sight's CPU: BENCHMARKS.md, issue 13).
+// The review's picture is chosen by review.chooseImage, which reads the
+// content's pictures itself and more carefully (skipping icons and
+// trackers); gofeed's explicit pictures (media, enclosures) are still read.
+func newParser() *gofeed.Parser {
+	p := gofeed.NewParser()
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	return p
+}
+
 // parseDoc parses a prepared document with gofeed (see Parse).
 func parseDoc(doc []byte) (*gofeed.Feed, error) {
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(doc))
+	f, err := newParser().Parse(bytes.NewReader(doc))
 	if err != nil {
 		fixed, ok := closeTruncatedXML(doc)
 		if !ok {
 			return nil, err
 		}
-		f2, err2 := gofeed.NewParser().Parse(bytes.NewReader(fixed))
+		f2, err2 := newParser().Parse(bytes.NewReader(fixed))
 		if err2 != nil {
 			return nil, err
 		}

@@ -5,6 +5,8 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
+
+	"github.com/reelpost/reelpost/feed"
 )
 
 func mediaExt(elems ...ext.Extension) ext.Extensions {
@@ -98,5 +100,39 @@ func TestBadgesAreNeverThePicture(t *testing.T) {
 				t.Errorf("Image = %q, want %q", r.Image, tt.want)
 			}
 		})
+	}
+}
+
+// TestPictureOfAParsedFeedsItem checks the picture of items read through
+// feed.Parse, which turns off gofeed's own search of the item's HTML (for
+// speed): the review's picture still comes from the content, or from the
+// description when the item has no content, and gofeed's explicit pictures
+// (an image enclosure) still count.
+func TestPictureOfAParsedFeedsItem(t *testing.T) {
+	t.Parallel()
+	const feedURL = "https://blog.example.com/feed/"
+	body := `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Films</title><link>https://blog.example.com/</link>
+<item><title>Her</title><link>https://blog.example.com/her/</link>
+<description><![CDATA[<p><img src="https://pixel.wp.com/b.gif?x=1" width="1" height="1"><img src="/uploads/her-still.jpg"> A love story.</p>]]></description></item>
+<item><title>Aftersun</title><link>https://blog.example.com/aftersun/</link>
+<description>A father and a daughter.</description>
+<content:encoded><![CDATA[<p>Text.</p><figure><img src="https://blog.example.com/uploads/aftersun.webp"></figure>]]></content:encoded></item>
+<item><title>Tár</title><link>https://blog.example.com/tar/</link>
+<enclosure url="https://blog.example.com/uploads/tar.jpg" type="image/jpeg" length="1"/>
+<description>A conductor.</description></item>
+</channel></rss>`
+	f, err := feed.Parse(feedURL, []byte(body), "application/rss+xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"https://blog.example.com/uploads/her-still.jpg", "https://blog.example.com/uploads/aftersun.webp", "https://blog.example.com/uploads/tar.jpg"}
+	if len(f.Items) != len(want) {
+		t.Fatalf("%d items, want %d", len(f.Items), len(want))
+	}
+	for i, it := range f.Items {
+		if r := FromItem(feedURL, f, it); r.Image != want[i] {
+			t.Errorf("%s: Image = %q, want %q", it.Title, r.Image, want[i])
+		}
 	}
 }
