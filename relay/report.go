@@ -61,6 +61,9 @@ func (f FeedReport) Failing() bool { return f.Err != nil }
 type pollStats struct {
 	items, fresh, toPost int
 	first                bool
+	// saved is set when the feed's state after the poll was saved with its
+	// items (store.Batch.Feed).
+	saved bool
 }
 
 // cycleStats count the outcomes of the delivery attempts of a cycle.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -286,5 +287,72 @@ func (su *suite) TestTwoReplicasRacingAFeedsFirstSightSkipOnlyTheWinnersBatch(t 
 		if f, _, err := s.Feed(ctx, feedURL); err != nil || !f.Initialized {
 			t.Errorf("round %d: Feed = %+v, %v; want initialized", round, f, err)
 		}
+	}
+}
+
+// TestARecordSavesTheFeedsStateWithItsItems: Batch.Feed is written in the
+// recording transaction (a first sight of 37 items, written in chunks of
+// several rows, each item with its own ID and deliveries), not by a record
+// that only reads, nor by one that fails; a state of another feed is
+// refused.
+func (su *suite) TestARecordSavesTheFeedsStateWithItsItems(t *testing.T) {
+	ctx := t.Context()
+	s := su.open(t, Options{})
+	state := polledFeed()
+	state.ConsecutiveErrors, state.LastError = 0, ""
+	items := numbered(mainFeed, 37)
+	for i := range items {
+		items[i].FirstSight = Plan{State: Skipped, Reason: "history"}
+	}
+	items[36].FirstSight = Plan{State: Pending}
+	rec, err := s.Record(ctx, Batch{FeedURL: mainFeed, Items: items, Accounts: threeAccounts, Sight: First, Feed: &state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rec.FeedSaved || rec.Sight != First || len(rec.Created) != 37 {
+		t.Fatalf("Record: saved %v, sight %v, created %d; want the state saved and 37 items created at the first sight",
+			rec.FeedSaved, rec.Sight, len(rec.Created))
+	}
+	seen := map[int64]bool{}
+	for i, it := range rec.Created {
+		got, ok, err := s.FindItem(ctx, items[i].NormLink)
+		if err != nil || !ok || got.ID != it.ID || got.Key != items[i].Key || seen[it.ID] {
+			t.Errorf("created[%d] = item %d (%s); the ledger has %d (%s), %v, %v", i, it.ID, it.Key, got.ID, got.Key, ok, err)
+		}
+		seen[it.ID] = true
+	}
+	counts, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, acct := range threeAccounts {
+		if c := counts[acct]; c[Skipped] != 36 || c[Pending] != 1 {
+			t.Errorf("Counts[%s] = %v, want 36 skipped and 1 pending", acct, c)
+		}
+	}
+	got, ok, err := s.Feed(ctx, mainFeed)
+	if err != nil || !ok || got.ETag != state.ETag || got.BodyHash != state.BodyHash || !got.NextPoll.Equal(state.NextPoll) || !got.Initialized {
+		t.Errorf("Feed = %+v, %v, %v; want the state given with the items, initialized", got, ok, err)
+	}
+
+	// Nothing new: Record only reads, and leaves the state to the caller.
+	later := state
+	later.ETag = `W/"later"`
+	rec, err = s.Record(ctx, Batch{FeedURL: mainFeed, Items: items, Accounts: threeAccounts, Sight: Again, Feed: &later})
+	if err != nil || rec.FeedSaved {
+		t.Errorf("Record of the same items: saved %v, %v; want nothing written", rec.FeedSaved, err)
+	}
+	// A failed record saves nothing.
+	broken := func(Sight, []Found) []Decision { return nil }
+	if _, err := s.Record(ctx, Batch{FeedURL: mainFeed, Items: numbered(mainFeed, 38)[37:], Accounts: threeAccounts, Plan: broken, Feed: &later}); err == nil {
+		t.Error("Record with a planner that decides nothing: no error")
+	}
+	if got, _, _ := s.Feed(ctx, mainFeed); got.ETag != state.ETag {
+		t.Errorf("ETag = %q after a record that wrote nothing, want %q", got.ETag, state.ETag)
+	}
+	other := state
+	other.URL = reviewsFeed
+	if _, err := s.Record(ctx, Batch{FeedURL: mainFeed, Items: items, Accounts: threeAccounts, Feed: &other}); err == nil || !strings.Contains(err.Error(), reviewsFeed) {
+		t.Errorf("Record with another feed's state: %v, want an error naming %s", err, reviewsFeed)
 	}
 }

@@ -37,19 +37,17 @@ func (s *Store) Feed(ctx context.Context, url string) (FeedState, bool, error) {
 // sight must not make the next poll a first sight again (which would record
 // that poll's news as skipped).
 func (s *Store) SaveFeed(ctx context.Context, f FeedState) error {
-	_, err := s.exec(ctx, `INSERT INTO feeds (`+feedCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (url) DO UPDATE SET
-			etag = excluded.etag, last_modified = excluded.last_modified, body_hash = excluded.body_hash,
-			last_poll = excluded.last_poll, last_success = excluded.last_success,
-			consecutive_errors = excluded.consecutive_errors, last_error = excluded.last_error,
-			next_poll = excluded.next_poll, initialized = (feeds.initialized OR excluded.initialized)`,
-		f.URL, f.ETag, f.LastModified, f.BodyHash, s.ts(f.LastPoll), s.ts(f.LastSuccess),
-		f.ConsecutiveErrors, f.LastError, s.ts(f.NextPoll), f.Initialized)
+	_, err := s.exec(ctx, saveFeedSQL, s.feedArgs(f)...)
 	if err != nil {
 		return fmt.Errorf("save feed %s: %w", f.URL, err)
 	}
 	return nil
+}
+
+// feedArgs are saveFeedSQL's arguments for f.
+func (s *Store) feedArgs(f FeedState) []any {
+	return []any{f.URL, f.ETag, f.LastModified, f.BodyHash, s.ts(f.LastPoll), s.ts(f.LastSuccess),
+		f.ConsecutiveErrors, f.LastError, s.ts(f.NextPoll), f.Initialized}
 }
 
 // Feeds lists every feed the ledger knows, by URL.

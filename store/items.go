@@ -76,9 +76,8 @@ func in(list []string) string {
 // and reports whether this call did it: the conditional upsert changes a row
 // only where the feed was not initialized yet, and the database serialises
 // concurrent ones on the feed's row, so exactly one caller gets true.
-func markInitialized(ctx context.Context, tx *sql.Tx, feedURL string) (bool, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO feeds (url, initialized) VALUES ($1, TRUE)
-		ON CONFLICT (url) DO UPDATE SET initialized = TRUE WHERE NOT feeds.initialized`, feedURL)
+func markInitialized(ctx context.Context, tx execer, feedURL string) (bool, error) {
+	res, err := tx.ExecContext(ctx, markInitializedSQL, feedURL)
 	if err != nil {
 		return false, fmt.Errorf("mark feed initialized: %w", err)
 	}
@@ -90,8 +89,8 @@ func markInitialized(ctx context.Context, tx *sql.Tx, feedURL string) (bool, err
 }
 
 // ensurePace makes the account's pacing row exist for Claim to lock.
-func ensurePace(ctx context.Context, tx *sql.Tx, account string) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO account_pace (account) VALUES ($1) ON CONFLICT DO NOTHING`, account); err != nil {
+func ensurePace(ctx context.Context, tx execer, account string) error {
+	if _, err := tx.ExecContext(ctx, ensurePaceSQL, account); err != nil {
 		return fmt.Errorf("insert pacing of account %s: %w", account, err)
 	}
 	return nil

@@ -39,5 +39,6 @@ func (s *Store) closeStatements() error {
 		errs = append(errs, st.Close())
 	}
 	s.stmts = nil
+	s.recordPrepared = false
 	return errors.Join(errs...)
 }

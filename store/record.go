@@ -117,6 +117,12 @@ type Batch struct {
 	// Plan decides the open items; nil decides them by their own State,
 	// NotBefore and FirstSight, and keeps waiting items waiting.
 	Plan Planner
+	// Feed, when set, is the feed's state after this poll (its URL must be
+	// FeedURL's), saved in the recording transaction as SaveFeed would: a
+	// poll that records writes once, not twice (issue 13: a first sight's
+	// second transaction was a sixth of its cost). Recorded.FeedSaved says
+	// whether it was written: not when Record only read.
+	Feed *FeedState
 }
 
 // Recorded is what Record did.
@@ -129,6 +135,8 @@ type Recorded struct {
 	Created []Item
 	// Sight is First when this record was the feed's first sight.
 	Sight Sight
+	// FeedSaved is set when Batch.Feed was saved.
+	FeedSaved bool
 }
 
 // RecordItems records the items of one feed, each planned by its own State
@@ -198,6 +206,12 @@ func (s *Store) Record(ctx context.Context, b Batch) (Recorded, error) {
 		}
 		plan = ownPlans(b.Items)
 	}
+	if b.Feed != nil && b.Feed.URL != b.FeedURL {
+		return Recorded{}, fmt.Errorf("%s: the state to save is of feed %s", what, redact.URL(b.Feed.URL))
+	}
+	if err := s.prepareRecord(ctx); err != nil {
+		return Recorded{}, fmt.Errorf("%s: %w", what, err)
+	}
 	fps := make([]string, len(b.Items))
 	for i, it := range b.Items {
 		if it.Key == "" {
@@ -210,7 +224,7 @@ func (s *Store) Record(ctx context.Context, b Batch) (Recorded, error) {
 		// (a poll with nothing new), no write transaction, so no write lock.
 		// What other feeds carry does not matter here: an item the feed does
 		// not name is not Unchanged either way.
-		v, err := s.loadFeed(ctx, s.db, b.FeedURL, b.Items)
+		v, err := s.loadFeed(ctx, stmtRunner{s: s}, b.FeedURL, b.Items)
 		if err != nil {
 			return Recorded{}, fmt.Errorf("%s: %w", what, err)
 		}
@@ -225,13 +239,14 @@ func (s *Store) Record(ctx context.Context, b Batch) (Recorded, error) {
 	}
 	var rec Recorded
 	err := s.inTx(ctx, what, func(tx *sql.Tx) error {
+		q := stmtRunner{s: s, tx: tx}
 		rec = Recorded{Sight: Again}
 		if b.Sight == First {
 			// First, so that a concurrent first sight waits here for the one
 			// that flipped the flag (PostgreSQL: the row lock; SQLite: the
 			// write lock of BEGIN IMMEDIATE) and then, in its reads below,
 			// sees the items that one recorded.
-			first, err := markInitialized(ctx, tx, b.FeedURL)
+			first, err := markInitialized(ctx, q, b.FeedURL)
 			if err != nil {
 				return err
 			}
@@ -239,11 +254,11 @@ func (s *Store) Record(ctx context.Context, b Batch) (Recorded, error) {
 				rec.Sight = First
 			}
 		}
-		v, err := s.loadFeed(ctx, tx, b.FeedURL, b.Items)
+		v, err := s.loadFeed(ctx, q, b.FeedURL, b.Items)
 		if err != nil {
 			return err
 		}
-		if err := s.loadCross(ctx, tx, v, b.Items); err != nil {
+		if err := s.loadCross(ctx, q, v, b.Items); err != nil {
 			return err
 		}
 		steps := v.match(b.Items, fps)
@@ -267,22 +282,28 @@ func (s *Store) Record(ctx context.Context, b Batch) (Recorded, error) {
 				rec.Decisions[i] = st.held.decide(st.found, decided[i])
 			}
 		}
-		w := writer{s: s, tx: tx, feedURL: b.FeedURL, accounts: b.Accounts, now: s.now(), settled: map[int64]bool{}}
+		w := writer{s: s, tx: tx, q: q, feedURL: b.FeedURL, accounts: b.Accounts, now: s.now(), settled: map[int64]bool{}}
 		for i, st := range steps {
-			item, err := w.apply(ctx, b.Items[i], st, rec.Decisions[i])
-			if err != nil {
-				return fmt.Errorf("item %s: %w", b.Items[i].Key, err)
-			}
-			if item != nil {
-				rec.Created = append(rec.Created, *item)
+			if err := w.apply(ctx, b.Items[i], st, rec.Decisions[i]); err != nil {
+				return err
 			}
 		}
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
+		rec.Created = w.created
 		if w.opened {
 			for _, acct := range b.Accounts {
-				if err := ensurePace(ctx, tx, acct); err != nil {
+				if err := ensurePace(ctx, q, acct); err != nil {
 					return err
 				}
 			}
+		}
+		if b.Feed != nil {
+			if _, err := q.ExecContext(ctx, saveFeedSQL, s.feedArgs(*b.Feed)...); err != nil {
+				return fmt.Errorf("save feed %s: %w", redact.URL(b.FeedURL), err)
+			}
+			rec.FeedSaved = true
 		}
 		return nil
 	})
@@ -422,26 +443,26 @@ type queryer interface {
 }
 
 // loadFeed reads, in one query per batch of items, the feed's rows naming
-// any of items. Each OR arm repeats its partial index's condition
-// (norm_link <> ”, guid <> ”) so that both databases search the indexes
-// arm by arm instead of scanning the table.
+// any of items (feedLookupSQL: each OR arm searches its index). The lists
+// are padded with the empty string, which names nothing: no row has an
+// empty key, and the link and GUID arms exclude empty ones, as an item
+// without a link or GUID must match nothing by it.
 func (s *Store) loadFeed(ctx context.Context, q queryer, feedURL string, items []NewItem) (*view, error) {
 	v := &view{feedURL: feedURL, byKey: map[string]*row{}, byLink: map[string]*row{}, byGUID: map[string][]*row{},
 		crossLink: map[string]other{}, crossGUID: map[string]other{}, crossIdentity: map[string]other{}}
 	for start := 0; start < len(items); start += batch {
 		chunk := items[start:min(start+batch, len(items))]
-		p := params{args: []any{feedURL}}
-		var keys, links, guids []string
-		for _, it := range chunk {
-			keys = p.add(keys, it.Key)
-			links = p.add(links, it.NormLink)
-			guids = p.add(guids, it.GUID)
+		n := lookupSize(len(chunk))
+		args := make([]any, 1+3*n)
+		args[0] = feedURL
+		for i := range n {
+			key, link, guid := "", "", ""
+			if i < len(chunk) {
+				key, link, guid = chunk[i].Key, chunk[i].NormLink, chunk[i].GUID
+			}
+			args[1+i], args[1+n+i], args[1+2*n+i] = key, link, guid
 		}
-		const cols = `SELECT f.id, f.item_id, f.key, f.guid, f.norm_link, f.fingerprint, i.waiting
-			FROM feed_items f JOIN items i ON i.id = f.item_id WHERE f.feed_url = $1 AND `
-		rows, err := q.QueryContext(ctx, cols+`f.key IN (`+in(keys)+`)
-			UNION ALL `+cols+`f.norm_link <> '' AND f.norm_link IN (`+in(links)+`)
-			UNION ALL `+cols+`f.guid <> '' AND f.guid IN (`+in(guids)+`)`, p.args...)
+		rows, err := q.QueryContext(ctx, feedLookupSQL(n), args...)
 		if err != nil {
 			return nil, fmt.Errorf("look up items of feed %s: %w", feedURL, err)
 		}
@@ -471,27 +492,27 @@ func (s *Store) loadFeed(ctx context.Context, q queryer, feedURL string, items [
 }
 
 // loadCross reads what other feeds carry of items, and the items whose
-// identity they would take. Each OR arm repeats its partial index's
-// condition, so that both databases search the norm_link and guid indexes
-// arm by arm (SQLite: a MULTI-INDEX OR) instead of scanning feed_items
-// (20,000 rows: 4.2 ms a lookup, and linear). It asks about every item, not only those the
-// feed does not name now: an earlier item of the batch may rename a row
-// away from a later one.
+// identity they would take (crossLookupSQL: each OR arm repeats its partial
+// index's condition, so that both databases search the norm_link and guid
+// indexes arm by arm, SQLite a MULTI-INDEX OR, instead of scanning
+// feed_items: 20,000 rows, 4.2 ms a lookup, and linear). The lists are
+// padded with the empty string, as in loadFeed. It asks about every item,
+// not only those the feed does not name now: an earlier item of the batch
+// may rename a row away from a later one.
 func (s *Store) loadCross(ctx context.Context, q queryer, v *view, items []NewItem) error {
 	for start := 0; start < len(items); start += batch {
 		chunk := items[start:min(start+batch, len(items))]
-		p := params{args: []any{v.feedURL}}
-		var links, guids, idents []string
-		for _, it := range chunk {
-			links = p.add(links, it.NormLink)
-			guids = p.add(guids, crossGUID(it.GUID))
-			idents = p.add(idents, itemIdentity(v.feedURL, it))
+		n := lookupSize(len(chunk))
+		args := make([]any, 1+3*n)
+		args[0] = v.feedURL
+		for i := range n {
+			link, guid, ident := "", "", ""
+			if i < len(chunk) {
+				link, guid, ident = chunk[i].NormLink, crossGUID(chunk[i].GUID), itemIdentity(v.feedURL, chunk[i])
+			}
+			args[1+i], args[1+n+i], args[1+2*n+i] = link, guid, ident
 		}
-		rows, err := q.QueryContext(ctx, `SELECT f.item_id, f.norm_link, f.guid, '', i.waiting
-				FROM feed_items f JOIN items i ON i.id = f.item_id
-				WHERE f.feed_url <> $1 AND ((f.norm_link <> '' AND f.norm_link IN (`+in(links)+`))
-					OR (f.guid <> '' AND f.guid IN (`+in(guids)+`)))
-			UNION ALL SELECT id, '', '', identity, waiting FROM items WHERE identity IN (`+in(idents)+`)`, p.args...)
+		rows, err := q.QueryContext(ctx, crossLookupSQL(n), args...)
 		if err != nil {
 			return fmt.Errorf("look up items of feed %s in other feeds: %w", v.feedURL, err)
 		}
@@ -732,6 +753,7 @@ func (h held) decide(f Found, d Decision) Decision {
 type writer struct {
 	s        *Store
 	tx       *sql.Tx
+	q        stmtRunner // tx, through the prepared statements
 	feedURL  string
 	accounts []string
 	now      time.Time
@@ -741,50 +763,74 @@ type writer struct {
 	// settled are the waiting items this batch decided already (one listed
 	// twice, or through two names).
 	settled map[int64]bool
+	// queued are the new items not written yet (flush), and created those
+	// written, in batch order.
+	queued  []newRow
+	created []Item
 }
 
-// apply writes one step; it returns the item when it created one.
-func (w *writer) apply(ctx context.Context, it NewItem, st step, d Decision) (*Item, error) {
-	switch st.found.Match {
-	case New:
-		item, err := w.insertItem(ctx, it, st, d)
-		if err != nil {
-			return nil, err
+// newRow is a new item waiting in writer.queued.
+type newRow struct {
+	item Item
+	row  *row
+	d    Decision
+}
+
+// apply writes one step. A new item is queued, to be written with the new
+// items that follow it (flush); any other step writes the queue first, so
+// the statements run in batch order (a rename may free a name a later new
+// item takes; an alias may point at an item the batch creates).
+func (w *writer) apply(ctx context.Context, it NewItem, st step, d Decision) error {
+	if st.found.Match == New {
+		w.queue(it, st, d)
+		if len(w.queued) == insertSizes[0] {
+			return w.flush(ctx)
 		}
-		return &item, nil
+		return nil
+	}
+	if err := w.flush(ctx); err != nil {
+		return err
+	}
+	if err := w.applyKnown(ctx, it, st, d); err != nil {
+		return fmt.Errorf("item %s: %w", it.Key, err)
+	}
+	return nil
+}
+
+// applyKnown writes a step that is not New.
+func (w *writer) applyKnown(ctx context.Context, it NewItem, st step, d Decision) error {
+	switch st.found.Match {
 	case Alias:
 		// The same review through another feed: remember how this feed
 		// names it, so that the next poll finds it here at once.
 		st.row.itemID = st.other.id()
 		if err := w.insertFeedItem(ctx, it, st.row); err != nil {
-			return nil, err
+			return err
 		}
 		if st.found.Lacking {
 			if err := w.addAccounts(ctx, st, d); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	case Renamed:
 		if err := w.rename(ctx, it, st); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if st.contentChange {
 		if err := w.keepContent(ctx, it, st); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if st.found.Waiting && st.found.Open() && !d.Wait && !w.settled[st.row.itemID] {
 		w.settled[st.row.itemID] = true
-		return nil, w.settleWaiting(ctx, it, st.row.itemID, d)
+		return w.settleWaiting(ctx, it, st.row.itemID, d)
 	}
-	return nil, nil
+	return nil
 }
 
-// insertItem creates a new item, how this feed names it, and its deliveries,
-// each of this feed (Delivery.FeedURL).
-func (w *writer) insertItem(ctx context.Context, it NewItem, st step, d Decision) (Item, error) {
-	s := w.s
+// queue adds a new item to write.
+func (w *writer) queue(it NewItem, st step, d Decision) {
 	item := Item{
 		Identity:  itemIdentity(w.feedURL, it),
 		FeedURL:   w.feedURL,
@@ -799,43 +845,121 @@ func (w *writer) insertItem(ctx context.Context, it NewItem, st step, d Decision
 	if it.Published.IsZero() {
 		item.Published = time.Time{}
 	}
-	err := w.tx.QueryRowContext(ctx, `INSERT INTO items (identity, feed_url, key, guid, norm_link, title, published, payload, first_seen, waiting)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
-		item.Identity, w.feedURL, it.Key, it.GUID, it.NormLink, it.Title, s.ts(it.Published), it.Payload, s.ts(w.now), d.Wait).Scan(&item.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		// A concurrent transaction created the same review: run again to see it.
-		return Item{}, errRetry
+	w.queued = append(w.queued, newRow{item: item, row: st.row, d: d})
+}
+
+// flush writes the queued new items, how this feed names them, and their
+// deliveries, each of this feed (Delivery.FeedURL), a few rows to a
+// statement (insertSizes). A row that conflicts (a concurrent record
+// created the same review, or named it so in this feed) makes the
+// transaction run again, to see it.
+func (w *writer) flush(ctx context.Context) error {
+	if len(w.queued) == 0 {
+		return nil
 	}
-	if err != nil {
-		return Item{}, fmt.Errorf("insert item: %w", err)
-	}
-	st.row.itemID = item.ID
-	if err := w.insertFeedItem(ctx, it, st.row); err != nil {
-		return Item{}, err
-	}
-	state := d.State
-	if state == "" {
-		state = Skipped
-	}
-	reason := ""
-	if state == Skipped {
-		reason = d.Reason
-	}
-	seen := map[string]bool{}
-	for _, acct := range w.accounts {
-		if seen[acct] {
-			continue
+	s, q := w.s, w.queued
+	w.queued = nil
+	ids := map[string]int64{}
+	for start, n := range chunkStarts(len(q)) {
+		args := make([]any, 0, n*itemInsertCols)
+		for _, nr := range q[start : start+n] {
+			it := nr.item
+			args = append(args, it.Identity, w.feedURL, it.Key, it.GUID, it.NormLink, it.Title, s.ts(it.Published), it.Payload, s.ts(w.now), nr.d.Wait)
 		}
-		seen[acct] = true
-		if _, err := w.tx.ExecContext(ctx, `INSERT INTO deliveries
-			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at, last_error, feed_url)
-			VALUES ($1, $2, 0, $3, $4, 0, $5, $6, $6, $7, $8) ON CONFLICT DO NOTHING`,
-			item.ID, acct, DeliveryKey(item.Identity, acct, 0), string(state), s.tsNonNull(d.NotBefore), s.ts(w.now), reason, w.feedURL); err != nil {
-			return Item{}, fmt.Errorf("insert delivery for account %s: %w", acct, err)
+		if err := w.returned(ctx, insertItemsSQL(n), args, ids); err != nil {
+			return fmt.Errorf("insert items: %w", err)
+		}
+	}
+	for i := range q {
+		id, ok := ids[q[i].item.Identity]
+		if !ok {
+			return errRetry
+		}
+		q[i].item.ID, q[i].row.itemID = id, id
+	}
+	rowIDs := map[string]int64{}
+	for start, n := range chunkStarts(len(q)) {
+		args := make([]any, 0, n*feedItemInsertCols)
+		for _, nr := range q[start : start+n] {
+			it := nr.item
+			args = append(args, w.feedURL, it.Key, it.GUID, it.NormLink, it.ID, s.ts(w.now), nr.row.content)
+		}
+		if err := w.returned(ctx, insertFeedItemsSQL(n), args, rowIDs); err != nil {
+			return fmt.Errorf("insert feed items: %w", err)
+		}
+	}
+	for _, nr := range q {
+		id, ok := rowIDs[nr.item.Key]
+		if !ok {
+			return errRetry
+		}
+		nr.row.id = id
+	}
+	var dargs [][]any
+	for _, nr := range q {
+		state := nr.d.State
+		if state == "" {
+			state = Skipped
+		}
+		reason := ""
+		if state == Skipped {
+			reason = nr.d.Reason
+		}
+		seen := map[string]bool{}
+		for _, acct := range w.accounts {
+			if seen[acct] {
+				continue
+			}
+			seen[acct] = true
+			dargs = append(dargs, []any{nr.item.ID, acct, DeliveryKey(nr.item.Identity, acct, 0), string(state),
+				s.tsNonNull(nr.d.NotBefore), s.ts(w.now), reason, w.feedURL})
+		}
+	}
+	for start, n := range chunkStarts(len(dargs)) {
+		args := make([]any, 0, n*deliveryInsertCols)
+		for _, a := range dargs[start : start+n] {
+			args = append(args, a...)
+		}
+		if _, err := w.q.ExecContext(ctx, insertDeliveriesSQL(n), args...); err != nil {
+			return fmt.Errorf("insert deliveries: %w", err)
 		}
 		w.opened = true
 	}
-	return item, nil
+	for _, nr := range q {
+		w.created = append(w.created, nr.item)
+	}
+	return nil
+}
+
+// returned runs an insert returning (id, name) rows into got.
+func (w *writer) returned(ctx context.Context, query string, args []any, got map[string]int64) error {
+	rows, err := w.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		got[name] = id
+	}
+	return rows.Err()
+}
+
+// chunkStarts yields, for n rows, each chunk's start and size (chunks).
+func chunkStarts(n int) func(yield func(int, int) bool) {
+	return func(yield func(int, int) bool) {
+		start := 0
+		for _, c := range chunks(n) {
+			if !yield(start, c) {
+				return
+			}
+			start += c
+		}
+	}
 }
 
 // addAccounts gives the batch's accounts that a Lacking item has no

@@ -76,8 +76,9 @@ type Store struct {
 	swept      atomic.Bool // dead owners' leftovers swept, at the first hold
 	health     health
 
-	stmtMu sync.Mutex
-	stmts  map[string]*sql.Stmt // prepared.go
+	stmtMu         sync.Mutex
+	stmts          map[string]*sql.Stmt // prepared.go
+	recordPrepared bool                 // stmts.go
 }
 
 // Open connects to the ledger named by dsn and applies pending migrations.
@@ -172,7 +173,12 @@ func sqlitePath(dsn string) string {
 // fails at once with SQLITE_BUSY. WAL (readers such as status and check
 // never wait for the daemon's writes) is a property of the file, set once by
 // connectSQLite: asked of every new connection, it could fail the way
-// connectSQLite explains.
+// connectSQLite explains. temp_store(MEMORY) keeps the statement journals of
+// a transaction's multi-row inserts in memory rather than in temporary
+// files; journal_size_limit lets the WAL shrink back to 16 MiB once a big
+// first sight is checkpointed, instead of keeping the file at its largest.
+// SQLite's own checkpoints after commits stay on: a process that took them
+// over delayed another process's writes on the same file by seconds.
 func sqliteDSN(dsn string) string {
 	p := sqlitePath(dsn)
 	sep := "?"
@@ -180,7 +186,8 @@ func sqliteDSN(dsn string) string {
 		sep = "&"
 	}
 	return "file:" + p + sep +
-		"_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=temp_store(MEMORY)&_pragma=journal_size_limit(16777216)&_txlock=immediate"
 }
 
 // openBusyWait bounds how long connectSQLite waits for another process.

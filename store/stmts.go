@@ -1,0 +1,220 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// The statements of a poll's record (Record) are prepared once per Store
+// and run in each transaction through Tx.StmtContext, which reuses a
+// statement already prepared on the transaction's connection. modernc's
+// SQLite parses and plans every statement it is given as text: at a
+// feed's first sight (ten items, three inserts each) that was a third of
+// the store's CPU, and the first round of 5,000 feeds is mostly first
+// sights (issue 13, target 5; BENCHMARKS.md).
+//
+// Statements with a list of values come in a few fixed sizes, so that
+// the prepared set stays small whatever the feeds hold: a lookup's IN
+// lists are padded to lookupSizes with the empty string, which names
+// nothing (see loadFeed), and rows are inserted in chunks of insertSizes.
+
+// lookupSizes are the lengths a lookup's IN lists are padded to; the last
+// is batch, the most items one lookup asks about.
+var lookupSizes = []int{4, 16, 64, batch}
+
+// lookupSize is the padded length of a list of n values.
+func lookupSize(n int) int {
+	for _, s := range lookupSizes {
+		if n <= s {
+			return s
+		}
+	}
+	return n
+}
+
+// insertSizes are the row counts of the multi-row inserts, largest first:
+// n rows are written as chunks of these (11 = 8+2+1).
+var insertSizes = []int{16, 8, 4, 2, 1}
+
+// chunks splits n rows into insertSizes.
+func chunks(n int) []int {
+	var cs []int
+	for _, s := range insertSizes {
+		for ; n >= s; n -= s {
+			cs = append(cs, s)
+		}
+	}
+	return cs
+}
+
+// values renders n rows of cols placeholders each, numbered from 1.
+func values(n, cols int) string {
+	var b strings.Builder
+	for r := range n {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		b.WriteString(placeholders(r*cols+1, cols))
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+const (
+	markInitializedSQL = `INSERT INTO feeds (url, initialized) VALUES ($1, TRUE)
+		ON CONFLICT (url) DO UPDATE SET initialized = TRUE WHERE NOT feeds.initialized`
+	saveFeedSQL = `INSERT INTO feeds (` + feedCols + `)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (url) DO UPDATE SET
+			etag = excluded.etag, last_modified = excluded.last_modified, body_hash = excluded.body_hash,
+			last_poll = excluded.last_poll, last_success = excluded.last_success,
+			consecutive_errors = excluded.consecutive_errors, last_error = excluded.last_error,
+			next_poll = excluded.next_poll, initialized = (feeds.initialized OR excluded.initialized)`
+	ensurePaceSQL = `INSERT INTO account_pace (account) VALUES ($1) ON CONFLICT DO NOTHING`
+)
+
+// feedLookupSQL is loadFeed's query for n items: $1 the feed, then n keys,
+// n links and n GUIDs. Each OR arm repeats its partial index's condition
+// (norm_link <> ”, guid <> ”) so that both databases search the indexes
+// arm by arm instead of scanning the table.
+func feedLookupSQL(n int) string {
+	const cols = `SELECT f.id, f.item_id, f.key, f.guid, f.norm_link, f.fingerprint, i.waiting
+			FROM feed_items f JOIN items i ON i.id = f.item_id WHERE f.feed_url = $1 AND `
+	return cols + `f.key IN (` + placeholders(2, n) + `)
+			UNION ALL ` + cols + `f.norm_link <> '' AND f.norm_link IN (` + placeholders(2+n, n) + `)
+			UNION ALL ` + cols + `f.guid <> '' AND f.guid IN (` + placeholders(2+2*n, n) + `)`
+}
+
+// crossLookupSQL is loadCross's query for n items: $1 the feed, then n
+// links, n global GUIDs and n identities.
+func crossLookupSQL(n int) string {
+	return `SELECT f.item_id, f.norm_link, f.guid, '', i.waiting
+				FROM feed_items f JOIN items i ON i.id = f.item_id
+				WHERE f.feed_url <> $1 AND ((f.norm_link <> '' AND f.norm_link IN (` + placeholders(2, n) + `))
+					OR (f.guid <> '' AND f.guid IN (` + placeholders(2+n, n) + `)))
+			UNION ALL SELECT id, '', '', identity, waiting FROM items WHERE identity <> '' AND identity IN (` + placeholders(2+2*n, n) + `)`
+}
+
+const (
+	itemInsertCols     = 10
+	feedItemInsertCols = 7
+	deliveryInsertCols = 8
+)
+
+// insertItemsSQL creates n items; a row that conflicts (a concurrent
+// record created the same review) is not returned.
+func insertItemsSQL(n int) string {
+	return `INSERT INTO items (identity, feed_url, key, guid, norm_link, title, published, payload, first_seen, waiting)
+		VALUES ` + values(n, itemInsertCols) + ` ON CONFLICT DO NOTHING RETURNING id, identity`
+}
+
+// insertFeedItemsSQL records how a feed names n items; a row that
+// conflicts is not returned.
+func insertFeedItemsSQL(n int) string {
+	return `INSERT INTO feed_items (feed_url, key, guid, norm_link, item_id, first_seen, fingerprint)
+		VALUES ` + values(n, feedItemInsertCols) + ` ON CONFLICT DO NOTHING RETURNING id, key`
+}
+
+// insertDeliveriesSQL creates n automatic deliveries (seq 0); one that
+// exists already is left as it is.
+func insertDeliveriesSQL(n int) string {
+	rows := make([]string, n)
+	for r := range n {
+		p := r*deliveryInsertCols + 1
+		// created_at and updated_at are both $p+5.
+		rows[r] = fmt.Sprintf("($%d, $%d, 0, $%d, $%d, 0, $%d, $%d, $%d, $%d, $%d)", p, p+1, p+2, p+3, p+4, p+5, p+5, p+6, p+7)
+	}
+	return `INSERT INTO deliveries
+		(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at, last_error, feed_url)
+		VALUES ` + strings.Join(rows, ",") + ` ON CONFLICT DO NOTHING`
+}
+
+// recordQueries are the statements prepareRecord prepares.
+func recordQueries() []string {
+	qs := []string{markInitializedSQL, saveFeedSQL, ensurePaceSQL}
+	for _, n := range lookupSizes {
+		qs = append(qs, feedLookupSQL(n), crossLookupSQL(n))
+	}
+	for _, n := range insertSizes {
+		qs = append(qs, insertItemsSQL(n), insertFeedItemsSQL(n), insertDeliveriesSQL(n))
+	}
+	return qs
+}
+
+// prepareRecord prepares Record's statements, once; it runs before
+// Record's transaction, because preparing on the database takes a
+// connection of its own, which a transaction waiting for one must never
+// need (a full pool would wait for itself).
+func (s *Store) prepareRecord(ctx context.Context) error {
+	s.stmtMu.Lock()
+	ready := s.recordPrepared
+	s.stmtMu.Unlock()
+	if ready {
+		return nil
+	}
+	for _, q := range recordQueries() {
+		if _, err := s.prepared(ctx, q); err != nil {
+			return fmt.Errorf("prepare statement: %w", err)
+		}
+	}
+	s.stmtMu.Lock()
+	s.recordPrepared = true
+	s.stmtMu.Unlock()
+	return nil
+}
+
+// stmtRunner runs statements on a transaction, or on the database when tx
+// is nil, through the Store's prepared statement of the same text where
+// there is one, else as text.
+type stmtRunner struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+// stmt is the prepared statement of query for r, or nil.
+func (r stmtRunner) stmt(ctx context.Context, query string) *sql.Stmt {
+	r.s.stmtMu.Lock()
+	st := r.s.stmts[query]
+	r.s.stmtMu.Unlock()
+	if st == nil || r.tx == nil {
+		return st
+	}
+	return r.tx.StmtContext(ctx, st)
+}
+
+func (r stmtRunner) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := r.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	if r.tx == nil {
+		return r.s.db.ExecContext(ctx, query, args...)
+	}
+	return r.tx.ExecContext(ctx, query, args...)
+}
+
+func (r stmtRunner) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := r.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	if r.tx == nil {
+		return r.s.db.QueryContext(ctx, query, args...)
+	}
+	return r.tx.QueryContext(ctx, query, args...)
+}
+
+func (r stmtRunner) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := r.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	if r.tx == nil {
+		return r.s.db.QueryRowContext(ctx, query, args...)
+	}
+	return r.tx.QueryRowContext(ctx, query, args...)
+}
+
+type execer interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}
