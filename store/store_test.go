@@ -175,6 +175,7 @@ func TestSQLitePragmas(t *testing.T) {
 		conns = append(conns, c)
 		for pragma, want := range map[string]string{
 			"journal_mode": "wal", "busy_timeout": "10000", "foreign_keys": "1", "synchronous": "1",
+			"temp_store": "2", "journal_size_limit": "16777216", "wal_autocheckpoint": "1000",
 		} {
 			var got string
 			if err := c.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {

@@ -303,6 +303,13 @@ func scenarioChanged(ctx context.Context, o options, bin, dir string) error {
 	return nil
 }
 
+// selfCPU is the rig's own CPU time so far (getrusage).
+func selfCPU() time.Duration {
+	var u syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &u)
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
 // cpuOf is the rig's own CPU time (getrusage) running fn from a collected
 // heap.
 func cpuOf(fn func()) time.Duration {
