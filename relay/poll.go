@@ -584,9 +584,13 @@ type pollPlan struct {
 // even if it becomes a review later, except a recent item (see
 // recentHistory) that is not a review yet: it waits, as news does. The
 // reviews stay history (Backfill decides those), so a first sight posts
-// nothing more than before. The flood guard spreads the posts:
-// MaxPostsPerPoll per poll interval from now, oldest first. In dry run
-// nothing is pending: what would be posted is shown instead.
+// nothing more than before. An item of another feed that the ledger posts
+// (store.Found.Live) is a review, whatever this feed's copy shows: this
+// copy may be older than the one that made it one (a cache behind, or a
+// replica that polled the other feed a moment before). The flood guard
+// spreads the posts: MaxPostsPerPoll per poll interval from now, oldest
+// first. In dry run nothing is pending: what would be posted is shown
+// instead.
 func (p *pollPlan) decide(sight store.Sight, found []store.Found) []store.Decision {
 	ds := make([]store.Decision, len(found))
 	var candidates []int // first sight: new reviews, history unless backfilled
@@ -601,7 +605,7 @@ func (p *pollPlan) decide(sight store.Sight, found []store.Found) []store.Decisi
 		// history as this look at the feed is.
 		news := f.Waiting || sight == store.Again
 		switch {
-		case !rv.IsReview:
+		case !rv.IsReview && !f.Live:
 			ds[i].Wait = news || p.newSince(rv) || p.recent(rv)
 		case news:
 			p.order = append(p.order, i)

@@ -229,3 +229,67 @@ func wantReads(t *testing.T, who, text, start, want, other string) {
 		t.Errorf("%s posted %q, want it to begin %q and carry %s, not %s", who, text, start, want, other)
 	}
 }
+
+// TestARoutedReviewReachesTheOtherRouteWhileItsFeedShowsItAsNotOneYet: the
+// main feed (routed to X) and the horror category feed (routed to
+// Mastodon) share an entry. It is not a review yet when the main feed
+// lists it; it becomes one there and is posted to X. The category feed
+// then lists it as it was before (its cache is behind): the ledger holds
+// it as a review, so Mastodon gets it at that poll, counted among the
+// poll's posts, as it would have had the category feed listed it first,
+// waiting, and the main feed opened it for both routes. Two replicas
+// polling the two feeds at once can meet in this order.
+func TestARoutedReviewReachesTheOtherRouteWhileItsFeedShowsItAsNotOneYet(t *testing.T) {
+	t.Parallel()
+	for _, l := range ledgers() {
+		t.Run(l.name, func(t *testing.T) {
+			t.Parallel()
+			base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			main := newFeedServer(t, reviews(1, 1, base)...)
+			horror := newFeedServer(t, reviews(1, 1, base)...)
+			e := newEnv(t, l, main, horror)
+			xID, mID := e.nets.pubs[0].ID(), e.nets.pubs[1].ID()
+			r := e.relay(func(o *relay.Options) {
+				o.Routes = map[string]relay.Route{
+					main.URL():   {Accounts: []string{xID}},
+					horror.URL(): {Accounts: []string{mID}},
+				}
+			})
+			e.once(r) // first sight of both: review 1 is history
+
+			rv := reviews(2, 1, base)[0]
+			draft := rv
+			draft.NotReview = true
+			main.add(draft)
+			e.clk.Add(6 * time.Minute)
+			e.once(r) // waits to become a review
+			main.set(append(reviews(1, 1, base), rv)...)
+			e.clk.Add(6 * time.Minute)
+			e.once(r)
+			if got := e.nets.counts(); got != [3]int{1, 0, 0} {
+				t.Fatalf("posts on x, mastodon, bluesky = %v once the main feed shows the review, want [1 0 0]", got)
+			}
+
+			horror.add(draft)
+			e.clk.Add(6 * time.Minute)
+			rep, err := r.OnceReport(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := e.nets.counts(); got != [3]int{1, 1, 0} {
+				t.Fatalf("posts on x, mastodon, bluesky = %v after the category feed listed it, want [1 1 0]: "+
+					"the review reaches Mastodon too", got)
+			}
+			if f := rep.Feeds[1]; f.URL != horror.URL() || f.ToPost != 1 {
+				t.Errorf("category feed's report %+v, want the review to post", f)
+			}
+			for range 2 {
+				e.clk.Add(6 * time.Minute)
+				e.once(r)
+			}
+			if got := e.nets.counts(); got != [3]int{1, 1, 0} {
+				t.Fatalf("posts on x, mastodon, bluesky = %v after later polls, want [1 1 0]", got)
+			}
+		})
+	}
+}

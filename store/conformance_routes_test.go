@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 )
@@ -115,8 +116,12 @@ func (su *suite) TestARoutedReviewReachesEveryAccountOnce(t *testing.T) {
 // the other feed; one it posts is not posted to them either when it is in
 // the other feed at that feed's first sight (its history, however new the
 // review is elsewhere): adding a routed feed never floods its accounts.
+// One it posts is posted to them as news even where the other feed's copy
+// is not a review yet (decided Wait): the ledger knows it is one. A dry
+// run's decision holds too.
 func (su *suite) TestARoutedAliasKeepsTheLedgersDecision(t *testing.T) {
 	const history = "in the feed when reelpost first saw it: history"
+	const dryRun = "seen in dry run"
 	for _, tc := range []struct {
 		name   string
 		first  Decision // the review in the main feed
@@ -131,6 +136,12 @@ func (su *suite) TestARoutedAliasKeepsTheLedgersDecision(t *testing.T) {
 			second: Decision{Plan: Plan{State: Skipped, Reason: history}}, want: Skipped, reason: history},
 		{name: "posted, then news", first: Decision{Plan: Plan{State: Pending}}, sight: Again,
 			second: Decision{Plan: Plan{State: Pending}}, want: Pending},
+		{name: "posted, then not a review yet", first: Decision{Plan: Plan{State: Pending}}, sight: Again,
+			second: Decision{Wait: true}, want: Pending},
+		{name: "posted, then in a dry run", first: Decision{Plan: Plan{State: Pending}}, sight: Again,
+			second: Decision{Plan: Plan{State: Skipped, Reason: dryRun}}, want: Skipped, reason: dryRun},
+		{name: "history, then not a review yet", first: Decision{Plan: Plan{State: Skipped, Reason: history}}, sight: Again,
+			second: Decision{Wait: true}, want: Skipped, reason: history},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -139,8 +150,11 @@ func (su *suite) TestARoutedAliasKeepsTheLedgersDecision(t *testing.T) {
 			const link = "https://blog.example/reviews/the-thing"
 			first := recordAs(t, s, mainFeed, mainRoute, Again, []NewItem{review(mainFeed, "main-1", "main-1", link)}, tc.first)
 			rec := recordAs(t, s, reviewsFeed, reviewsRoute, tc.sight, []NewItem{review(reviewsFeed, "cat-1", "cat-1", link)}, tc.second)
-			if d := rec.Decisions[0]; d.State != tc.want && !(d.State == "" && tc.want == Skipped) {
+			if d := rec.Decisions[0]; d.State != tc.want && !(d.State == "" && tc.want == Skipped) || d.Wait {
 				t.Errorf("Record reports %+v for the new account, want %s", d, tc.want)
+			}
+			if live := stateOf(tc.first) == Pending; rec.Found[0].Live != live {
+				t.Errorf("Found %+v, want Live %v: the main feed's decision was %s", rec.Found[0], live, stateOf(tc.first))
 			}
 			got := byAccount(t, s, first.Created[0].ID)
 			m, ok := got["mastodon:main"]
@@ -330,5 +344,87 @@ func (su *suite) TestAWaitingAliasOpensOnEachRoutesFeed(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAWaitingItemOpenedWhileAnotherFeedAddsAccounts: two replicas share
+// the ledger. The item waits (not a review yet, seen through the main
+// feed). One replica records the category feed, which carries it too,
+// still not a review, and is deciding it inside its transaction while the
+// other records the main feed showing it as a review. The category route's
+// account gets it pending all the same, as it would had the two records
+// come one after the other, in either order: a review is never left
+// unposted to a route because two polls met.
+func (su *suite) TestAWaitingItemOpenedWhileAnotherFeedAddsAccounts(t *testing.T) {
+	ctx := t.Context()
+	clk := newClock()
+	s1 := su.open(t, Options{Now: clk.Now})
+	s2 := reopen(t, s1, Options{Now: clk.Now})
+	const link = "https://letterboxd.com/u/film/the-thing/"
+	main := review(mainFeed, "main-1", "main-1", link)
+	first := recordAs(t, s1, mainFeed, mainRoute, Again, []NewItem{main}, Decision{Wait: true})
+	clk.Advance(time.Hour)
+
+	// Replica 2 records the category feed; its planner holds the
+	// transaction open on its first call, and decides Wait each time (the
+	// category feed's copy is still not a review).
+	deciding, release := make(chan struct{}), make(chan struct{})
+	var hold sync.Once
+	categoryDone := make(chan error, 1)
+	go func() {
+		_, err := s2.Record(ctx, Batch{FeedURL: reviewsFeed, Items: []NewItem{review(reviewsFeed, "cat-1", "cat-1", link)},
+			Accounts: reviewsRoute, Sight: Again, Plan: func(_ Sight, found []Found) []Decision {
+				hold.Do(func() { close(deciding); <-release })
+				return slices.Repeat([]Decision{{Wait: true}}, len(found))
+			}})
+		categoryDone <- err
+	}()
+	select {
+	case <-deciding:
+	case err := <-categoryDone:
+		t.Fatalf("the category feed was recorded without deciding the item: %v", err)
+	}
+
+	// Replica 1 records the main feed, where the item is a review now.
+	became := main
+	became.Payload = []byte(`{"title":"now a review"}`)
+	mainDone := make(chan error, 1)
+	go func() {
+		_, err := s1.Record(ctx, Batch{FeedURL: mainFeed, Items: []NewItem{became}, Accounts: mainRoute, Sight: Again,
+			Plan: func(_ Sight, found []Found) []Decision {
+				return slices.Repeat([]Decision{{Plan: Plan{State: Pending}}}, len(found))
+			}})
+		mainDone <- err
+	}()
+	// On PostgreSQL replica 1 commits while replica 2 decides; SQLite lets
+	// one writer in at a time, so there replica 1 waits for replica 2, and
+	// replica 2 is let go after a moment. Either way the outcome must be
+	// the same; the moment only decides which interleaving SQLite sees.
+	var mainErr error
+	mainFinished := false
+	select {
+	case mainErr = <-mainDone:
+		mainFinished = true
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	if err := <-categoryDone; err != nil {
+		t.Fatalf("record the category feed: %v", err)
+	}
+	if !mainFinished {
+		mainErr = <-mainDone
+	}
+	if mainErr != nil {
+		t.Fatalf("record the main feed: %v", mainErr)
+	}
+
+	got := byAccount(t, s1, first.Created[0].ID)
+	if len(got) != 3 {
+		t.Fatalf("deliveries for %d accounts, want 3 (both routes)", len(got))
+	}
+	for acct, d := range got {
+		if d.State != Pending {
+			t.Errorf("%s: %s (%q), want pending: the item became a review", acct, d.State, d.LastError)
+		}
 	}
 }

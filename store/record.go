@@ -73,10 +73,19 @@ type Found struct {
 	// item's Decision is then theirs (the accounts that have one keep it),
 	// so that each account gets the review once, whichever feed carried it.
 	// They are given it Pending only if the ledger holds the item as to be
-	// posted (a delivery of it is pending, being posted, posted or failed);
-	// an item it holds as not to be posted (history, a dry run) is skipped
-	// for them too, with its reason, and Record reports that Decision.
+	// posted (Live); an item it holds as not to be posted (history, a dry
+	// run) is skipped for them too, with its reason, and Record reports that
+	// Decision.
 	Lacking bool
+	// Live is set on a Lacking item that the ledger holds as to be posted:
+	// a delivery of it is pending, being posted, posted or failed. Another
+	// feed showed it as a review, so it is one, whatever this feed's copy
+	// shows: decided Wait (this copy is not a review yet), it is given to
+	// the lacking accounts Pending, due at once, as it would have been had
+	// this feed been recorded first and the other opened it. A Decision
+	// that skips it with a reason of its own (history at this feed's first
+	// sight, a dry run) still skips it.
+	Live bool
 }
 
 // Open reports whether this record decides the item's deliveries: a new
@@ -726,6 +735,10 @@ func loadHeld(ctx context.Context, q queryer, steps []step, accounts []string) e
 			}
 		}
 		st.found.Lacking = len(st.held.lacking) > 0
+		// A waiting item's deliveries are all skipped: one read as live
+		// here was opened after the item was read as waiting, and the
+		// record runs again (see addAccounts).
+		st.found.Live = st.found.Lacking && st.held.live && !st.found.Waiting
 	}
 	return nil
 }
@@ -733,16 +746,19 @@ func loadHeld(ctx context.Context, q queryer, steps []step, accounts []string) e
 // decide is the Decision that applies to a Lacking item's missing
 // deliveries, given d, the planner's. A waiting item's is d: it decides the
 // item. Otherwise the ledger has decided the item already: one it holds as
-// to be posted is posted to these accounts as d says; one it holds as not
-// to be posted is not, nor made to wait again (it waits only as news), and
-// keeps its reason unless d gives its own (history at this feed's first
-// sight).
+// to be posted is posted to these accounts as d says, or at once when d
+// would have it wait (this feed's copy is not a review yet, the other
+// feed's was: see Found.Live); one it holds as not to be posted is not,
+// nor made to wait again (it waits only as news), and keeps its reason
+// unless d gives its own (history at this feed's first sight).
 func (h held) decide(f Found, d Decision) Decision {
 	switch {
 	case !f.Lacking || f.Waiting:
 		return d
 	case d.State == Pending && h.live:
 		return d
+	case d.Wait && h.live:
+		return Decision{Plan: Plan{State: Pending}}
 	case d.State == Pending || d.Wait || d.Reason == "":
 		return Decision{Plan: Plan{State: Skipped, Reason: h.reason}}
 	}
@@ -976,6 +992,28 @@ func (w *writer) addAccounts(ctx context.Context, st step, d Decision) error {
 	if d.State == Pending && !st.found.Waiting {
 		state, reason = Pending, ""
 	}
+	if st.found.Waiting {
+		// The skipped deliveries are for settleWaiting to open, so it must
+		// see them. A replica settling the item at this moment would not,
+		// on PostgreSQL: its UPDATE of the item's deliveries sees only rows
+		// committed before it began, and these would be committed after,
+		// skipped for good. So the item's row is locked first, as
+		// settleWaiting locks it before it opens anything: either that
+		// replica waits for this transaction to commit, and its UPDATE,
+		// which begins after, sees these rows; or it settled the item first,
+		// and this record runs again, finding the item no longer waiting
+		// (its lacking accounts then get it as held.decide says). SQLite
+		// lets one writer in at a time, so the lock costs it nothing.
+		res, err := w.tx.ExecContext(ctx, `UPDATE items SET waiting = waiting WHERE id = $1 AND waiting`, st.row.itemID)
+		if err != nil {
+			return fmt.Errorf("lock waiting item %d: %w", st.row.itemID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("lock waiting item %d: %w", st.row.itemID, err)
+		} else if n == 0 {
+			return errRetry
+		}
+	}
 	var identity string
 	if err := w.tx.QueryRowContext(ctx, `SELECT identity FROM items WHERE id = $1`, st.row.itemID).Scan(&identity); err != nil {
 		return fmt.Errorf("read item: %w", err)
@@ -1060,6 +1098,13 @@ func (w *writer) keepContent(ctx context.Context, it NewItem, st step) error {
 // NotBefore, with the content that made it a review. Clearing the flag is
 // conditional, so of replicas deciding the same item at once one opens it;
 // the others run again and find it no longer waiting.
+//
+// Clearing the flag locks the item's row (if keepContent has not already)
+// before any delivery is opened. A replica giving the item's skipped
+// deliveries to another feed's accounts holds that lock from before it
+// writes them (addAccounts), so on PostgreSQL this waits for it to commit,
+// and the UPDATE of the deliveries below, a statement begun after that,
+// sees them and opens them with the others.
 func (w *writer) settleWaiting(ctx context.Context, it NewItem, itemID int64, d Decision) error {
 	s := w.s
 	res, err := w.tx.ExecContext(ctx, `UPDATE items SET waiting = FALSE WHERE id = $1 AND waiting`, itemID)
