@@ -55,8 +55,12 @@ func New(o Options) *http.Client {
 			ExpectContinueTimeout: time.Second,
 			IdleConnTimeout:       90 * time.Second,
 			MaxIdleConns:          100,
-			MaxIdleConnsPerHost:   4,
-			ForceAttemptHTTP2:     true,
+			// As many as the feeds fetched at once (relay's default
+			// FetchWorkers): feeds on one host (a platform, or an egress
+			// proxy for all of them) keep their connections between polls
+			// instead of dialling, and shaking hands, anew.
+			MaxIdleConnsPerHost: 8,
+			ForceAttemptHTTP2:   true,
 			// gzip: the transport asks for it and decompresses transparently.
 		}
 	}
