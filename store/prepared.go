@@ -39,6 +39,5 @@ func (s *Store) closeStatements() error {
 		errs = append(errs, st.Close())
 	}
 	s.stmts = nil
-	s.recordPrepared = false
 	return errors.Join(errs...)
 }

@@ -218,7 +218,7 @@ func (s *Store) Record(ctx context.Context, b Batch) (Recorded, error) {
 	if b.Feed != nil && b.Feed.URL != b.FeedURL {
 		return Recorded{}, fmt.Errorf("%s: the state to save is of feed %s", what, redact.URL(b.Feed.URL))
 	}
-	if err := s.prepareRecord(ctx); err != nil {
+	if err := s.prepareRecord(ctx, b); err != nil {
 		return Recorded{}, fmt.Errorf("%s: %w", what, err)
 	}
 	fps := make([]string, len(b.Items))

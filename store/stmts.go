@@ -80,7 +80,7 @@ const (
 // n links and n GUIDs. Each OR arm repeats its partial index's condition
 // (norm_link <> ”, guid <> ”) so that both databases search the indexes
 // arm by arm instead of scanning the table.
-func feedLookupSQL(n int) string {
+func buildFeedLookupSQL(n int) string {
 	const cols = `SELECT f.id, f.item_id, f.key, f.guid, f.norm_link, f.fingerprint, i.waiting
 			FROM feed_items f JOIN items i ON i.id = f.item_id WHERE f.feed_url = $1 AND `
 	return cols + `f.key IN (` + placeholders(2, n) + `)
@@ -90,7 +90,7 @@ func feedLookupSQL(n int) string {
 
 // crossLookupSQL is loadCross's query for n items: $1 the feed, then n
 // links, n global GUIDs and n identities.
-func crossLookupSQL(n int) string {
+func buildCrossLookupSQL(n int) string {
 	return `SELECT f.item_id, f.norm_link, f.guid, '', i.waiting
 				FROM feed_items f JOIN items i ON i.id = f.item_id
 				WHERE f.feed_url <> $1 AND ((f.norm_link <> '' AND f.norm_link IN (` + placeholders(2, n) + `))
@@ -106,21 +106,21 @@ const (
 
 // insertItemsSQL creates n items; a row that conflicts (a concurrent
 // record created the same review) is not returned.
-func insertItemsSQL(n int) string {
+func buildInsertItemsSQL(n int) string {
 	return `INSERT INTO items (identity, feed_url, key, guid, norm_link, title, published, payload, first_seen, waiting)
 		VALUES ` + values(n, itemInsertCols) + ` ON CONFLICT DO NOTHING RETURNING id, identity`
 }
 
 // insertFeedItemsSQL records how a feed names n items; a row that
 // conflicts is not returned.
-func insertFeedItemsSQL(n int) string {
+func buildInsertFeedItemsSQL(n int) string {
 	return `INSERT INTO feed_items (feed_url, key, guid, norm_link, item_id, first_seen, fingerprint)
 		VALUES ` + values(n, feedItemInsertCols) + ` ON CONFLICT DO NOTHING RETURNING id, key`
 }
 
 // insertDeliveriesSQL creates n automatic deliveries (seq 0); one that
 // exists already is left as it is.
-func insertDeliveriesSQL(n int) string {
+func buildInsertDeliveriesSQL(n int) string {
 	rows := make([]string, n)
 	for r := range n {
 		p := r*deliveryInsertCols + 1
@@ -132,37 +132,78 @@ func insertDeliveriesSQL(n int) string {
 		VALUES ` + strings.Join(rows, ",") + ` ON CONFLICT DO NOTHING`
 }
 
-// recordQueries are the statements prepareRecord prepares.
-func recordQueries() []string {
-	qs := []string{markInitializedSQL, saveFeedSQL, ensurePaceSQL}
-	for _, n := range lookupSizes {
-		qs = append(qs, feedLookupSQL(n), crossLookupSQL(n))
+// The statements' texts, built once for each size.
+var (
+	feedLookups, crossLookups                = sized(lookupSizes, buildFeedLookupSQL), sized(lookupSizes, buildCrossLookupSQL)
+	itemInserts, feedItemInserts, delInserts = sized(insertSizes, buildInsertItemsSQL), sized(insertSizes, buildInsertFeedItemsSQL), sized(insertSizes, buildInsertDeliveriesSQL)
+)
+
+func sized(sizes []int, build func(int) string) map[int]string {
+	m := make(map[int]string, len(sizes))
+	for _, n := range sizes {
+		m[n] = build(n)
 	}
-	for _, n := range insertSizes {
-		qs = append(qs, insertItemsSQL(n), insertFeedItemsSQL(n), insertDeliveriesSQL(n))
+	return m
+}
+
+func feedLookupSQL(n int) string       { return textOf(feedLookups, n, buildFeedLookupSQL) }
+func crossLookupSQL(n int) string      { return textOf(crossLookups, n, buildCrossLookupSQL) }
+func insertItemsSQL(n int) string      { return textOf(itemInserts, n, buildInsertItemsSQL) }
+func insertFeedItemsSQL(n int) string  { return textOf(feedItemInserts, n, buildInsertFeedItemsSQL) }
+func insertDeliveriesSQL(n int) string { return textOf(delInserts, n, buildInsertDeliveriesSQL) }
+
+// textOf is m's text for n, or one built for a size not in it.
+func textOf(m map[int]string, n int, build func(int) string) string {
+	if q, ok := m[n]; ok {
+		return q
+	}
+	return build(n)
+}
+
+// recordQueries are the statements a record of b may run, for
+// prepareRecord: those of the sizes its items and accounts can need, so
+// that a daemon of small feeds does not hold the large lookups (a
+// prepared statement of 200 values is about 200 KB of SQLite's memory, on
+// each connection that ran it).
+func recordQueries(b Batch) []string {
+	var qs []string
+	if b.Sight == First {
+		qs = append(qs, markInitializedSQL)
+	}
+	if b.Feed != nil {
+		qs = append(qs, saveFeedSQL)
+	}
+	if len(b.Accounts) > 0 {
+		qs = append(qs, ensurePaceSQL)
+	}
+	n := len(b.Items)
+	for start := 0; start < n; start += batch {
+		size := lookupSize(min(batch, n-start))
+		qs = append(qs, feedLookupSQL(size), crossLookupSQL(size))
+	}
+	for _, size := range insertSizes {
+		if size <= n {
+			qs = append(qs, insertItemsSQL(size), insertFeedItemsSQL(size))
+		}
+		if size <= n*len(b.Accounts) {
+			qs = append(qs, insertDeliveriesSQL(size))
+		}
 	}
 	return qs
 }
 
-// prepareRecord prepares Record's statements, once; it runs before
-// Record's transaction, because preparing on the database takes a
-// connection of its own, which a transaction waiting for one must never
-// need (a full pool would wait for itself).
-func (s *Store) prepareRecord(ctx context.Context) error {
-	s.stmtMu.Lock()
-	ready := s.recordPrepared
-	s.stmtMu.Unlock()
-	if ready {
-		return nil
-	}
-	for _, q := range recordQueries() {
+// prepareRecord prepares the statements a record of b may run that are
+// not prepared yet. It runs before Record's transaction, because
+// preparing on the database takes a connection of its own, which a
+// transaction waiting for one must never need (a full pool would wait for
+// itself). A statement the transaction runs unprepared all the same (a
+// size not foreseen) runs as text.
+func (s *Store) prepareRecord(ctx context.Context, b Batch) error {
+	for _, q := range recordQueries(b) {
 		if _, err := s.prepared(ctx, q); err != nil {
 			return fmt.Errorf("prepare statement: %w", err)
 		}
 	}
-	s.stmtMu.Lock()
-	s.recordPrepared = true
-	s.stmtMu.Unlock()
 	return nil
 }
 

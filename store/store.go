@@ -76,9 +76,8 @@ type Store struct {
 	swept      atomic.Bool // dead owners' leftovers swept, at the first hold
 	health     health
 
-	stmtMu         sync.Mutex
-	stmts          map[string]*sql.Stmt // prepared.go
-	recordPrepared bool                 // stmts.go
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // prepared.go
 }
 
 // Open connects to the ledger named by dsn and applies pending migrations.
