@@ -418,7 +418,14 @@ func (su *suite) TestAWaitingItemOpenedWhileAnotherFeedAddsAccounts(t *testing.T
 		t.Fatalf("record the main feed: %v", mainErr)
 	}
 
-	got := byAccount(t, s1, first.Created[0].ID)
+	wantBothRoutesPending(t, s1, first.Created[0].ID)
+}
+
+// wantBothRoutesPending checks that the item has a delivery pending for
+// each of the three accounts of both routes: it became a review.
+func wantBothRoutesPending(t *testing.T, s *Store, itemID int64) {
+	t.Helper()
+	got := byAccount(t, s, itemID)
 	if len(got) != 3 {
 		t.Fatalf("deliveries for %d accounts, want 3 (both routes)", len(got))
 	}

@@ -87,15 +87,7 @@ func TestAWaitingItemOpensTheAccountsAnotherFeedIsStillAdding(t *testing.T) {
 		t.Fatalf("record the main feed: %v", err)
 	}
 
-	got := byAccount(t, s1, first.Created[0].ID)
-	if len(got) != 3 {
-		t.Fatalf("deliveries for %d accounts, want 3 (both routes)", len(got))
-	}
-	for acct, d := range got {
-		if d.State != Pending {
-			t.Errorf("%s: %s (%q), want pending: the item became a review", acct, d.State, d.LastError)
-		}
-	}
+	wantBothRoutesPending(t, s1, first.Created[0].ID)
 }
 
 // recordDecided records it through feed for accounts, deciding it d.
