@@ -332,7 +332,10 @@ func (r *Relay) pollFeed(ctx context.Context, url string) pollResult {
 		}
 		r.clearFailing(url)
 	}
-	if !stats.saved && (!found || mustSave(saved, st, now)) {
+	// A poll that failed after its record saved the feed's state (a dry
+	// run's rendering) saves the failure over it, with the validators and
+	// body hash of before: the body is fetched and parsed again next time.
+	if (err != nil || !stats.saved) && (!found || mustSave(saved, st, now)) {
 		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), ledgerTimeout)
 		defer scancel()
 		if serr := r.o.Store.SaveFeed(sctx, st); serr != nil {

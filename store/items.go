@@ -51,27 +51,6 @@ func crossGUID(g string) string {
 	return ""
 }
 
-// params collects the arguments of a query built for a batch.
-type params struct{ args []any }
-
-// add appends v's placeholder to list, unless v is empty: an empty link or
-// GUID names nothing, and would match every row that has none.
-func (p *params) add(list []string, v string) []string {
-	if v == "" {
-		return list
-	}
-	p.args = append(p.args, v)
-	return append(list, fmt.Sprintf("$%d", len(p.args)))
-}
-
-// in renders an IN list; NULL when empty, which matches nothing.
-func in(list []string) string {
-	if len(list) == 0 {
-		return "NULL"
-	}
-	return strings.Join(list, ",")
-}
-
 // markInitialized marks the feed initialized, creating its row if need be,
 // and reports whether this call did it: the conditional upsert changes a row
 // only where the feed was not initialized yet, and the database serialises

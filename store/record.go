@@ -992,7 +992,7 @@ func (w *writer) addAccounts(ctx context.Context, st step, d Decision) error {
 	if d.State == Pending && !st.found.Waiting {
 		state, reason = Pending, ""
 	}
-	if st.found.Waiting {
+	if st.found.Waiting && !w.settled[st.row.itemID] {
 		// The skipped deliveries are for settleWaiting to open, so it must
 		// see them. A replica settling the item at this moment would not,
 		// on PostgreSQL: its UPDATE of the item's deliveries sees only rows
@@ -1003,7 +1003,11 @@ func (w *writer) addAccounts(ctx context.Context, st step, d Decision) error {
 		// which begins after, sees these rows; or it settled the item first,
 		// and this record runs again, finding the item no longer waiting
 		// (its lacking accounts then get it as held.decide says). SQLite
-		// lets one writer in at a time, so the lock costs it nothing.
+		// lets one writer in at a time: there it only writes the row's page.
+		// An item this batch settled already (listed twice, or reached
+		// through two names) is locked by this transaction and no longer
+		// waiting: it is not locked again, which would find it settled and
+		// run the record again, and again, for ever.
 		res, err := w.tx.ExecContext(ctx, `UPDATE items SET waiting = waiting WHERE id = $1 AND waiting`, st.row.itemID)
 		if err != nil {
 			return fmt.Errorf("lock waiting item %d: %w", st.row.itemID, err)
@@ -1019,9 +1023,7 @@ func (w *writer) addAccounts(ctx context.Context, st step, d Decision) error {
 		return fmt.Errorf("read item: %w", err)
 	}
 	for _, acct := range st.held.lacking {
-		if _, err := w.tx.ExecContext(ctx, `INSERT INTO deliveries
-			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at, last_error, feed_url)
-			VALUES ($1, $2, 0, $3, $4, 0, $5, $6, $6, $7, $8) ON CONFLICT DO NOTHING`,
+		if _, err := w.q.ExecContext(ctx, insertDeliveriesSQL(1),
 			st.row.itemID, acct, DeliveryKey(identity, acct, 0), string(state), s.tsNonNull(d.NotBefore), s.ts(w.now), reason, w.feedURL); err != nil {
 			return fmt.Errorf("insert delivery for account %s: %w", acct, err)
 		}
@@ -1035,9 +1037,9 @@ func (w *writer) addAccounts(ctx context.Context, st step, d Decision) error {
 // insertFeedItem records how the feed names item r.itemID. A conflict means
 // a concurrent transaction recorded it first: run again to see it.
 func (w *writer) insertFeedItem(ctx context.Context, it NewItem, r *row) error {
-	err := w.tx.QueryRowContext(ctx, `INSERT INTO feed_items (feed_url, key, guid, norm_link, item_id, first_seen, fingerprint)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
-		w.feedURL, it.Key, it.GUID, it.NormLink, r.itemID, w.s.ts(w.now), r.content).Scan(&r.id)
+	var key string
+	err := w.q.QueryRowContext(ctx, insertFeedItemsSQL(1),
+		w.feedURL, it.Key, it.GUID, it.NormLink, r.itemID, w.s.ts(w.now), r.content).Scan(&r.id, &key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errRetry
 	}

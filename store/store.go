@@ -172,9 +172,10 @@ func sqlitePath(dsn string) string {
 // fails at once with SQLITE_BUSY. WAL (readers such as status and check
 // never wait for the daemon's writes) is a property of the file, set once by
 // connectSQLite: asked of every new connection, it could fail the way
-// connectSQLite explains. temp_store(MEMORY) keeps the statement journals of
-// a transaction's multi-row inserts in memory rather than in temporary
-// files; journal_size_limit lets the WAL shrink back to 16 MiB once a big
+// connectSQLite explains. temp_store(MEMORY) keeps SQLite's temporary
+// storage in memory rather than in files: the statement journals of a
+// transaction's multi-row inserts, and the sorts and indexes a query builds
+// for itself (those of status on a big ledger: megabytes, for a moment); journal_size_limit lets the WAL shrink back to 16 MiB once a big
 // first sight is checkpointed, instead of keeping the file at its largest.
 // SQLite's own checkpoints after commits stay on: a process that took them
 // over delayed another process's writes on the same file by seconds.

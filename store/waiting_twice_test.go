@@ -5,11 +5,12 @@ import (
 	"testing"
 )
 
-// TestAWaitingReviewListedTwiceByAnotherFeed: a feed lists a waiting review of another feed twice, under two
-// names that each lead to it (its link; its global GUID). The poll shows it
-// as a review: the first listing opens it (settleWaiting clears the flag),
-// the second gives its accounts to the item again (addAccounts), whose lock
-// now requires the flag: it must not make the record fail for good.
+// TestAWaitingReviewListedTwiceByAnotherFeed: a feed lists a waiting review
+// of another feed twice, under two names that each lead to it (its link,
+// its global GUID), and the poll shows it as a review: the first listing
+// opens it (settleWaiting clears the flag), the second gives the feed's
+// accounts the item again (addAccounts), which must not take the cleared
+// flag for another replica's doing and run the record again for ever.
 func (su *suite) TestAWaitingReviewListedTwiceByAnotherFeed(t *testing.T) {
 	s := su.open(t, Options{})
 	const link = "https://blog.example/reviews/the-thing"
