@@ -22,17 +22,7 @@ func TestRoutedFeedsSharingAReviewPostOnEachRoute(t *testing.T) {
 	for _, l := range ledgers() {
 		t.Run(l.name, func(t *testing.T) {
 			t.Parallel()
-			base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-			main := newFeedServer(t, reviews(1, 1, base)...)
-			horror := newFeedServer(t, reviews(1, 1, base)...)
-			e := newEnv(t, l, main, horror)
-			xID, mID, bID := e.nets.pubs[0].ID(), e.nets.pubs[1].ID(), e.nets.pubs[2].ID()
-			r := e.relay(func(o *relay.Options) {
-				o.Routes = map[string]relay.Route{
-					main.URL():   {Accounts: []string{xID, bID}},
-					horror.URL(): {Accounts: []string{mID, xID}},
-				}
-			})
+			e, main, horror, r, base := routedBlog(t, l, func(x, m, b string) ([]string, []string) { return []string{x, b}, []string{m, x} })
 			e.once(r) // first sight of both
 			if got := e.nets.counts(); got != [3]int{} {
 				t.Fatalf("posts at first sight %v, want none: what both feeds held is history", got)
@@ -244,17 +234,7 @@ func TestARoutedReviewReachesTheOtherRouteWhileItsFeedShowsItAsNotOneYet(t *test
 	for _, l := range ledgers() {
 		t.Run(l.name, func(t *testing.T) {
 			t.Parallel()
-			base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-			main := newFeedServer(t, reviews(1, 1, base)...)
-			horror := newFeedServer(t, reviews(1, 1, base)...)
-			e := newEnv(t, l, main, horror)
-			xID, mID := e.nets.pubs[0].ID(), e.nets.pubs[1].ID()
-			r := e.relay(func(o *relay.Options) {
-				o.Routes = map[string]relay.Route{
-					main.URL():   {Accounts: []string{xID}},
-					horror.URL(): {Accounts: []string{mID}},
-				}
-			})
+			e, main, horror, r, base := routedBlog(t, l, func(x, m, _ string) ([]string, []string) { return []string{x}, []string{m} })
 			e.once(r) // first sight of both: review 1 is history
 
 			rv := reviews(2, 1, base)[0]
@@ -292,4 +272,21 @@ func TestARoutedReviewReachesTheOtherRouteWhileItsFeedShowsItAsNotOneYet(t *test
 			}
 		})
 	}
+}
+
+// routedBlog starts a blog's main feed and its horror category feed, each
+// listing review 1 (published at base), and a relay whose routes send each
+// feed to the accounts route picks, given the X, Mastodon and Bluesky
+// accounts' IDs.
+func routedBlog(t *testing.T, l ledger, route func(x, m, b string) (main, horror []string)) (e *env, main, horror *feedServer, r *relay.Relay, base time.Time) {
+	t.Helper()
+	base = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	main = newFeedServer(t, reviews(1, 1, base)...)
+	horror = newFeedServer(t, reviews(1, 1, base)...)
+	e = newEnv(t, l, main, horror)
+	mainAccts, horrorAccts := route(e.nets.pubs[0].ID(), e.nets.pubs[1].ID(), e.nets.pubs[2].ID())
+	r = e.relay(func(o *relay.Options) {
+		o.Routes = map[string]relay.Route{main.URL(): {Accounts: mainAccts}, horror.URL(): {Accounts: horrorAccts}}
+	})
+	return e, main, horror, r, base
 }
