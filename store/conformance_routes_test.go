@@ -117,8 +117,9 @@ func (su *suite) TestARoutedReviewReachesEveryAccountOnce(t *testing.T) {
 // the other feed at that feed's first sight (its history, however new the
 // review is elsewhere): adding a routed feed never floods its accounts.
 // One it posts is posted to them as news even where the other feed's copy
-// is not a review yet (decided Wait): the ledger knows it is one. A dry
-// run's decision holds too.
+// is not a review yet (decided Wait): the ledger knows it is one; at that
+// feed's first sight it is its history then too. A dry run's decision
+// holds too.
 func (su *suite) TestARoutedAliasKeepsTheLedgersDecision(t *testing.T) {
 	const history = "in the feed when reelpost first saw it: history"
 	const dryRun = "seen in dry run"
@@ -138,6 +139,8 @@ func (su *suite) TestARoutedAliasKeepsTheLedgersDecision(t *testing.T) {
 			second: Decision{Plan: Plan{State: Pending}}, want: Pending},
 		{name: "posted, then not a review yet", first: Decision{Plan: Plan{State: Pending}}, sight: Again,
 			second: Decision{Wait: true}, want: Pending},
+		{name: "posted, then not a review yet at that feed's first sight", first: Decision{Plan: Plan{State: Pending}}, sight: First,
+			second: Decision{Wait: true}, want: Skipped},
 		{name: "posted, then in a dry run", first: Decision{Plan: Plan{State: Pending}}, sight: Again,
 			second: Decision{Plan: Plan{State: Skipped, Reason: dryRun}}, want: Skipped, reason: dryRun},
 		{name: "history, then not a review yet", first: Decision{Plan: Plan{State: Skipped, Reason: history}}, sight: Again,

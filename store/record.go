@@ -288,7 +288,7 @@ func (s *Store) Record(ctx context.Context, b Batch) (Recorded, error) {
 				if err := checkDecision(decided[i]); err != nil {
 					return fmt.Errorf("item %s: %w", b.Items[i].Key, err)
 				}
-				rec.Decisions[i] = st.held.decide(st.found, decided[i])
+				rec.Decisions[i] = st.held.decide(rec.Sight, st.found, decided[i])
 			}
 		}
 		w := writer{s: s, tx: tx, q: q, feedURL: b.FeedURL, accounts: b.Accounts, now: s.now(), settled: map[int64]bool{}}
@@ -747,17 +747,18 @@ func loadHeld(ctx context.Context, q queryer, steps []step, accounts []string) e
 // deliveries, given d, the planner's. A waiting item's is d: it decides the
 // item. Otherwise the ledger has decided the item already: one it holds as
 // to be posted is posted to these accounts as d says, or at once when d
-// would have it wait (this feed's copy is not a review yet, the other
-// feed's was: see Found.Live); one it holds as not to be posted is not,
-// nor made to wait again (it waits only as news), and keeps its reason
-// unless d gives its own (history at this feed's first sight).
-func (h held) decide(f Found, d Decision) Decision {
+// would have it wait as news (this feed's copy is not a review yet, the
+// other feed's was: see Found.Live; at this feed's first sight it is
+// history, as a review would be); one it holds as not to be posted is
+// not, nor made to wait again (it waits only as news), and keeps its
+// reason unless d gives its own (history at this feed's first sight).
+func (h held) decide(sight Sight, f Found, d Decision) Decision {
 	switch {
 	case !f.Lacking || f.Waiting:
 		return d
 	case d.State == Pending && h.live:
 		return d
-	case d.Wait && h.live:
+	case d.Wait && h.live && sight == Again:
 		return Decision{Plan: Plan{State: Pending}}
 	case d.State == Pending || d.Wait || d.Reason == "":
 		return Decision{Plan: Plan{State: Skipped, Reason: h.reason}}
