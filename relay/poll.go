@@ -550,16 +550,43 @@ func (r *Relay) record(ctx context.Context, st, after *store.FeedState, reviews 
 	if r.o.DryRun {
 		for _, i := range p.order {
 			// The review as stored: its text is in the payload only now.
-			rv, err := review.Decode(items[i].Payload)
+			payload := items[i].Payload
+			if rec.Found[i].Live {
+				// Another feed's review, which this feed's copy may not
+				// show as one yet: its posts render the ledger's item, as
+				// the deliveries would.
+				payload = r.ledgerPayload(ctx, items[i], payload)
+			}
+			rv, err := review.Decode(payload)
 			if err != nil {
 				return due, fmt.Errorf("item %s of %s: %w", reviews[i].Key, st.URL, err)
 			}
+			rv.FeedURL = st.URL // this feed's route: its accounts, its template
 			dctx, cancel := context.WithTimeout(ctx, publishTimeout)
 			r.dryRun(dctx, rv, p.post[i])
 			cancel()
 		}
 	}
 	return due, nil
+}
+
+// ledgerPayload is the payload of the ledger's item that it names (by its
+// link, else its GUID, else its key), or else.
+func (r *Relay) ledgerPayload(ctx context.Context, it store.NewItem, orElse []byte) []byte {
+	for _, ref := range []string{it.NormLink, it.GUID, it.Key} {
+		if ref == "" {
+			continue
+		}
+		found, ok, err := r.o.Store.FindItem(ctx, ref)
+		if err != nil {
+			r.log.Warn("dry run: read the item from the ledger", "item_key", it.Key, "error", err)
+			return orElse
+		}
+		if ok {
+			return found.Payload
+		}
+	}
+	return orElse
 }
 
 // pollPlan decides, for store.Record, what becomes of the open items of one

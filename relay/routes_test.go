@@ -3,11 +3,14 @@ package relay_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/reelpost/reelpost/publisher"
+	"github.com/reelpost/reelpost/publisher/preview"
 	"github.com/reelpost/reelpost/relay"
+	"github.com/reelpost/reelpost/review"
 	"github.com/reelpost/reelpost/store"
 )
 
@@ -289,4 +292,62 @@ func routedBlog(t *testing.T, l ledger, route func(x, m, b string) (main, horror
 		o.Routes = map[string]relay.Route{main.URL(): {Accounts: mainAccts}, horror.URL(): {Accounts: horrorAccts}}
 	})
 	return e, main, horror, r, base
+}
+
+// TestADryRunShowsAnotherFeedsReviewAsTheLedgerHoldsIt: the main feed has
+// posted a review; a dry run of the category feed, which still lists the
+// entry as it was before it became one, shows the post its account would
+// get: rendered from the review the ledger holds, as the real delivery
+// would be, not from the category feed's older copy.
+func TestADryRunShowsAnotherFeedsReviewAsTheLedgerHoldsIt(t *testing.T) {
+	t.Parallel()
+	e, main, horror, r, base := routedBlog(t, sqliteLedger, func(x, m, _ string) ([]string, []string) { return []string{x}, []string{m} })
+	e.once(r) // first sight of both: review 1 is history
+	rv := reviews(2, 1, base)[0]
+	draft := rv
+	draft.NotReview = true
+	main.add(draft)
+	e.clk.Add(6 * time.Minute)
+	e.once(r) // waits to become a review
+	main.set(append(reviews(1, 1, base), rv)...)
+	e.clk.Add(6 * time.Minute)
+	e.once(r)
+	if got := e.nets.counts(); got != [3]int{1, 0, 0} {
+		t.Fatalf("posts on x, mastodon, bluesky = %v once the main feed shows the review, want [1 0 0]", got)
+	}
+
+	horror.add(draft)
+	e.clk.Add(6 * time.Minute)
+	type shownReview struct {
+		rv       review.Review
+		accounts []string
+	}
+	var (
+		mu    sync.Mutex
+		shown []shownReview
+	)
+	mID := e.nets.pubs[1].ID()
+	dry := e.relay(func(o *relay.Options) {
+		o.DryRun = true
+		o.ShowDryRun = func(rv review.Review, posts []preview.Post, _ time.Time) {
+			mu.Lock()
+			defer mu.Unlock()
+			sr := shownReview{rv: rv}
+			for _, p := range posts {
+				sr.accounts = append(sr.accounts, p.Target.Account)
+			}
+			shown = append(shown, sr)
+		}
+		o.Routes = map[string]relay.Route{main.URL(): {Accounts: []string{e.nets.pubs[0].ID()}}, horror.URL(): {Accounts: []string{mID}}}
+	})
+	e.once(dry)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(shown) != 1 || shown[0].rv.Title != rv.Title || !shown[0].rv.IsReview || !strings.Contains(shown[0].rv.Summary, "thought-provoking") ||
+		strings.Join(shown[0].accounts, ",") != mID {
+		t.Errorf("dry run of the category feed shows %+v; want %q as the review the ledger holds, for %s alone", shown, rv.Title, mID)
+	}
+	if got := e.nets.counts(); got != [3]int{1, 0, 0} {
+		t.Errorf("posts after the dry run = %v, want [1 0 0]: a dry run posts nothing", got)
+	}
 }
