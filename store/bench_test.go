@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
+
+	"github.com/reelpost/reelpost/internal/ledgerfill"
 )
 
 // benchStores runs b against a fresh SQLite ledger and, when the test server
@@ -126,27 +127,8 @@ func BenchmarkClaimIdle(b *testing.B) {
 func fillLedger(tb testing.TB, s *Store, n int) {
 	tb.Helper()
 	ctx := context.Background()
-	seq := `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ` + strconv.Itoa(n) + `) `
-	payload := `x'7b7d'`
-	at := strconv.FormatInt(s.now().UnixMicro(), 10)
-	if s.dialect == DialectPostgres {
-		seq = `WITH n(i) AS (SELECT generate_series(1, ` + strconv.Itoa(n) + `)) `
-		payload = `'\x7b7d'::bytea`
-		at = `'` + s.now().Format(time.RFC3339Nano) + `'::timestamptz`
-	}
 	err := s.inTx(ctx, "fill the ledger", func(tx *sql.Tx) error {
-		for _, q := range []string{
-			seq + `INSERT INTO items (identity, feed_url, key, guid, norm_link, title, published, payload, first_seen)
-				SELECT 'https://fill.example/reviews/' || i, 'https://fill' || (i % 100) || '.example/feed/',
-					'https://fill.example/?p=' || i, 'https://fill.example/?p=' || i, 'https://fill.example/reviews/' || i,
-					'Review ' || i, ` + at + `, ` + payload + `, ` + at + ` FROM n`,
-			`INSERT INTO feed_items (feed_url, key, guid, norm_link, item_id, first_seen, fingerprint)
-				SELECT feed_url, key, guid, norm_link, id, first_seen, 'filled' FROM items`,
-			`INSERT INTO deliveries (item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at, posted_at)
-				SELECT id, CASE id % 3 WHEN 0 THEN 'bluesky:main' WHEN 1 THEN 'mastodon:main' ELSE 'x:main' END,
-					0, 'fill-' || id, CASE WHEN id % 10 = 0 THEN 'skipped' ELSE 'posted' END,
-					1, first_seen, first_seen, first_seen, first_seen FROM items`,
-		} {
+		for _, q := range ledgerfill.Statements(s.dialect == DialectPostgres, n, s.now()) {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}

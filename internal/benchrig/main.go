@@ -42,10 +42,12 @@ type options struct {
 	watch        time.Duration
 	changedItems int
 	bigItems     int
+	// ledger (issue 13, target 1)
+	ledgerSmall, ledgerBig int
 }
 
 // scenarioNames are the scenarios, in the order -scenario all runs them.
-var scenarioNames = []string{"feeds1000", "feeds5000", "delay", "idle", "poll304", "changed", "bigfirst"}
+var scenarioNames = []string{"feeds1000", "feeds5000", "delay", "idle", "poll304", "changed", "bigfirst", "ledger"}
 
 // Exit codes.
 const (
@@ -149,6 +151,8 @@ func runScenario(ctx context.Context, name string, o options, bin, dir string) (
 		return scenarioChanged(ctx, o, bin, dir)
 	case "bigfirst":
 		return scenarioBigFirst(ctx, o, bin, dir)
+	case "ledger":
+		return scenarioLedger(ctx, o, bin, dir)
 	case "delay":
 		return scenarioDelay(ctx, o, bin, dir)
 	case "idle":
@@ -176,6 +180,8 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.watch, "watch", 2*time.Minute, "poll304, changed: how long CPU is measured")
 	fs.IntVar(&o.changedItems, "changed-items", 1000, "changed: items in the feed")
 	fs.IntVar(&o.bigItems, "big-items", 5000, "bigfirst: items in the feed (5,000: 16.5 MiB)")
+	fs.IntVar(&o.ledgerSmall, "ledger-small", 1000, "ledger: reviews in the small ledger")
+	fs.IntVar(&o.ledgerBig, "ledger-big", 1000000, "ledger: reviews in the grown ledger")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (binary, ledgers, daemon logs)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -215,6 +221,9 @@ func parseFlags(args []string) (options, error) {
 		if !set["big-items"] {
 			o.bigItems = 500
 		}
+		if !set["ledger-big"] {
+			o.ledgerBig = 20000
+		}
 		if !set["minutes"] {
 			o.measure = 8 * time.Second
 		}
@@ -236,6 +245,9 @@ func parseFlags(args []string) (options, error) {
 	}
 	if o.feeds < 0 || o.items < 1 || o.measure < 2*time.Second || o.idle < time.Second || o.changePct < 0 {
 		return o, errors.New("-feeds must be 0 (the scenario's default) or more, -items at least 1, -minutes at least 2 s, -idle at least 1 s, -change-pct 0 or more")
+	}
+	if o.ledgerSmall < 1 || o.ledgerBig < 1 {
+		return o, errors.New("-ledger-small and -ledger-big must be at least 1")
 	}
 	if o.poll < 100*time.Millisecond || o.watch < 2*time.Second || o.changedItems < 1 || o.bigItems < 1 {
 		return o, errors.New("-poll must be at least 100ms, -watch at least 2 s, -changed-items and -big-items at least 1")
