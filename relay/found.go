@@ -39,17 +39,30 @@ func (r *Relay) RecordFound(ctx context.Context, rv review.Review) (store.Item, 
 	if _, err := r.o.Store.RecordItems(ctx, rv.FeedURL, []store.NewItem{ni}, r.route(rv.FeedURL).Accounts); err != nil {
 		return store.Item{}, fmt.Errorf("record item %s: %w", rv.Key, err)
 	}
-	for _, ref := range []string{rv.Key, rv.NormLink, rv.GUID} {
+	it, ok, err := r.findByNames(ctx, rv.Key, rv.NormLink, rv.GUID)
+	if err != nil {
+		return store.Item{}, err
+	}
+	if !ok {
+		return store.Item{}, fmt.Errorf("item %s: recorded but not found again", rv.Key)
+	}
+	return it, nil
+}
+
+// findByNames finds the ledger's item named by the first of refs (a key, a
+// normalised link, a GUID) that names one; empty refs are skipped.
+func (r *Relay) findByNames(ctx context.Context, refs ...string) (store.Item, bool, error) {
+	for _, ref := range refs {
 		if ref == "" {
 			continue
 		}
 		it, ok, err := r.o.Store.FindItem(ctx, ref)
 		if err != nil {
-			return store.Item{}, fmt.Errorf("find item %s: %w", ref, err)
+			return store.Item{}, false, fmt.Errorf("find item %s: %w", ref, err)
 		}
 		if ok {
-			return it, nil
+			return it, true, nil
 		}
 	}
-	return store.Item{}, fmt.Errorf("item %s: recorded but not found again", rv.Key)
+	return store.Item{}, false, nil
 }

@@ -571,22 +571,16 @@ func (r *Relay) record(ctx context.Context, st, after *store.FeedState, reviews 
 }
 
 // ledgerPayload is the payload of the ledger's item that it names (by its
-// link, else its GUID, else its key), or else.
+// link first: a link names one review whichever feed carries it), or else.
 func (r *Relay) ledgerPayload(ctx context.Context, it store.NewItem, orElse []byte) []byte {
-	for _, ref := range []string{it.NormLink, it.GUID, it.Key} {
-		if ref == "" {
-			continue
-		}
-		found, ok, err := r.o.Store.FindItem(ctx, ref)
-		if err != nil {
-			r.log.Warn("dry run: read the item from the ledger", "item_key", it.Key, "error", err)
-			return orElse
-		}
-		if ok {
-			return found.Payload
-		}
+	found, ok, err := r.findByNames(ctx, it.NormLink, it.GUID, it.Key)
+	if err != nil {
+		r.log.Warn("dry run: read the item from the ledger", "item_key", it.Key, "error", err)
 	}
-	return orElse
+	if !ok {
+		return orElse
+	}
+	return found.Payload
 }
 
 // pollPlan decides, for store.Record, what becomes of the open items of one

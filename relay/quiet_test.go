@@ -1,7 +1,6 @@
 package relay_test
 
 import (
-	"context"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -37,19 +36,13 @@ func TestQuietOnlyWhileIdle(t *testing.T) {
 			calls.Add(1)
 		}
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
+	ctx := runInBackground(t, r)
 	released := false
-	defer func() {
+	t.Cleanup(func() { // before the run stops: a post held at the gate would hold the stop
 		if !released {
 			close(gate.release)
 		}
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	}()
+	})
 
 	waitFor(t, 10*time.Second, "the first poll", func() bool { return r.Ready(ctx).Ready })
 	waitFor(t, 10*time.Second, "two quiet calls while idle", func() bool { return calls.Load() >= 2 })
@@ -109,15 +102,7 @@ func TestQuietCallsCountTheSpell(t *testing.T) {
 			calls = append(calls, call{time.Now(), n})
 		}
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	}()
+	ctx := runInBackground(t, r)
 
 	// The feed's first sight is work: the spell to judge starts after it.
 	waitFor(t, 10*time.Second, "the first poll", func() bool { return r.Ready(ctx).Ready })

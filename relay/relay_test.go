@@ -515,6 +515,21 @@ func TestRunDeliversAndStopsCleanly(t *testing.T) {
 
 // waitFor polls cond (a condition on the outside world, not a sleep standing
 // in for synchronisation) until it holds or the deadline passes.
+// runInBackground runs r until the test ends, then stops it and fails the
+// test if Run returned an error; it returns Run's context.
+func runInBackground(t *testing.T, r *relay.Relay) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	return ctx
+}
+
 func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)

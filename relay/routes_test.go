@@ -25,7 +25,8 @@ func TestRoutedFeedsSharingAReviewPostOnEachRoute(t *testing.T) {
 	for _, l := range ledgers() {
 		t.Run(l.name, func(t *testing.T) {
 			t.Parallel()
-			e, main, horror, r, base := routedBlog(t, l, func(x, m, b string) ([]string, []string) { return []string{x, b}, []string{m, x} })
+			b := newRoutedBlog(t, l, func(x, m, bsky string) ([]string, []string) { return []string{x, bsky}, []string{m, x} })
+			e, main, horror, r, base := b.e, b.main, b.horror, b.r, b.base
 			e.once(r) // first sight of both
 			if got := e.nets.counts(); got != [3]int{} {
 				t.Fatalf("posts at first sight %v, want none: what both feeds held is history", got)
@@ -237,22 +238,9 @@ func TestARoutedReviewReachesTheOtherRouteWhileItsFeedShowsItAsNotOneYet(t *test
 	for _, l := range ledgers() {
 		t.Run(l.name, func(t *testing.T) {
 			t.Parallel()
-			e, main, horror, r, base := routedBlog(t, l, func(x, m, _ string) ([]string, []string) { return []string{x}, []string{m} })
-			e.once(r) // first sight of both: review 1 is history
-
-			rv := reviews(2, 1, base)[0]
-			draft := rv
-			draft.NotReview = true
-			main.add(draft)
-			e.clk.Add(6 * time.Minute)
-			e.once(r) // waits to become a review
-			main.set(append(reviews(1, 1, base), rv)...)
-			e.clk.Add(6 * time.Minute)
-			e.once(r)
-			if got := e.nets.counts(); got != [3]int{1, 0, 0} {
-				t.Fatalf("posts on x, mastodon, bluesky = %v once the main feed shows the review, want [1 0 0]", got)
-			}
-
+			b := newRoutedBlog(t, l, xAndMastodon)
+			e, horror, r := b.e, b.horror, b.r
+			draft := b.reviewThroughMain(t)
 			horror.add(draft)
 			e.clk.Add(6 * time.Minute)
 			rep, err := r.OnceReport(context.Background())
@@ -277,21 +265,55 @@ func TestARoutedReviewReachesTheOtherRouteWhileItsFeedShowsItAsNotOneYet(t *test
 	}
 }
 
-// routedBlog starts a blog's main feed and its horror category feed, each
-// listing review 1 (published at base), and a relay whose routes send each
-// feed to the accounts route picks, given the X, Mastodon and Bluesky
-// accounts' IDs.
-func routedBlog(t *testing.T, l ledger, route func(x, m, b string) (main, horror []string)) (e *env, main, horror *feedServer, r *relay.Relay, base time.Time) {
+// routedBlog is a blog's main feed and its horror category feed, each
+// listing review 1 (published at base), and a relay routing each feed to
+// its accounts.
+type routedBlog struct {
+	e            *env
+	main, horror *feedServer
+	r            *relay.Relay
+	routes       map[string]relay.Route
+	base         time.Time
+}
+
+// newRoutedBlog starts a routedBlog whose routes route picks, given the X,
+// Mastodon and Bluesky accounts' IDs.
+func newRoutedBlog(t *testing.T, l ledger, route func(x, m, b string) (main, horror []string)) routedBlog {
 	t.Helper()
-	base = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	main = newFeedServer(t, reviews(1, 1, base)...)
-	horror = newFeedServer(t, reviews(1, 1, base)...)
-	e = newEnv(t, l, main, horror)
-	mainAccts, horrorAccts := route(e.nets.pubs[0].ID(), e.nets.pubs[1].ID(), e.nets.pubs[2].ID())
-	r = e.relay(func(o *relay.Options) {
-		o.Routes = map[string]relay.Route{main.URL(): {Accounts: mainAccts}, horror.URL(): {Accounts: horrorAccts}}
-	})
-	return e, main, horror, r, base
+	b := routedBlog{base: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	b.main = newFeedServer(t, reviews(1, 1, b.base)...)
+	b.horror = newFeedServer(t, reviews(1, 1, b.base)...)
+	b.e = newEnv(t, l, b.main, b.horror)
+	mainAccts, horrorAccts := route(b.e.nets.pubs[0].ID(), b.e.nets.pubs[1].ID(), b.e.nets.pubs[2].ID())
+	b.routes = map[string]relay.Route{b.main.URL(): {Accounts: mainAccts}, b.horror.URL(): {Accounts: horrorAccts}}
+	b.r = b.e.relay(func(o *relay.Options) { o.Routes = b.routes })
+	return b
+}
+
+// xAndMastodon routes the main feed to X, the horror feed to Mastodon.
+func xAndMastodon(x, m, _ string) ([]string, []string) { return []string{x}, []string{m} }
+
+// reviewThroughMain takes both feeds' first sight (review 1 is history),
+// then has the main feed list review 2 as not a review yet, then as a
+// review: it is posted to the main feed's accounts (X alone). It returns
+// review 2 as it was before it became one.
+func (b routedBlog) reviewThroughMain(t *testing.T) item {
+	t.Helper()
+	e := b.e
+	e.once(b.r)
+	rv := reviews(2, 1, b.base)[0]
+	draft := rv
+	draft.NotReview = true
+	b.main.add(draft)
+	e.clk.Add(6 * time.Minute)
+	e.once(b.r) // waits to become a review
+	b.main.set(append(reviews(1, 1, b.base), rv)...)
+	e.clk.Add(6 * time.Minute)
+	e.once(b.r)
+	if got := e.nets.counts(); got != [3]int{1, 0, 0} {
+		t.Fatalf("posts on x, mastodon, bluesky = %v once the main feed shows the review, want [1 0 0]", got)
+	}
+	return draft
 }
 
 // TestADryRunShowsAnotherFeedsReviewAsTheLedgerHoldsIt: the main feed has
@@ -301,21 +323,9 @@ func routedBlog(t *testing.T, l ledger, route func(x, m, b string) (main, horror
 // would be, not from the category feed's older copy.
 func TestADryRunShowsAnotherFeedsReviewAsTheLedgerHoldsIt(t *testing.T) {
 	t.Parallel()
-	e, main, horror, r, base := routedBlog(t, sqliteLedger, func(x, m, _ string) ([]string, []string) { return []string{x}, []string{m} })
-	e.once(r) // first sight of both: review 1 is history
-	rv := reviews(2, 1, base)[0]
-	draft := rv
-	draft.NotReview = true
-	main.add(draft)
-	e.clk.Add(6 * time.Minute)
-	e.once(r) // waits to become a review
-	main.set(append(reviews(1, 1, base), rv)...)
-	e.clk.Add(6 * time.Minute)
-	e.once(r)
-	if got := e.nets.counts(); got != [3]int{1, 0, 0} {
-		t.Fatalf("posts on x, mastodon, bluesky = %v once the main feed shows the review, want [1 0 0]", got)
-	}
-
+	b := newRoutedBlog(t, sqliteLedger, xAndMastodon)
+	e, horror := b.e, b.horror
+	draft := b.reviewThroughMain(t)
 	horror.add(draft)
 	e.clk.Add(6 * time.Minute)
 	type shownReview struct {
@@ -338,14 +348,14 @@ func TestADryRunShowsAnotherFeedsReviewAsTheLedgerHoldsIt(t *testing.T) {
 			}
 			shown = append(shown, sr)
 		}
-		o.Routes = map[string]relay.Route{main.URL(): {Accounts: []string{e.nets.pubs[0].ID()}}, horror.URL(): {Accounts: []string{mID}}}
+		o.Routes = b.routes
 	})
 	e.once(dry)
 	mu.Lock()
 	defer mu.Unlock()
-	if len(shown) != 1 || shown[0].rv.Title != rv.Title || !shown[0].rv.IsReview || !strings.Contains(shown[0].rv.Summary, "thought-provoking") ||
+	if len(shown) != 1 || shown[0].rv.Title != draft.Title || !shown[0].rv.IsReview || !strings.Contains(shown[0].rv.Summary, "thought-provoking") ||
 		strings.Join(shown[0].accounts, ",") != mID {
-		t.Errorf("dry run of the category feed shows %+v; want %q as the review the ledger holds, for %s alone", shown, rv.Title, mID)
+		t.Errorf("dry run of the category feed shows %+v; want %q as the review the ledger holds, for %s alone", shown, draft.Title, mID)
 	}
 	if got := e.nets.counts(); got != [3]int{1, 0, 0} {
 		t.Errorf("posts after the dry run = %v, want [1 0 0]: a dry run posts nothing", got)

@@ -1,7 +1,6 @@
 package relay_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -21,15 +20,7 @@ func TestReplicasItemsPostedWithoutAPollOfOurs(t *testing.T) {
 	// Polls 8 s apart (7.2 at the least, with jitter); the delivery loop's
 	// own look comes every 2 s and a half at most.
 	ours := e.relay(func(o *relay.Options) { o.PollInterval, o.Now = 8*time.Second, time.Now })
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- ours.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	}()
+	ctx := runInBackground(t, ours)
 	waitFor(t, 10*time.Second, "the first poll", func() bool { return ours.Ready(ctx).Ready })
 	if n := fs.Hits(); n != 1 {
 		t.Fatalf("%d polls at the start, want 1", n)

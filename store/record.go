@@ -291,7 +291,7 @@ func (s *Store) Record(ctx context.Context, b Batch) (Recorded, error) {
 				rec.Decisions[i] = st.held.decide(rec.Sight, st.found, decided[i])
 			}
 		}
-		w := writer{s: s, tx: tx, q: q, feedURL: b.FeedURL, accounts: b.Accounts, now: s.now(), settled: map[int64]bool{}}
+		w := writer{s: s, q: q, feedURL: b.FeedURL, accounts: b.Accounts, now: s.now(), settled: map[int64]bool{}}
 		for i, st := range steps {
 			if err := w.apply(ctx, b.Items[i], st, rec.Decisions[i]); err != nil {
 				return err
@@ -769,8 +769,7 @@ func (h held) decide(sight Sight, f Found, d Decision) Decision {
 // writer writes one batch's steps in its transaction.
 type writer struct {
 	s        *Store
-	tx       *sql.Tx
-	q        stmtRunner // tx, through the prepared statements
+	q        stmtRunner // the transaction, through the prepared statements
 	feedURL  string
 	accounts []string
 	now      time.Time
@@ -1009,19 +1008,14 @@ func (w *writer) addAccounts(ctx context.Context, st step, d Decision) error {
 		// through two names) is locked by this transaction and no longer
 		// waiting: it is not locked again, which would find it settled and
 		// run the record again, and again, for ever.
-		res, err := w.tx.ExecContext(ctx, `UPDATE items SET waiting = waiting WHERE id = $1 AND waiting`, st.row.itemID)
-		if err != nil {
-			return fmt.Errorf("lock waiting item %d: %w", st.row.itemID, err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("lock waiting item %d: %w", st.row.itemID, err)
-		} else if n == 0 {
-			return errRetry
+		if err := w.changeOne(ctx, fmt.Sprintf("lock waiting item %d", st.row.itemID),
+			`UPDATE items SET waiting = waiting WHERE id = $1 AND waiting`, st.row.itemID); err != nil {
+			return err
 		}
 	}
-	var identity string
-	if err := w.tx.QueryRowContext(ctx, `SELECT identity FROM items WHERE id = $1`, st.row.itemID).Scan(&identity); err != nil {
-		return fmt.Errorf("read item: %w", err)
+	identity, err := w.identityOf(ctx, st.row.itemID)
+	if err != nil {
+		return err
 	}
 	for _, acct := range st.held.lacking {
 		if _, err := w.q.ExecContext(ctx, insertDeliveriesSQL(1),
@@ -1057,20 +1051,14 @@ func (w *writer) insertFeedItem(ctx context.Context, it NewItem, r *row) error {
 // the transaction run again.
 func (w *writer) rename(ctx context.Context, it NewItem, st step) error {
 	old := st.old
-	res, err := w.tx.ExecContext(ctx, `UPDATE feed_items SET key = $1, guid = $2, norm_link = $3
+	if err := w.changeOne(ctx, "update feed item", `UPDATE feed_items SET key = $1, guid = $2, norm_link = $3
 		WHERE id = $4 AND NOT EXISTS (SELECT 1 FROM feed_items o
 			WHERE o.feed_url = $5 AND o.id <> $4
 				AND (o.key = $1 OR (o.norm_link <> '' AND o.norm_link = $3)))`,
-		it.Key, st.guid, st.link, st.row.id, w.feedURL)
-	if err != nil {
-		return fmt.Errorf("update feed item: %w", err)
+		it.Key, st.guid, st.link, st.row.id, w.feedURL); err != nil {
+		return err
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("update feed item: %w", err)
-	} else if n == 0 {
-		return errRetry
-	}
-	if _, err := w.tx.ExecContext(ctx, `UPDATE items SET key = $1, guid = $2, norm_link = $3
+	if _, err := w.q.ExecContext(ctx, `UPDATE items SET key = $1, guid = $2, norm_link = $3
 		WHERE id = $4 AND feed_url = $5 AND key = $6`,
 		it.Key, st.guid, st.link, st.row.itemID, w.feedURL, old.key); err != nil {
 		return fmt.Errorf("update item: %w", err)
@@ -1086,10 +1074,10 @@ func (w *writer) rename(ctx context.Context, it NewItem, st step) error {
 // a repost too).
 func (w *writer) keepContent(ctx context.Context, it NewItem, st step) error {
 	s := w.s
-	if _, err := w.tx.ExecContext(ctx, `UPDATE feed_items SET fingerprint = $1 WHERE id = $2`, st.content, st.row.id); err != nil {
+	if _, err := w.q.ExecContext(ctx, `UPDATE feed_items SET fingerprint = $1 WHERE id = $2`, st.content, st.row.id); err != nil {
 		return fmt.Errorf("update feed item content: %w", err)
 	}
-	if _, err := w.tx.ExecContext(ctx, `UPDATE items SET title = $1, published = $2, payload = $3 WHERE id = $4 AND feed_url = $5`,
+	if _, err := w.q.ExecContext(ctx, `UPDATE items SET title = $1, published = $2, payload = $3 WHERE id = $4 AND feed_url = $5`,
 		it.Title, s.ts(it.Published), it.Payload, st.row.itemID, w.feedURL); err != nil {
 		return fmt.Errorf("update item content: %w", err)
 	}
@@ -1110,31 +1098,25 @@ func (w *writer) keepContent(ctx context.Context, it NewItem, st step) error {
 // sees them and opens them with the others.
 func (w *writer) settleWaiting(ctx context.Context, it NewItem, itemID int64, d Decision) error {
 	s := w.s
-	res, err := w.tx.ExecContext(ctx, `UPDATE items SET waiting = FALSE WHERE id = $1 AND waiting`, itemID)
-	if err != nil {
-		return fmt.Errorf("settle waiting item: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("settle waiting item: %w", err)
-	} else if n == 0 {
-		return errRetry
+	if err := w.changeOne(ctx, "settle waiting item", `UPDATE items SET waiting = FALSE WHERE id = $1 AND waiting`, itemID); err != nil {
+		return err
 	}
 	if d.State != Pending {
 		return nil
 	}
-	if _, err := w.tx.ExecContext(ctx, `UPDATE items SET title = $1, published = $2, payload = $3 WHERE id = $4`,
+	if _, err := w.q.ExecContext(ctx, `UPDATE items SET title = $1, published = $2, payload = $3 WHERE id = $4`,
 		it.Title, s.ts(it.Published), it.Payload, itemID); err != nil {
 		return fmt.Errorf("update item content: %w", err)
 	}
-	var identity string
-	if err := w.tx.QueryRowContext(ctx, `SELECT identity FROM items WHERE id = $1`, itemID).Scan(&identity); err != nil {
-		return fmt.Errorf("read item: %w", err)
+	identity, err := w.identityOf(ctx, itemID)
+	if err != nil {
+		return err
 	}
 	// Its deliveries for the accounts of other feeds that carry it, routed
 	// elsewhere, waited with it: they open too, so that each account gets
 	// the review whichever feed showed it becoming one, rendered as the
 	// feed that gave it the account says (each keeps its feed_url).
-	if _, err := w.tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', next_attempt = $2,
+	if _, err := w.q.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', next_attempt = $2,
 			created_at = $3, updated_at = $3
 		WHERE item_id = $1 AND seq = 0 AND state = 'skipped'`,
 		itemID, s.tsNonNull(d.NotBefore), s.ts(w.now)); err != nil {
@@ -1144,7 +1126,7 @@ func (w *writer) settleWaiting(ctx context.Context, it NewItem, itemID int64, d 
 		// The delivery was created skipped with the item (or not at all, for
 		// an account added since). It opens as if created now: a lookup of
 		// an earlier post searches from here.
-		if _, err := w.tx.ExecContext(ctx, `INSERT INTO deliveries
+		if _, err := w.q.ExecContext(ctx, `INSERT INTO deliveries
 			(item_id, account, seq, key, state, attempts, next_attempt, created_at, updated_at, feed_url)
 			VALUES ($1, $2, 0, $3, 'pending', 0, $4, $5, $5, $6)
 			ON CONFLICT (item_id, account, seq) DO UPDATE SET state = 'pending', next_attempt = excluded.next_attempt,
@@ -1156,4 +1138,31 @@ func (w *writer) settleWaiting(ctx context.Context, it NewItem, itemID int64, d 
 		w.opened = true
 	}
 	return nil
+}
+
+// changeOne runs an update that must change a row: one that changes none
+// found what matching saw changed by a concurrent writer, and the record
+// runs again.
+func (w *writer) changeOne(ctx context.Context, what, query string, args ...any) error {
+	res, err := w.q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n == 0 {
+		return errRetry
+	}
+	return nil
+}
+
+// identityOf reads an item's identity, which its delivery keys derive from.
+func (w *writer) identityOf(ctx context.Context, itemID int64) (string, error) {
+	var identity string
+	if err := w.q.QueryRowContext(ctx, `SELECT identity FROM items WHERE id = $1`, itemID).Scan(&identity); err != nil {
+		return "", fmt.Errorf("read item %d: %w", itemID, err)
+	}
+	return identity, nil
 }

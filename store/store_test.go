@@ -155,11 +155,7 @@ func TestSQLiteDSN(t *testing.T) {
 func TestSQLitePragmas(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := Open(ctx, "file:"+filepath.Join(t.TempDir(), "ledger.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openSQLite(t, Options{})
 	// Hold several connections at once so that the pool opens more than one.
 	var conns []*sql.Conn
 	defer func() {

@@ -35,22 +35,19 @@ func TestReleaseOncePerQuietSpell(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the resident set is read from /proc on Linux only: elsewhere every call releases")
 	}
-	var buf bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	trim := &memtrim.Trimmer{MinGrowth: releaseMinGrowth}
-	releases := func() int { return strings.Count(buf.String(), "memory released") }
-	releaseMemory(log, trim, releaseOncePerSpell, 1)
+	release, releases, logged := releaseLog()
+	release(releaseOncePerSpell, 1)
 	polls := touch(8 << 20) // what the polls bring back after the release
 	for n := 2; n <= 4; n++ {
-		releaseMemory(log, trim, releaseOncePerSpell, n)
+		release(releaseOncePerSpell, n)
 	}
 	if got := releases(); got != 1 {
-		t.Fatalf("%d releases in a quiet spell of 4 calls, want 1:\n%s", got, buf.String())
+		t.Fatalf("%d releases in a quiet spell of 4 calls, want 1:\n%s", got, logged())
 	}
 	work := touch(16 << 20) // a busy spell, then quiet again
-	releaseMemory(log, trim, releaseOncePerSpell, 1)
+	release(releaseOncePerSpell, 1)
 	if got := releases(); got != 2 {
-		t.Fatalf("%d releases after the work and a new spell, want 2:\n%s", got, buf.String())
+		t.Fatalf("%d releases after the work and a new spell, want 2:\n%s", got, logged())
 	}
 	runtime.KeepAlive(polls)
 	runtime.KeepAlive(work)
@@ -62,14 +59,12 @@ func TestReleaseEveryQuietCall(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the resident set is read from /proc on Linux only")
 	}
-	var buf bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	trim := &memtrim.Trimmer{MinGrowth: releaseMinGrowth}
-	releaseMemory(log, trim, releaseEveryTime, 1)
+	release, releases, logged := releaseLog()
+	release(releaseEveryTime, 1)
 	polls := touch(8 << 20)
-	releaseMemory(log, trim, releaseEveryTime, 2)
-	if got := strings.Count(buf.String(), "memory released"); got != 2 {
-		t.Fatalf("%d releases, want 2:\n%s", got, buf.String())
+	release(releaseEveryTime, 2)
+	if got := releases(); got != 2 {
+		t.Fatalf("%d releases, want 2:\n%s", got, logged())
 	}
 	runtime.KeepAlive(polls)
 }
@@ -82,4 +77,15 @@ func touch(n int) []byte {
 		b[i] = 1
 	}
 	return b
+}
+
+// releaseLog is releaseMemory with one Trimmer, as reelpost run has, and a
+// log read back: release calls it, releases counts the releases logged.
+func releaseLog() (release func(releasing, int), releases func() int, logged func() string) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	trim := &memtrim.Trimmer{MinGrowth: releaseMinGrowth}
+	return func(when releasing, n int) { releaseMemory(log, trim, when, n) },
+		func() int { return strings.Count(buf.String(), "memory released") },
+		buf.String
 }

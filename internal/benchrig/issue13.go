@@ -242,22 +242,13 @@ func scenarioChanged(ctx context.Context, o options, bin, dir string) error {
 	if err := waitUntil(ctx, d, 120*time.Second, 100*time.Millisecond, "the first sight and one poll of changed bytes", pollsAtLeast(ctx, d, 2)); err != nil {
 		return err
 	}
-	m0, err := d.metrics(ctx)
-	if err != nil {
-		return errors.Join(err, d.died())
-	}
-	fmt.Printf("measuring for %s (one /proc sample a second; /metrics is not scraped meanwhile)...\n", o.watch)
-	ss, err := sampleFor(ctx, d, o.watch)
+	win, err := measure(ctx, d, hz, o.watch)
 	if err != nil {
 		return err
 	}
-	m1, err := d.metrics(ctx)
-	if err != nil {
-		return errors.Join(err, d.died())
-	}
-	st := summarize(ss, hz, o.watch)
-	polls1, polls0 := m1.byLabel(pollsMetric, "result"), m0.byLabel(pollsMetric, "result")
-	polls := m1.sum(pollsMetric) - m0.sum(pollsMetric)
+	st := win.st
+	polls1, polls0 := win.m1.byLabel(pollsMetric, "result"), win.m0.byLabel(pollsMetric, "result")
+	polls := win.polls()
 	if err := d.stop(); err != nil {
 		return err
 	}

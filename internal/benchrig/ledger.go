@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -80,89 +79,10 @@ func scenarioLedger(ctx context.Context, o options, bin, dir string) error {
 	if err != nil {
 		return err
 	}
-	type result struct {
-		rows        int
-		fill        time.Duration
-		polls, cpu  float64
-		rssMax      float64
-		posts, dups int
-	}
-	var results []result
+	var results []ledgerResult
 	for _, rows := range []int{o.ledgerSmall, o.ledgerBig} {
-		fmt.Printf("\n--- a ledger of %d reviews\n", rows)
-		sub := filepath.Join(dir, fmt.Sprintf("ledger-%d", rows))
-		if err := os.MkdirAll(sub, 0o700); err != nil {
-			return err
-		}
-		r := result{rows: rows}
-		if err := func() error {
-			fs := newSlidingFeed(slidingWindow + 60 + 2*int(o.watch.Seconds()))
-			defer fs.srv.Close()
-			rig := daemonRig{tb: &programTB{}}
-			defer rig.stop()
-			if rig.trap, err = newTrapProxy(); err != nil {
-				return err
-			}
-			env := baseEnv(sub, rig.trap)
-			env["FEED_URLS"] = fs.url
-			env["POLL_INTERVAL"] = "1s"
-			if o.account != "none" {
-				rig.nets = startNetworks(rig.tb, o.account)
-				maps.Copy(env, rig.nets.env())
-			}
-			printEnv(env)
-
-			// The schema and the feed's first sight, then the fill.
-			d, err := startDaemon(bin, sub, env)
-			if err != nil {
-				return err
-			}
-			if err := waitUntil(ctx, d, 60*time.Second, 100*time.Millisecond, "the first sight", pollsAtLeast(ctx, d, 1)); err != nil {
-				return errors.Join(err, d.stop())
-			}
-			if err := d.stop(); err != nil {
-				return err
-			}
-			start := time.Now()
-			if err := fillSQLite(ctx, env["DATABASE_URL"], rows); err != nil {
-				return fmt.Errorf("fill the ledger with %d reviews: %w", rows, err)
-			}
-			r.fill = time.Since(start)
-			fmt.Printf("filled with %d reviews in %.1f s\n", rows, r.fill.Seconds())
-
-			if rig.d, err = startDaemon(bin, sub, env); err != nil {
-				return err
-			}
-			d = rig.d
-			if err := waitUntil(ctx, d, 60*time.Second, 100*time.Millisecond, "three polls", pollsAtLeast(ctx, d, 3)); err != nil {
-				return err
-			}
-			m0, err := d.metrics(ctx)
-			if err != nil {
-				return errors.Join(err, d.died())
-			}
-			fmt.Printf("measuring for %s (one /proc sample a second)...\n", o.watch)
-			ss, err := sampleFor(ctx, d, o.watch)
-			if err != nil {
-				return err
-			}
-			m1, err := d.metrics(ctx)
-			if err != nil {
-				return errors.Join(err, d.died())
-			}
-			st := summarize(ss, hz, o.watch)
-			r.polls = m1.sum(pollsMetric) - m0.sum(pollsMetric)
-			r.cpu, r.rssMax = st.cpuSeconds, st.rssMax
-			if rig.nets != nil {
-				for _, c := range rig.nets.counts() {
-					r.posts += c
-				}
-				for _, c := range rig.nets.duplicates() {
-					r.dups += c
-				}
-			}
-			return d.stop()
-		}(); err != nil {
+		r, err := ledgerRun(ctx, o, bin, filepath.Join(dir, fmt.Sprintf("ledger-%d", rows)), rows, hz)
+		if err != nil {
 			return err
 		}
 		results = append(results, r)
@@ -172,21 +92,95 @@ func scenarioLedger(ctx context.Context, o options, bin, dir string) error {
 	tw := newTable()
 	fmt.Fprintln(tw, "ledger\tpolls\tCPU per poll (whole process)\tVmRSS max, MiB\tposts (duplicates)\tfill")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%d reviews\t%.0f\t%.2f ms\t%.1f\t%d (%d)\t%.1f s\n", r.rows, r.polls, perPoll(r.cpu, r.polls), r.rssMax, r.posts, r.dups, r.fill.Seconds())
+		fmt.Fprintf(tw, "%d reviews\t%.0f\t%.2f ms\t%.1f\t%d (%d)\t%.1f s\n", r.rows, r.polls, r.perPoll(), r.rssMax, r.posts, r.dups, r.fill.Seconds())
 	}
 	tw.Flush()
-	small, big := perPoll(results[0].cpu, results[0].polls), perPoll(results[1].cpu, results[1].polls)
+	small, big := results[0].perPoll(), results[1].perPoll()
 	if small > 0 {
 		fmt.Printf("CPU per poll at %d reviews / at %d: %.2f; target <= 2: %s\n", results[1].rows, results[0].rows, big/small, verdict(big <= 2*small))
 	}
 	return nil
 }
 
-func perPoll(cpuSeconds, polls float64) float64 {
-	if polls == 0 {
+// ledgerResult is one ledger's run.
+type ledgerResult struct {
+	rows        int
+	fill        time.Duration
+	polls, cpu  float64 // CPU in seconds
+	rssMax      float64
+	posts, dups int
+}
+
+// perPoll is the CPU of a poll in ms.
+func (r ledgerResult) perPoll() float64 {
+	if r.polls == 0 {
 		return 0
 	}
-	return cpuSeconds * 1000 / polls
+	return r.cpu * 1000 / r.polls
+}
+
+// ledgerRun runs the daemon on its own feed and ledger in dir: a first run
+// for the schema and the first sight, the fill, then the measured run.
+func ledgerRun(ctx context.Context, o options, bin, dir string, rows, hz int) (ledgerResult, error) {
+	r := ledgerResult{rows: rows}
+	fmt.Printf("\n--- a ledger of %d reviews\n", rows)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return r, err
+	}
+	fs := newSlidingFeed(slidingWindow + 60 + 2*int(o.watch.Seconds()))
+	defer fs.srv.Close()
+	rig := daemonRig{tb: &programTB{}}
+	defer rig.stop()
+	var err error
+	if rig.trap, err = newTrapProxy(); err != nil {
+		return r, err
+	}
+	env := baseEnv(dir, rig.trap)
+	env["FEED_URLS"] = fs.url
+	env["POLL_INTERVAL"] = "1s"
+	if o.account != "none" {
+		rig.nets = startNetworks(rig.tb, o.account)
+		maps.Copy(env, rig.nets.env())
+	}
+	printEnv(env)
+
+	// The schema and the feed's first sight, then the fill.
+	if rig.d, err = startDaemon(bin, dir, env); err != nil {
+		return r, err
+	}
+	if err := waitUntil(ctx, rig.d, 60*time.Second, 100*time.Millisecond, "the first sight", pollsAtLeast(ctx, rig.d, 1)); err != nil {
+		return r, err
+	}
+	if err := rig.d.stop(); err != nil {
+		return r, err
+	}
+	start := time.Now()
+	if err := fillSQLite(ctx, env["DATABASE_URL"], rows); err != nil {
+		return r, fmt.Errorf("fill the ledger with %d reviews: %w", rows, err)
+	}
+	r.fill = time.Since(start)
+	fmt.Printf("filled with %d reviews in %.1f s\n", rows, r.fill.Seconds())
+
+	if rig.d, err = startDaemon(bin, dir, env); err != nil {
+		return r, err
+	}
+	if err := waitUntil(ctx, rig.d, 60*time.Second, 100*time.Millisecond, "three polls", pollsAtLeast(ctx, rig.d, 3)); err != nil {
+		return r, err
+	}
+	win, err := measure(ctx, rig.d, hz, o.watch)
+	if err != nil {
+		return r, err
+	}
+	r.polls, r.cpu, r.rssMax = win.polls(), win.st.cpuSeconds, win.st.rssMax
+	if rig.nets != nil {
+		for _, c := range rig.nets.counts() {
+			r.posts += c
+		}
+		for _, c := range rig.nets.duplicates() {
+			r.dups += c
+		}
+	}
+	return r, rig.d.stop()
 }
 
 // fillSQLite adds rows reviews to the SQLite ledger at path, which the

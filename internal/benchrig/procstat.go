@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -208,4 +209,35 @@ func loadavg() string {
 		return strings.TrimSpace(string(b))
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// window is what the rig reads over a measured stretch of a daemon's run:
+// its metrics at the start and at the end, and its /proc samples between.
+type window struct {
+	m0, m1 metricSet
+	st     procStats
+}
+
+// polls is how many polls the daemon completed in the window.
+func (w window) polls() float64 { return w.m1.sum(pollsMetric) - w.m0.sum(pollsMetric) }
+
+// measure reads d's metrics, samples its /proc every second for dur (no
+// metrics scraped meanwhile: a scrape runs a ledger query in the daemon),
+// and reads its metrics again.
+func measure(ctx context.Context, d *daemon, hz int, dur time.Duration) (window, error) {
+	var w window
+	var err error
+	if w.m0, err = d.metrics(ctx); err != nil {
+		return w, errors.Join(err, d.died())
+	}
+	fmt.Printf("measuring for %s (one /proc sample a second; /metrics is not scraped meanwhile)...\n", dur)
+	ss, err := sampleFor(ctx, d, dur)
+	if err != nil {
+		return w, err
+	}
+	if w.m1, err = d.metrics(ctx); err != nil {
+		return w, errors.Join(err, d.died())
+	}
+	w.st = summarize(ss, hz, dur)
+	return w, nil
 }
