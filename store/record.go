@@ -876,7 +876,7 @@ func (w *writer) flush(ctx context.Context) error {
 	s, q := w.s, w.queued
 	w.queued = nil
 	ids := map[string]int64{}
-	for start, n := range chunkStarts(len(q)) {
+	for start, n := range chunks(len(q)) {
 		args := make([]any, 0, n*itemInsertCols)
 		for _, nr := range q[start : start+n] {
 			it := nr.item
@@ -894,7 +894,7 @@ func (w *writer) flush(ctx context.Context) error {
 		q[i].item.ID, q[i].row.itemID = id, id
 	}
 	rowIDs := map[string]int64{}
-	for start, n := range chunkStarts(len(q)) {
+	for start, n := range chunks(len(q)) {
 		args := make([]any, 0, n*feedItemInsertCols)
 		for _, nr := range q[start : start+n] {
 			it := nr.item
@@ -931,7 +931,7 @@ func (w *writer) flush(ctx context.Context) error {
 				s.tsNonNull(nr.d.NotBefore), s.ts(w.now), reason, w.feedURL})
 		}
 	}
-	for start, n := range chunkStarts(len(dargs)) {
+	for start, n := range chunks(len(dargs)) {
 		args := make([]any, 0, n*deliveryInsertCols)
 		for _, a := range dargs[start : start+n] {
 			args = append(args, a...)
@@ -963,19 +963,6 @@ func (w *writer) returned(ctx context.Context, query string, args []any, got map
 		got[name] = id
 	}
 	return rows.Err()
-}
-
-// chunkStarts yields, for n rows, each chunk's start and size (chunks).
-func chunkStarts(n int) func(yield func(int, int) bool) {
-	return func(yield func(int, int) bool) {
-		start := 0
-		for _, c := range chunks(n) {
-			if !yield(start, c) {
-				return
-			}
-			start += c
-		}
-	}
 }
 
 // addAccounts gives the batch's accounts that a Lacking item has no

@@ -38,15 +38,19 @@ func lookupSize(n int) int {
 // n rows are written as chunks of these (11 = 8+2+1).
 var insertSizes = []int{16, 8, 4, 2, 1}
 
-// chunks splits n rows into insertSizes.
-func chunks(n int) []int {
-	var cs []int
-	for _, s := range insertSizes {
-		for ; n >= s; n -= s {
-			cs = append(cs, s)
+// chunks yields, for n rows, each chunk's start and size: n rows are
+// written as chunks of insertSizes.
+func chunks(n int) func(yield func(start, size int) bool) {
+	return func(yield func(int, int) bool) {
+		start := 0
+		for _, size := range insertSizes {
+			for ; n-start >= size; start += size {
+				if !yield(start, size) {
+					return
+				}
+			}
 		}
 	}
-	return cs
 }
 
 // values renders n rows of cols placeholders each, numbered from 1.
@@ -76,7 +80,7 @@ const (
 	ensurePaceSQL = `INSERT INTO account_pace (account) VALUES ($1) ON CONFLICT DO NOTHING`
 )
 
-// feedLookupSQL is loadFeed's query for n items: $1 the feed, then n keys,
+// buildFeedLookupSQL is loadFeed's query for n items: $1 the feed, then n keys,
 // n links and n GUIDs. Each OR arm repeats its partial index's condition
 // (norm_link <> ”, guid <> ”) so that both databases search the indexes
 // arm by arm instead of scanning the table.
@@ -88,7 +92,7 @@ func buildFeedLookupSQL(n int) string {
 			UNION ALL ` + cols + `f.guid <> '' AND f.guid IN (` + placeholders(2+2*n, n) + `)`
 }
 
-// crossLookupSQL is loadCross's query for n items: $1 the feed, then n
+// buildCrossLookupSQL is loadCross's query for n items: $1 the feed, then n
 // links, n global GUIDs and n identities.
 func buildCrossLookupSQL(n int) string {
 	return `SELECT f.item_id, f.norm_link, f.guid, '', i.waiting
@@ -104,21 +108,21 @@ const (
 	deliveryInsertCols = 8
 )
 
-// insertItemsSQL creates n items; a row that conflicts (a concurrent
+// buildInsertItemsSQL creates n items; a row that conflicts (a concurrent
 // record created the same review) is not returned.
 func buildInsertItemsSQL(n int) string {
 	return `INSERT INTO items (identity, feed_url, key, guid, norm_link, title, published, payload, first_seen, waiting)
 		VALUES ` + values(n, itemInsertCols) + ` ON CONFLICT DO NOTHING RETURNING id, identity`
 }
 
-// insertFeedItemsSQL records how a feed names n items; a row that
+// buildInsertFeedItemsSQL records how a feed names n items; a row that
 // conflicts is not returned.
 func buildInsertFeedItemsSQL(n int) string {
 	return `INSERT INTO feed_items (feed_url, key, guid, norm_link, item_id, first_seen, fingerprint)
 		VALUES ` + values(n, feedItemInsertCols) + ` ON CONFLICT DO NOTHING RETURNING id, key`
 }
 
-// insertDeliveriesSQL creates n automatic deliveries (seq 0); one that
+// buildInsertDeliveriesSQL creates n automatic deliveries (seq 0); one that
 // exists already is left as it is.
 func buildInsertDeliveriesSQL(n int) string {
 	rows := make([]string, n)
