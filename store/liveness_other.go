@@ -14,3 +14,11 @@ const flockSupported = false
 func flockTry(*os.File) (bool, error) {
 	return false, errors.New("flock: not supported on this system")
 }
+
+func flockShared(*os.File) error {
+	return errors.New("flock: not supported on this system")
+}
+
+func flockUnlock(*os.File) error {
+	return errors.New("flock: not supported on this system")
+}

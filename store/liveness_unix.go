@@ -29,3 +29,19 @@ func flockTry(f *os.File) (bool, error) {
 		}
 	}
 }
+
+// flockShared takes a shared flock(2) on f, waiting while an exclusive one
+// is held (turns.go: a probe, held for an instant).
+func flockShared(f *os.File) error {
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH)
+		if !errors.Is(err, syscall.EINTR) {
+			return err
+		}
+	}
+}
+
+// flockUnlock releases f's flock.
+func flockUnlock(f *os.File) error {
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+}

@@ -68,6 +68,7 @@ type Store struct {
 	// queue here and are woken at once, instead of polling SQLite's lock
 	// through the busy handler's sleeps. Nil on PostgreSQL.
 	writer chan struct{}
+	turns  turns // other processes' turns at a SQLite file's write lock (turns.go)
 	// live tells dead lease owners from live ones (liveness.go); nil where
 	// no lock is possible, and leases then run out.
 	upTo       int // Options.upTo
@@ -115,6 +116,7 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 		// A handful of connections: WAL lets readers run beside the one writer.
 		s.db.SetMaxOpenConns(4)
 		s.writer = make(chan struct{}, 1)
+		s.turns = newTurns(s.dialect, dsn)
 	}
 	connect := s.db.PingContext
 	if s.dialect == DialectSQLite {
@@ -267,7 +269,7 @@ func (s *Store) Close() error {
 	if s.live != nil {
 		err = s.live.close(s.holdsLeases)
 	}
-	return errors.Join(err, s.closeStatements(), s.db.Close())
+	return errors.Join(err, s.closeStatements(), s.turns.close(), s.db.Close())
 }
 
 // Ping checks that the database answers and, on SQLite, that the ledger
@@ -404,6 +406,8 @@ func (s *Store) writeAs(ctx context.Context, kind uintptr, fn func() error) (err
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+		s.turns.begin()
+		defer s.turns.end()
 	}
 	for i := 0; i < busyRounds; i++ {
 		if err = fn(); err == nil || !busy(err) || ctx.Err() != nil {
